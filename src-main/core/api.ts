@@ -1,0 +1,40 @@
+// THE contract: every method name, request schema, response type and event of the studio,
+// composed from one fragment per domain. The preload, the Electron handlers, the server routes,
+// the CLI and the renderer client are all derived from `studioMethods` / `studioEvents`.
+// Browser-safe: fragments import only zod and types.
+import { appEvents, appMethods } from './contract/app.js';
+import type { ClientOf, PayloadsOf } from './contract/define.js';
+
+export const studioMethods = {
+  ...appMethods,
+} as const;
+
+export const studioEvents = {
+  ...appEvents,
+} as const;
+
+export type StudioMethods = typeof studioMethods;
+export type MethodName = keyof StudioMethods;
+export type StudioEventsSpec = typeof studioEvents;
+export type EventName = keyof StudioEventsSpec;
+export type StudioEvents = PayloadsOf<StudioEventsSpec>;
+
+export const methodNames = Object.keys(studioMethods) as MethodName[];
+export const eventNames = Object.keys(studioEvents) as EventName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(studioMethods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(studioEvents, name);
+}
+
+/** What the renderer sees as `window.studio`: one function per method, plus event subscription. */
+export type StudioClient = ClientOf<StudioMethods> & {
+  on<E extends EventName>(name: E, listener: (payload: StudioEvents[E]) => void): () => void;
+};
+
+export type { AppInfo, DirEntry, PickedPaths } from './contract/app.js';
+export { StudioError, toWireError, fromWireError } from './contract/errors.js';
+export type { WireError, StudioErrorCode } from './contract/errors.js';

@@ -1,0 +1,41 @@
+// Handlers for the app fragment of the contract.
+import { readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { StudioError } from './contract/errors.js';
+import type { appMethods, DirEntry } from './contract/app.js';
+import type { Handlers } from './context.js';
+import { APP_VERSION } from './version.js';
+
+export const appHandlers: Handlers<typeof appMethods> = {
+  async getAppInfo(_req, ctx) {
+    return {
+      name: 'Latent Studio',
+      version: APP_VERSION,
+      home: ctx.home.root,
+      host: ctx.host,
+      platform: `${process.platform}-${process.arch}`,
+      nodeVersion: process.versions.node,
+    };
+  },
+  async pickPaths(req, ctx) {
+    const pick = ctx.hostServices.pickPaths;
+    if (!pick) throw new StudioError('unsupported', 'no native file dialog here: browse with listDir or drop files');
+    return pick(req.kind, req.title);
+  },
+  async listDir(req) {
+    const dir = path.resolve(req.path ?? os.homedir());
+    let dirents;
+    try {
+      dirents = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      throw new StudioError('not-found', `${dir}: cannot list folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const entries: DirEntry[] = dirents
+      .filter((d) => !d.name.startsWith('.') && (d.isDirectory() || d.isFile()))
+      .map((d) => ({ name: d.name, path: path.join(dir, d.name), kind: d.isDirectory() ? ('dir' as const) : ('file' as const) }))
+      .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+    const parent = path.dirname(dir);
+    return { path: dir, parent: parent === dir ? null : parent, entries };
+  },
+};

@@ -1,0 +1,9 @@
+// Every contract method's implementation, composed from one handler set per domain.
+// The type below fails to compile if a method in api.ts has no handler.
+import type { StudioMethods } from './api.js';
+import { appHandlers } from './app-handlers.js';
+import type { Handlers } from './context.js';
+
+export const studioHandlers: Handlers<StudioMethods> = {
+  ...appHandlers,
+};

@@ -1,0 +1,84 @@
+// Starts a task in a worker thread and gives back a handle with progress, pause, resume and
+// cancel. Heavy work (training, import, batch, eval) goes through here so no event loop blocks.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StudioError, type StudioErrorCode } from '../contract/errors.js';
+import type { FromWorker, ToWorker } from './task.js';
+import type { TaskInput, TaskName, TaskProgress, TaskResult } from './task-registry.js';
+
+export interface WorkerHandle<R> {
+  readonly result: Promise<R>;
+  cancel(): void;
+  pause(): void;
+  resume(): void;
+}
+
+export interface StartOptions<P> {
+  onProgress?: (payload: P) => void;
+  signal?: AbortSignal;
+  /** Extra resource limits for the worker (e.g. heap for big batches). */
+  resourceLimits?: { maxOldGenerationSizeMb?: number };
+}
+
+const here = fileURLToPath(import.meta.url);
+
+/** Source tree (run through tsx) vs bundled build (out/main/worker-entry.js beside the bundle). */
+function createWorker(resourceLimits: StartOptions<unknown>['resourceLimits']): Worker {
+  const env = process.env;
+  if (here.endsWith('.ts')) {
+    const entry = pathToFileURL(path.join(path.dirname(here), 'worker-entry.ts')).href;
+    const tsxApi = pathToFileURL(tsxEsmApiPath()).href;
+    const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    return new Worker(code, { eval: true, env, resourceLimits });
+  }
+  return new Worker(path.join(path.dirname(here), 'worker-entry.js'), { env, resourceLimits });
+}
+
+function tsxEsmApiPath(): string {
+  // tsx's CommonJS entry cannot register ESM hooks from a worker; use its ESM build.
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return cjs.replace(/index\.cjs$/, 'index.mjs');
+}
+
+export function startWorkerTask<N extends TaskName>(
+  task: N,
+  input: TaskInput<N>,
+  options: StartOptions<TaskProgress<N>> = {},
+): WorkerHandle<TaskResult<N>> {
+  const worker = createWorker(options.resourceLimits);
+  const send = (msg: ToWorker) => worker.postMessage(msg);
+  let settled = false;
+
+  const result = new Promise<TaskResult<N>>((resolve, reject) => {
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = () => send({ type: 'cancel' });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'progress') options.onProgress?.(msg.payload as TaskProgress<N>);
+      else if (msg.type === 'done') finish(() => resolve(msg.result as TaskResult<N>));
+      else finish(() => reject(new StudioError(msg.error.code as StudioErrorCode, msg.error.message)));
+    });
+    worker.on('error', (err) => finish(() => reject(new StudioError('internal', `worker ${task} crashed: ${err.message}`))));
+    worker.on('exit', (code) =>
+      finish(() => reject(new StudioError('internal', `worker ${task} exited with code ${code} before finishing`))),
+    );
+  });
+
+  send({ type: 'start', task, input });
+  return {
+    result,
+    cancel: () => send({ type: 'cancel' }),
+    pause: () => send({ type: 'pause' }),
+    resume: () => send({ type: 'resume' }),
+  };
+}
