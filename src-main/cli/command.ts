@@ -29,7 +29,10 @@ export interface CliCommand {
   options: Record<string, OptionSpec>;
   /** Whether positionals are accepted. */
   positionals: boolean;
-  run(args: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] }, env: CliEnv): Promise<CommandResult>;
+  run(
+    args: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] },
+    env: CliEnv,
+  ): Promise<CommandResult>;
 }
 
 export class UsageError extends Error {
@@ -44,7 +47,8 @@ export function intFlag(values: Record<string, unknown>, name: string, min: numb
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
   return n;
 }
 

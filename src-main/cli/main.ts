@@ -32,7 +32,7 @@ export function helpText(): string {
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `latent-studio <command> --help` for a command\'s flags.',
+    "Run `latent-studio <command> --help` for a command's flags.",
     'Exit status: 0 ok; 1 error; 2 a batch finished with some inputs failed.',
   ];
   return lines.join('\n') + '\n';
@@ -63,7 +63,10 @@ function splitGlobal(argv: string[]): { home?: string; json: boolean; help: bool
   return out;
 }
 
-export async function main(argv: string[], streams: CliStreams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(
+  argv: string[],
+  streams: CliStreams = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   let studio: Studio | undefined;
   let json = false;
   try {
@@ -120,5 +123,9 @@ export async function main(argv: string[], streams: CliStreams = { stdout: proce
 }
 
 function isParseArgsError(err: unknown): boolean {
-  return err instanceof TypeError && typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS');
+  return (
+    err instanceof TypeError &&
+    typeof (err as NodeJS.ErrnoException).code === 'string' &&
+    (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS')
+  );
 }

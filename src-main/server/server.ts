@@ -92,7 +92,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return sendJson(res, STATUS[error.code], { ok: false, error } satisfies Envelope<unknown>);
       }
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { code: 'bad-request', message: 'method not allowed' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { ok: false, error: { code: 'bad-request', message: 'method not allowed' } });
     return serveStatic(req, res, url.pathname, rendererDir, token);
   }
 

@@ -24,11 +24,23 @@ const TYPES: Record<string, string> = {
 /** Where the built renderer may be: out/renderer in the source tree. */
 export function rendererDirCandidates(): string[] {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return [path.resolve(here, '../../out/renderer'), path.resolve(here, '../renderer')].filter((d) => existsSync(path.join(d, 'index.html')));
+  return [path.resolve(here, '../../out/renderer'), path.resolve(here, '../renderer')].filter((d) =>
+    existsSync(path.join(d, 'index.html')),
+  );
 }
 
-export async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, rendererDir: string | undefined, token: string): Promise<void> {
-  const headers = { 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+export async function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  rendererDir: string | undefined,
+  token: string,
+): Promise<void> {
+  const headers = {
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
   if (!rendererDir) {
     res.writeHead(503, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
     res.end('The renderer is not built yet: run `npm run build`, then restart `latent-studio serve`.\n');
@@ -56,6 +68,10 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, pat
     const html = body.toString('utf8').replace('<head>', `<head>\n    <meta name="${TOKEN_META}" content="${token}" />`);
     body = Buffer.from(html);
   }
-  res.writeHead(200, { ...headers, 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': ext === '.html' ? 'no-store' : 'max-age=3600' });
+  res.writeHead(200, {
+    ...headers,
+    'content-type': TYPES[ext] ?? 'application/octet-stream',
+    'cache-control': ext === '.html' ? 'no-store' : 'max-age=3600',
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

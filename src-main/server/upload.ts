@@ -24,7 +24,8 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ho
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
-  if (req.method !== 'POST' || rel === '') return reply(400, { ok: false, error: { code: 'bad-request', message: 'POST a file with ?name=' } });
+  if (req.method !== 'POST' || rel === '')
+    return reply(400, { ok: false, error: { code: 'bad-request', message: 'POST a file with ?name=' } });
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_FILE) return reply(413, { ok: false, error: { code: 'bad-request', message: `${rel}: larger than 512 MB` } });
   const dest = path.join(home.root, 'uploads', batch, rel);

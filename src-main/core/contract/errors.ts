@@ -1,14 +1,7 @@
 // Errors that cross the contract boundary. Browser-safe.
 
 /** Machine-readable error kinds, so every front door can map them (HTTP status, CLI exit code). */
-export type StudioErrorCode =
-  | 'bad-request'
-  | 'not-found'
-  | 'conflict'
-  | 'unsupported'
-  | 'cancelled'
-  | 'io'
-  | 'internal';
+export type StudioErrorCode = 'bad-request' | 'not-found' | 'conflict' | 'unsupported' | 'cancelled' | 'io' | 'internal';
 
 /**
  * An error meant for the user: `message` is one line that names the file or thing and the

@@ -18,16 +18,10 @@ export function defineTask<I, P, R>(run: (input: I, io: TaskIO<P>) => Promise<R>
   return { run };
 }
 
-export type ToWorker =
-  | { type: 'start'; task: string; input: unknown }
-  | { type: 'cancel' }
-  | { type: 'pause' }
-  | { type: 'resume' };
+export type ToWorker = { type: 'start'; task: string; input: unknown } | { type: 'cancel' } | { type: 'pause' } | { type: 'resume' };
 
 export type FromWorker =
-  | { type: 'progress'; payload: unknown }
-  | { type: 'done'; result: unknown }
-  | { type: 'error'; error: { code: string; message: string } };
+  { type: 'progress'; payload: unknown } | { type: 'done'; result: unknown } | { type: 'error'; error: { code: string; message: string } };
 
 export function abortError(): Error {
   const err = new Error('cancelled');

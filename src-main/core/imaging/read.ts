@@ -1,0 +1,127 @@
+// Decoding image files into 8-bit pixels through sharp, the one place that knows how:
+// EXIF orientation applied, converted to sRGB, gray/RGB as asked, clear one-line errors.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { StudioError } from '../contract/errors.js';
+
+export type Channels = 1 | 3 | 4;
+
+/** Interleaved (HWC) 8-bit pixels. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: Channels;
+}
+
+export interface ImageInfo {
+  width: number;
+  height: number;
+  /** Channels after decoding (1 gray, 3 RGB, 4 with alpha; 2 gray+alpha reported as 4). */
+  channels: Channels;
+  hasAlpha: boolean;
+  format: string;
+  bytes: number;
+  /** Bits per sample of the source (8 or 16). */
+  bitDepth: number;
+  pages: number;
+  /** EXIF orientation 1-8, when present. */
+  orientation?: number;
+  space?: string;
+}
+
+export interface ReadOptions {
+  /** 1 gray, 3 RGB, 4 RGBA, 'keep' what the file has (gray+alpha becomes RGBA). Default 'keep'. */
+  channels?: Channels | 'keep';
+  /** Refuse images with more pixels than this (decompression bombs). Default 100 megapixels. */
+  maxPixels?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** A one-line reason for a sharp failure, naming the file. */
+export function describeImageError(file: string, err: unknown): StudioError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const base = path.basename(file);
+  let reason = msg.split('\n')[0] ?? msg;
+  if (/unsupported image format/i.test(msg)) reason = 'not an image or unsupported format';
+  else if (/premature end|truncated|VipsJpeg: Premature|corrupt|Invalid|improper/i.test(msg))
+    reason = `corrupt or truncated image (${reason})`;
+  else if (/pixel limit/i.test(msg)) reason = 'image too large (pixel limit exceeded)';
+  return new StudioError('bad-request', `${file}: ${reason}`.replace(file, file.length > 200 ? base : file), { cause: err });
+}
+
+async function checkFile(file: string): Promise<number> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StudioError(
+      'not-found',
+      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`}`,
+    );
+  }
+  if (!st.isFile()) throw new StudioError('bad-request', `${file}: not a file`);
+  if (st.size === 0) throw new StudioError('bad-request', `${file}: empty file (0 bytes)`);
+  return st.size;
+}
+
+export async function imageInfo(file: string): Promise<ImageInfo> {
+  const bytes = await checkFile(file);
+  try {
+    const m = await sharp(file, { limitInputPixels: false }).metadata();
+    if (!m.width || !m.height || !m.format) throw new Error('unsupported image format');
+    const rotated = (m.orientation ?? 1) >= 5;
+    const hasAlpha = Boolean(m.hasAlpha);
+    const base = m.channels === 1 || m.channels === 2 ? 1 : 3;
+    const depth = m.depth === 'ushort' || m.depth === 'short' ? 16 : 8;
+    return {
+      width: rotated ? m.height : m.width,
+      height: rotated ? m.width : m.height,
+      channels: hasAlpha ? 4 : (base as Channels),
+      hasAlpha,
+      format: m.format,
+      bytes,
+      bitDepth: depth,
+      pages: m.pages ?? 1,
+      ...(m.orientation ? { orientation: m.orientation } : {}),
+      ...(m.space ? { space: m.space } : {}),
+    };
+  } catch (err) {
+    throw describeImageError(file, err);
+  }
+}
+
+/** Decodes a file (or an in-memory buffer, `file` then only names it in errors). */
+export async function readImage(file: string, options: ReadOptions = {}, buffer?: Buffer): Promise<RawImage> {
+  if (!buffer) await checkFile(file);
+  const want = options.channels ?? 'keep';
+  try {
+    let img = sharp(buffer ?? file, {
+      limitInputPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+      failOn: 'error',
+    }).rotate();
+    if (want === 1) img = img.flatten({ background: '#ffffff' }).toColourspace('b-w').extractChannel(0);
+    else if (want === 3) img = img.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
+    else if (want === 4) img = img.toColourspace('srgb').ensureAlpha();
+    else {
+      const m = await sharp(buffer ?? file).metadata();
+      const gray = m.channels === 1 || m.channels === 2;
+      if (m.hasAlpha) img = img.toColourspace('srgb').ensureAlpha();
+      else img = gray ? img.toColourspace('b-w').extractChannel(0) : img.toColourspace('srgb').removeAlpha();
+    }
+    const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const channels = info.channels as number;
+    if (channels !== 1 && channels !== 3 && channels !== 4) throw new Error(`unexpected channel count ${channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels,
+    };
+  } catch (err) {
+    throw describeImageError(file, err);
+  }
+}
