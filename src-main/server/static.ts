@@ -6,9 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOKEN_META } from '../core/contract/wire.js';
-
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+import { CONTENT_SECURITY_POLICY } from '../core/csp.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

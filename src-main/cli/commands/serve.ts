@@ -1,4 +1,5 @@
 // `serve`: the browser studio on the same core, bound to loopback with a per-launch token.
+import { Studio } from '../../core/studio.js';
 import { startServer } from '../../server/server.js';
 import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
@@ -12,7 +13,8 @@ export const serveCommand: CliCommand = {
     const host = stringFlag(values, 'host') ?? '127.0.0.1';
     if (!isLoopback(host)) throw new UsageError(`--host ${host}: the studio serves on loopback only (127.0.0.1, ::1 or localhost)`);
     const port = intFlag(values, 'port', 0, 65535) ?? 0;
-    const server = await startServer({ studio: env.studio(), host, port });
+    const studio = new Studio({ homeDir: env.homeDir, host: 'server' });
+    const server = await startServer({ studio, host, port });
     env.stderr.write(`Latent Studio is serving at ${server.url}\n`);
     if (env.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
     else process.stdout.write(`${server.url}\n`);
@@ -22,6 +24,7 @@ export const serveCommand: CliCommand = {
       process.once('SIGTERM', stop);
     });
     await server.close();
+    await studio.close();
     // The URL was already printed; nothing more for stdout.
     return { json: undefined, text: '' };
   },

@@ -1,0 +1,123 @@
+// The Electron shell: app lifecycle, the one window, IPC binding of the contract, dialogs.
+// Everything else is core. This is one of only two places that import 'electron'.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, screen, session, shell, type WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../core/csp.js';
+import { resolveHomeDir } from '../core/home.js';
+import { Studio } from '../core/studio.js';
+import { bindContract, forwardEvents, makeSenderCheck } from './ipc.js';
+import { nativeBindingForElectron } from './native.js';
+import { fitToDisplays, loadWindowState, saveWindowState, type WindowState } from './window-state.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererIndex = path.join(here, '../renderer/index.html');
+const devUrl = process.env.ELECTRON_RENDERER_URL;
+
+const homeFlag = process.argv.find((a) => a.startsWith('--home='))?.slice('--home='.length);
+const homeDir = resolveHomeDir(homeFlag);
+app.setPath('userData', homeDir);
+
+// better-sqlite3 built for Electron's ABI lives beside the Node build (scripts/rebuild-electron.js).
+const binding = nativeBindingForElectron();
+if (binding) process.env.LATENT_STUDIO_SQLITE_BINDING = binding;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start();
+}
+
+let mainWindow: BrowserWindow | null = null;
+
+function isOurUrl(url: string): boolean {
+  if (devUrl) return url.startsWith(devUrl);
+  return url.startsWith(pathToFileURL(path.dirname(rendererIndex)).href);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const studio = new Studio({
+    homeDir,
+    host: 'electron',
+    hostServices: {
+      async pickPaths(kind, title) {
+        const options = {
+          title: title ?? (kind === 'folder' ? 'Choose a folder' : 'Choose images'),
+          properties: kind === 'folder' ? (['openDirectory'] as const) : (['openFile', 'multiSelections'] as const),
+        };
+        const r = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, { ...options, properties: [...options.properties] })
+          : await dialog.showOpenDialog({ ...options, properties: [...options.properties] });
+        return { paths: r.canceled ? [] : r.filePaths };
+      },
+    },
+  });
+
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  // The studio needs no camera, microphone, notifications or the like.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  const ours = (wc: WebContents) => mainWindow !== null && wc.id === mainWindow.webContents.id;
+  bindContract(ipcMain, studio, makeSenderCheck(ours, isOurUrl));
+  forwardEvents(studio, () => (mainWindow ? [mainWindow.webContents] : []));
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    void studio.close().finally(() => app.quit());
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (event, url) => {
+      if (!isOurUrl(url)) event.preventDefault();
+    });
+  });
+
+  createWindow();
+}
+
+function createWindow(): void {
+  const saved = fitToDisplays(
+    loadWindowState(homeDir),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  mainWindow = new BrowserWindow({
+    ...saved,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'Latent Studio',
+    backgroundColor: '#1b1d22',
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (saved.maximized) mainWindow.maximize();
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+
+  const remember = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    const b = mainWindow.getNormalBounds();
+    const state: WindowState = { x: b.x, y: b.y, width: b.width, height: b.height, maximized: mainWindow.isMaximized() };
+    void saveWindowState(homeDir, state);
+  };
+  mainWindow.on('close', remember);
+  mainWindow.on('closed', () => (mainWindow = null));
+
+  if (devUrl) void mainWindow.loadURL(devUrl);
+  else void mainWindow.loadFile(rendererIndex);
+}
