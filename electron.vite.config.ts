@@ -2,8 +2,9 @@
 // sandboxed preload (CommonJS, everything bundled) and the Svelte renderer.
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig, type Plugin } from 'electron-vite';
-import { CONTENT_SECURITY_POLICY } from './src-main/core/csp.ts';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY_META } from './src-main/core/csp.ts';
 
 const root = import.meta.dirname;
 
@@ -13,7 +14,8 @@ function cspMeta(): Plugin {
     name: 'latent-studio-csp',
     transformIndexHtml: {
       order: 'post',
-      handler: (html) => html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`),
+      handler: (html: string) =>
+        html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`),
     },
   };
 }
