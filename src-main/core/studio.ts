@@ -25,20 +25,17 @@ export class Studio {
 
   constructor(options: StudioOptions) {
     this.home = ensureHome(studioHome(options.homeDir));
-    const self = this;
     this.ctx = {
       home: this.home,
       host: options.host,
       hostServices: options.hostServices ?? {},
-      emit(name, payload) {
-        self.emit(name, payload);
-      },
-      resource<T>(key: string, create: () => T, dispose?: (value: T) => void | Promise<void>): T {
-        const found = self.resources.get(key);
+      emit: (name, payload) => this.emit(name, payload),
+      resource: <T>(key: string, create: () => T, dispose?: (value: T) => void | Promise<void>): T => {
+        const found = this.resources.get(key);
         if (found) return found.value as T;
-        if (self.closed) throw new StudioError('internal', 'studio is closed');
+        if (this.closed) throw new StudioError('internal', 'studio is closed');
         const value = create();
-        self.resources.set(key, { value, dispose: dispose as ((v: unknown) => void | Promise<void>) | undefined });
+        this.resources.set(key, { value, dispose: dispose as ((v: unknown) => void | Promise<void>) | undefined });
         return value;
       },
     };
