@@ -3,14 +3,17 @@
 // the CLI and the renderer client are all derived from `studioMethods` / `studioEvents`.
 // Browser-safe: fragments import only zod and types.
 import { appEvents, appMethods } from './contract/app.js';
+import { catalogEvents, catalogMethods } from './contract/catalog.js';
 import type { ClientOf, PayloadsOf } from './contract/define.js';
 
 export const studioMethods = {
   ...appMethods,
+  ...catalogMethods,
 } as const;
 
 export const studioEvents = {
   ...appEvents,
+  ...catalogEvents,
 } as const;
 
 export type StudioMethods = typeof studioMethods;
@@ -36,5 +39,19 @@ export type StudioClient = ClientOf<StudioMethods> & {
 };
 
 export type { AppInfo, DirEntry, PickedPaths } from './contract/app.js';
+export type {
+  CatalogImage,
+  CatalogLatentFile,
+  DatasetDetail,
+  DatasetSummary,
+  DeleteDatasetResult,
+  DeleteModelResult,
+  ImportProgress,
+  ImportSummary,
+  JobInfo,
+  JobState,
+  ModelDetail,
+  ModelSummary,
+} from './contract/catalog.js';
 export { StudioError, toWireError, fromWireError } from './contract/errors.js';
 export type { WireError, StudioErrorCode } from './contract/errors.js';

@@ -2,8 +2,10 @@
 // The type below fails to compile if a method in api.ts has no handler.
 import type { StudioMethods } from './api.js';
 import { appHandlers } from './app-handlers.js';
+import { catalogHandlers } from './catalog/handlers.js';
 import type { Handlers } from './context.js';
 
 export const studioHandlers: Handlers<StudioMethods> = {
   ...appHandlers,
+  ...catalogHandlers,
 };

@@ -1,5 +1,8 @@
 // Every CLI command, in the order --help lists them (DESIGN.md section 5). One line per command.
 import type { CliCommand } from '../command.js';
+import { datasetsCommand } from './datasets.js';
+import { importCommand } from './import.js';
+import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 
-export const commands: CliCommand[] = [serveCommand];
+export const commands: CliCommand[] = [importCommand, modelsCommand, datasetsCommand, serveCommand];

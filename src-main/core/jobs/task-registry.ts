@@ -4,6 +4,7 @@ import type { WorkerTask } from './task.js';
 
 export const taskLoaders = {
   'test.count': () => import('./tasks/count-task.js'),
+  'catalog.import': () => import('../catalog/import-task.js'),
 } as const;
 
 export type TaskName = keyof typeof taskLoaders;

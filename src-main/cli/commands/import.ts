@@ -1,0 +1,55 @@
+// `import <path...> --dataset NAME`: files or folders (recursive) into a dataset.
+// --json: {"dataset", "added", "skipped", "failed": [{"path", "error"}], ...}; exit 2 when some failed.
+// `import --resume JOB` continues an interrupted import without redoing finished files.
+import path from 'node:path';
+import type { ImportProgress, ImportSummary } from '../../core/contract/catalog.js';
+import { StudioError } from '../../core/contract/errors.js';
+import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+
+function summaryText(s: ImportSummary): string {
+  const lines = [`dataset ${s.dataset}: ${s.added} added, ${s.skipped} already there, ${s.failed.length} failed (job ${s.jobId})`];
+  for (const f of s.failed) lines.push(`  failed: ${f.error}`);
+  return lines.join('\n');
+}
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  summary: 'import image files or folders (recursive) into a dataset',
+  usage: 'import <path...> --dataset NAME [--description TEXT] | import --resume JOB',
+  options: { dataset: { type: 'string' }, description: { type: 'string' }, resume: { type: 'string' } },
+  positionals: true,
+  async run({ values, positionals }, env) {
+    const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
+    const dataset = stringFlag(values, 'dataset');
+    const description = stringFlag(values, 'description');
+    if (resume === undefined) {
+      if (!dataset) throw new UsageError('--dataset is required');
+      if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+    } else if (positionals.length > 0 || dataset) {
+      throw new UsageError('--resume takes only the job id (the paths and dataset are stored in the job)');
+    }
+
+    const studio = env.studio();
+    const bar = env.progress('import');
+    let jobId: number | undefined;
+    const off = studio.on((name, p) => {
+      if (name !== 'importProgress') return;
+      const q = p as ImportProgress;
+      if (q.jobId === jobId) bar.update(q.done, q.total, q.current ? path.basename(q.current) : '');
+    });
+    let summary: ImportSummary;
+    try {
+      jobId =
+        resume !== undefined
+          ? (await studio.call('resumeJob', { jobId: resume })).jobId
+          : (await studio.call('importPaths', { paths: positionals, dataset: dataset!, ...(description ? { description } : {}) })).jobId;
+      summary = await studio.call('awaitImport', { jobId });
+    } finally {
+      off();
+      bar.done();
+    }
+    if (summary.state !== 'done')
+      throw new StudioError('internal', `import job ${summary.jobId} ${summary.state}: ${summary.error ?? 'stopped'}`);
+    return { json: summary, text: summaryText(summary), exitCode: summary.failed.length > 0 ? 2 : 0 };
+  },
+};

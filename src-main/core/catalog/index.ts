@@ -1,0 +1,17 @@
+// The catalog's public face for the rest of the core: open it, or get the studio's shared one.
+import type { CoreContext } from '../context.js';
+import { openCatalog, type Catalog } from './catalog.js';
+
+export { Catalog, openCatalog } from './catalog.js';
+export type { OpenOptions } from './catalog.js';
+export { LATEST_VERSION, MIGRATIONS, migrate } from './migrations/index.js';
+export type * from './types.js';
+
+/** The studio's catalog connection, opened on first use and closed with the studio. */
+export function getCatalog(ctx: CoreContext): Catalog {
+  return ctx.resource(
+    'catalog',
+    () => openCatalog(ctx.home.catalogFile),
+    (c) => c.close(),
+  );
+}

@@ -1,0 +1,56 @@
+// Rate-distortion evaluations: one row per codec per sweep, the points kept as JSON.
+import { StudioError } from '../../contract/errors.js';
+import type { Db } from '../db.js';
+import { fromJson, nowIso, toJson } from '../json.js';
+import type { EvaluationRecord, NewEvaluation } from '../types.js';
+
+interface EvaluationRow {
+  id: number;
+  model_id: string | null;
+  dataset_id: number | null;
+  codec: string;
+  points: string;
+  created_at: string;
+}
+
+function toRecord(r: EvaluationRow): EvaluationRecord {
+  return {
+    id: r.id,
+    modelId: r.model_id,
+    datasetId: r.dataset_id,
+    codec: r.codec,
+    points: fromJson<Record<string, unknown>>(r.points, {}),
+    createdAt: r.created_at,
+  };
+}
+
+export class EvaluationsRepo {
+  constructor(private readonly db: Db) {}
+
+  add(rec: NewEvaluation): number {
+    if (rec.modelId !== null && !this.db.prepare('SELECT 1 FROM models WHERE id = ?').get(rec.modelId)) {
+      throw new StudioError('not-found', `evaluation: model ${rec.modelId} is not in the catalog`);
+    }
+    const info = this.db
+      .prepare('INSERT INTO evaluations (model_id, dataset_id, codec, points, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(rec.modelId, rec.datasetId ?? null, rec.codec, toJson(rec.points), nowIso());
+    return Number(info.lastInsertRowid);
+  }
+
+  get(id: number): EvaluationRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM evaluations WHERE id = ?').get(id) as EvaluationRow | undefined;
+    return row && toRecord(row);
+  }
+
+  forModel(modelId: string): EvaluationRecord[] {
+    return (this.db.prepare('SELECT * FROM evaluations WHERE model_id = ? ORDER BY id').all(modelId) as EvaluationRow[]).map(toRecord);
+  }
+
+  forDataset(datasetId: number): EvaluationRecord[] {
+    return (this.db.prepare('SELECT * FROM evaluations WHERE dataset_id = ? ORDER BY id').all(datasetId) as EvaluationRow[]).map(toRecord);
+  }
+
+  list(limit = 1000): EvaluationRecord[] {
+    return (this.db.prepare('SELECT * FROM evaluations ORDER BY id DESC LIMIT ?').all(limit) as EvaluationRow[]).map(toRecord);
+  }
+}

@@ -1,0 +1,71 @@
+// Trained models: the record of a folder the engine saved under <home>/models/<id>/.
+import { existsSync } from 'node:fs';
+import { StudioError } from '../../contract/errors.js';
+import type { Db } from '../db.js';
+import { fromJson, nowIso, toJson } from '../json.js';
+import { listModelFiles } from '../model-files.js';
+import type { ModelArch, ModelFile, ModelRecord, NewModel } from '../types.js';
+
+interface ModelRow {
+  id: string;
+  name: string;
+  dataset_id: number | null;
+  arch: ModelArch;
+  dir: string;
+  weights_hash: string;
+  card: string;
+  files: string;
+  created_at: string;
+}
+
+function toRecord(r: ModelRow): ModelRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    datasetId: r.dataset_id,
+    arch: r.arch,
+    dir: r.dir,
+    weightsHash: r.weights_hash,
+    card: fromJson<Record<string, unknown>>(r.card, {}),
+    files: fromJson<ModelFile[]>(r.files, []),
+    createdAt: r.created_at,
+  };
+}
+
+export class ModelsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Registers a saved model folder; the file list is read from the folder now. */
+  add(rec: NewModel): ModelRecord {
+    if (this.get(rec.id)) throw new StudioError('conflict', `model ${rec.id} is already in the catalog`);
+    if (rec.datasetId !== null && !this.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(rec.datasetId)) {
+      throw new StudioError('not-found', `model ${rec.id}: dataset ${rec.datasetId} is not in the catalog`);
+    }
+    const files = existsSync(rec.dir) ? listModelFiles(rec.dir) : [];
+    this.db
+      .prepare(
+        `INSERT INTO models (id, name, dataset_id, arch, dir, weights_hash, card, files, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(rec.id, rec.name, rec.datasetId, rec.arch, rec.dir, rec.weightsHash, toJson(rec.card), toJson(files), rec.createdAt ?? nowIso());
+    return this.get(rec.id)!;
+  }
+
+  get(id: string): ModelRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /** Newest first; optionally only the models trained on one dataset. */
+  list(options: { datasetId?: number } = {}): ModelRecord[] {
+    const rows =
+      options.datasetId === undefined
+        ? this.db.prepare('SELECT * FROM models ORDER BY created_at DESC, id').all()
+        : this.db.prepare('SELECT * FROM models WHERE dataset_id = ? ORDER BY created_at DESC, id').all(options.datasetId);
+    return (rows as ModelRow[]).map(toRecord);
+  }
+
+  remove(id: string): void {
+    this.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+  }
+}

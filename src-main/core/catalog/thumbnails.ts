@@ -1,0 +1,72 @@
+// Thumbnails cached on disk under <home>/cache/thumbnails, named by content hash so the same
+// image in two datasets shares one file. The renderer cannot read files: it gets them as base64.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { StudioError } from '../contract/errors.js';
+import { DEFAULT_MAX_PIXELS, describeImageError, writeFileAtomic } from '../imaging/index.js';
+import type { ImageRecord } from './types.js';
+
+export const THUMBNAIL_SIZE = 128;
+export const THUMBNAIL_MIME = 'image/webp';
+
+export function thumbnailPath(dir: string, hash: string): string {
+  return path.join(dir, hash.slice(0, 2), `${hash}.webp`);
+}
+
+/** Decodes the whole image (so a truncated file fails here) and returns a small WebP. */
+export async function renderThumbnail(file: string, bytes: Buffer): Promise<Buffer> {
+  try {
+    return await sharp(bytes, { failOn: 'error', limitInputPixels: DEFAULT_MAX_PIXELS })
+      .rotate()
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer();
+  } catch (err) {
+    throw describeImageError(file, err);
+  }
+}
+
+export async function saveThumbnail(dir: string, hash: string, webp: Buffer): Promise<void> {
+  const file = thumbnailPath(dir, hash);
+  if (!existsSync(file)) await writeFileAtomic(file, webp, { overwrite: true });
+}
+
+/** The cached thumbnail, re-made from the original when the cache was cleared. */
+export async function loadThumbnail(dir: string, image: ImageRecord): Promise<Buffer> {
+  const file = thumbnailPath(dir, image.hash);
+  try {
+    return await readFile(file);
+  } catch {
+    // fall through: rebuild from the original
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(image.path);
+  } catch (err) {
+    throw new StudioError(
+      'not-found',
+      `${image.path}: no thumbnail and the original cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== image.hash) {
+    throw new StudioError('conflict', `${image.path}: the file changed since it was imported`);
+  }
+  const webp = await renderThumbnail(image.path, bytes);
+  await saveThumbnail(dir, image.hash, webp);
+  return webp;
+}
+
+export async function removeThumbnails(dir: string, hashes: Iterable<string>): Promise<number> {
+  let removed = 0;
+  for (const h of hashes) {
+    const file = thumbnailPath(dir, h);
+    if (existsSync(file)) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
