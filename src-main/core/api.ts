@@ -5,15 +5,21 @@
 import { appEvents, appMethods } from './contract/app.js';
 import { catalogEvents, catalogMethods } from './contract/catalog.js';
 import type { ClientOf, PayloadsOf } from './contract/define.js';
+import { engineEvents, engineMethods } from './contract/engine.js';
+import { evalEvents, evalMethods } from './contract/eval.js';
 
 export const studioMethods = {
   ...appMethods,
   ...catalogMethods,
+  ...engineMethods,
+  ...evalMethods,
 } as const;
 
 export const studioEvents = {
   ...appEvents,
   ...catalogEvents,
+  ...engineEvents,
+  ...evalEvents,
 } as const;
 
 export type StudioMethods = typeof studioMethods;
@@ -55,3 +61,20 @@ export type {
 } from './contract/catalog.js';
 export { StudioError, toWireError, fromWireError } from './contract/errors.js';
 export type { WireError, StudioErrorCode } from './contract/errors.js';
+export type {
+  BdRatePair,
+  BdRateResult,
+  ClassicalCodecName,
+  CodecCurve,
+  EncodedImage,
+  EqualSizeComparison,
+  EqualSizeEntry,
+  EvalCodecName,
+  EvalFinished,
+  EvalProgress,
+  EvalStarted,
+  EvaluationResult,
+  EvaluationSummary,
+  ImageEvaluation,
+  RdSample,
+} from './contract/eval.js';

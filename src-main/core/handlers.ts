@@ -4,8 +4,12 @@ import type { StudioMethods } from './api.js';
 import { appHandlers } from './app-handlers.js';
 import { catalogHandlers } from './catalog/handlers.js';
 import type { Handlers } from './context.js';
+import { engineHandlers } from './engine/handlers.js';
+import { evalHandlers } from './metrics/handlers.js';
 
 export const studioHandlers: Handlers<StudioMethods> = {
   ...appHandlers,
   ...catalogHandlers,
+  ...engineHandlers,
+  ...evalHandlers,
 };

@@ -1,8 +1,10 @@
 // Every CLI command, in the order --help lists them (DESIGN.md section 5). One line per command.
 import type { CliCommand } from '../command.js';
 import { datasetsCommand } from './datasets.js';
+import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
+import { trainCommand } from './train.js';
 
-export const commands: CliCommand[] = [importCommand, modelsCommand, datasetsCommand, serveCommand];
+export const commands: CliCommand[] = [importCommand, trainCommand, evalCommand, modelsCommand, datasetsCommand, serveCommand];

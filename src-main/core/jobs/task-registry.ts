@@ -5,6 +5,9 @@ import type { WorkerTask } from './task.js';
 export const taskLoaders = {
   'test.count': () => import('./tasks/count-task.js'),
   'catalog.import': () => import('../catalog/import-task.js'),
+  'engine.train': () => import('../engine/train-task.js'),
+  'eval.sweep': () => import('../metrics/tasks/sweep-task.js'),
+  'eval.compare': () => import('../metrics/tasks/compare-task.js'),
 } as const;
 
 export type TaskName = keyof typeof taskLoaders;

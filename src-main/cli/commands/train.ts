@@ -1,0 +1,115 @@
+// `train --dataset NAME [--arch dense|conv] [--code-size N] [--layers N,N,..] [--loss mse|bce]
+//        [--tile N] [--epochs N] [--batch-size N] [--seed N] [--name NAME]`
+// A progress bar on stderr; --json: {"model","backend","epochs","loss","valLoss","seconds","samplesPerSecond",...}.
+import type { TrainProgressPayload, TrainRequest, TrainResult } from '../../core/contract/engine.js';
+import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+
+function listFlag(raw: string | undefined, name: string): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${name} must be positive integers separated by commas, got '${raw}'`);
+  return parts;
+}
+
+function oneOf<T extends string>(raw: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
+  return raw as T;
+}
+
+function resultText(r: TrainResult): string {
+  const psnr = r.valPsnr === null ? '' : `, validation PSNR ${r.valPsnr.toFixed(2)} dB`;
+  return [
+    `model ${r.model} (${r.name}, ${r.arch}) trained on ${r.backend}: ${r.epochs} epochs in ${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s`,
+    `loss ${r.loss.toFixed(4)}, validation loss ${r.valLoss?.toFixed(4) ?? '-'}${psnr}${r.stoppedEarly ? ' (stopped early)' : ''}; seed ${r.seed}`,
+  ].join('\n');
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'train an autoencoder on a dataset (dense stack or convolutional)',
+  usage:
+    'train --dataset NAME [--arch dense|conv] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME]',
+  options: {
+    dataset: { type: 'string' },
+    arch: { type: 'string' },
+    'code-size': { type: 'string' },
+    layers: { type: 'string' },
+    'decoder-layers': { type: 'string' },
+    loss: { type: 'string' },
+    activation: { type: 'string' },
+    tile: { type: 'string' },
+    downsample: { type: 'string' },
+    channels: { type: 'string' },
+    'code-channels': { type: 'string' },
+    color: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'learning-rate': { type: 'string' },
+    patience: { type: 'string' },
+    seed: { type: 'string' },
+    name: { type: 'string' },
+  },
+  positionals: false,
+  async run({ values }, env) {
+    const lrRaw = stringFlag(values, 'learning-rate');
+    const lr = lrRaw === undefined ? undefined : Number(lrRaw);
+    if (lr !== undefined && !(lr > 0 && lr <= 1)) throw new UsageError(`--learning-rate must be a number in (0, 1], got '${lrRaw}'`);
+    const downsample = intFlag(values, 'downsample', 8, 16);
+    if (downsample !== undefined && downsample !== 8 && downsample !== 16) throw new UsageError('--downsample must be 8 or 16');
+    const req: TrainRequest = {
+      dataset: requiredFlag(values, 'dataset'),
+      ...defined('arch', oneOf(stringFlag(values, 'arch'), 'arch', ['dense', 'conv'] as const)),
+      ...defined('codeSize', intFlag(values, 'code-size', 1, 4096)),
+      ...defined('layers', listFlag(stringFlag(values, 'layers'), 'layers')),
+      ...defined('decoderLayers', listFlag(stringFlag(values, 'decoder-layers'), 'decoder-layers')),
+      ...defined('loss', oneOf(stringFlag(values, 'loss'), 'loss', ['bce', 'mse'] as const)),
+      ...defined('activation', oneOf(stringFlag(values, 'activation'), 'activation', ['relu', 'elu', 'tanh', 'sigmoid'] as const)),
+      ...defined('tile', intFlag(values, 'tile', 0, 1024)),
+      ...defined('downsample', downsample as 8 | 16 | undefined),
+      ...defined('channels', intFlag(values, 'channels', 4, 512)),
+      ...defined('codeChannels', intFlag(values, 'code-channels', 1, 256)),
+      ...defined('color', oneOf(stringFlag(values, 'color'), 'color', ['auto', 'gray', 'rgb'] as const)),
+      ...defined('epochs', intFlag(values, 'epochs', 1, 10000)),
+      ...defined('batchSize', intFlag(values, 'batch-size', 1, 4096)),
+      ...defined('learningRate', lr),
+      ...defined('patience', intFlag(values, 'patience', 0, 1000)),
+      ...defined('seed', intFlag(values, 'seed', 0, 2 ** 31 - 1)),
+      ...defined('name', stringFlag(values, 'name')),
+    };
+    const studio = env.studio();
+    const bar = env.progress('train');
+    let jobId = '';
+    let epochs = req.epochs ?? 0;
+    let epoch = 0;
+    const off = studio.on((name, payload) => {
+      if (name !== 'trainProgress') return;
+      const p = payload as TrainProgressPayload;
+      if (p.jobId !== jobId) return;
+      if (p.kind === 'epoch') {
+        epoch = p.epoch;
+        epochs = p.epochs;
+        bar.update(epoch, epochs, `loss ${p.loss.toFixed(4)} val ${p.valLoss?.toFixed(4) ?? '-'} ${Math.round(p.samplesPerSecond)}/s`);
+      } else if (p.kind === 'batch' && epochs > 0) {
+        bar.update(epoch, epochs, `epoch ${p.epoch} batch ${p.batch} loss ${p.loss.toFixed(4)} ${Math.round(p.samplesPerSecond)}/s`);
+      } else if (p.kind === 'skipped') {
+        env.stderr.write(`\nskipped ${p.reason}\n`);
+      }
+    });
+    const stop = () => void studio.call('cancelTraining', { jobId }).catch(() => {});
+    process.once('SIGINT', stop);
+    try {
+      jobId = (await studio.call('trainModel', req)).jobId;
+      const result = await studio.call('awaitTraining', { jobId });
+      return { json: result, text: resultText(result) };
+    } finally {
+      process.off('SIGINT', stop);
+      off();
+      bar.done();
+    }
+  },
+};
+
+function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

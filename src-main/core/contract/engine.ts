@@ -1,0 +1,96 @@
+// Contract fragment: the engine (tfjs backend, training). Browser-safe.
+import { z } from 'zod';
+import { event, method } from './define.js';
+
+export interface BackendReport {
+  backend: 'tensorflow' | 'wasm' | 'cpu';
+  reason: string;
+}
+
+/** Request to train a model on a catalog dataset. Absent fields take defaults from the data. */
+export const TrainRequest = z
+  .object({
+    dataset: z.string().min(1).max(200),
+    name: z.string().min(1).max(200).optional(),
+    arch: z.enum(['dense', 'conv']).optional(),
+    /** Dense: code size (values per tile). */
+    codeSize: z.number().int().min(1).max(4096).optional(),
+    /** Dense: encoder hidden layer widths, outermost first (default: decreasing sandwich). */
+    layers: z.array(z.number().int().min(1).max(16384)).max(8).optional(),
+    /** Dense: decoder hidden widths, innermost first (default: the mirror of layers). */
+    decoderLayers: z.array(z.number().int().min(1).max(16384)).max(8).optional(),
+    activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid']).optional(),
+    loss: z.enum(['bce', 'mse']).optional(),
+    /** Dense: tile edge (0 = the whole image, for small images). Conv: training crop edge. */
+    tile: z.number().int().min(0).max(1024).optional(),
+    /** Conv: downsampling factor. */
+    downsample: z.union([z.literal(8), z.literal(16)]).optional(),
+    /** Conv: filters per stage (one width for all stages). */
+    channels: z.number().int().min(4).max(512).optional(),
+    /** Conv: code channels. */
+    codeChannels: z.number().int().min(1).max(256).optional(),
+    color: z.enum(['auto', 'gray', 'rgb']).optional(),
+    epochs: z.number().int().min(1).max(10000).optional(),
+    batchSize: z.number().int().min(1).max(4096).optional(),
+    learningRate: z.number().positive().max(1).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    patience: z.number().int().min(0).max(1000).optional(),
+  })
+  .strict();
+export type TrainRequest = z.infer<typeof TrainRequest>;
+
+export interface TrainResult {
+  model: string;
+  name: string;
+  arch: 'dense' | 'conv';
+  backend: string;
+  epochs: number;
+  loss: number;
+  valLoss: number | null;
+  valPsnr: number | null;
+  seconds: number;
+  samplesPerSecond: number;
+  stoppedEarly: boolean;
+  seed: number;
+  codeRange: { min: number; max: number };
+  /** Code values per image of the dataset's typical size (before quantization and entropy coding). */
+  codeValues: number;
+}
+
+export type TrainProgressPayload =
+  | { jobId: string; kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null }
+  | {
+      jobId: string;
+      kind: 'epoch';
+      epoch: number;
+      epochs: number;
+      loss: number;
+      valLoss: number | null;
+      valPsnr: number | null;
+      samplesPerSecond: number;
+      seconds: number;
+      learningRate: number;
+      etaSeconds: number;
+      /** Validation originals and their reconstructions (rounded code), PNG base64. */
+      reconstructions: { original: string; reconstruction: string }[];
+    }
+  | { jobId: string; kind: 'skipped'; file: string; reason: string }
+  | { jobId: string; kind: 'state'; state: 'running' | 'paused' };
+
+export type TrainFinishedPayload = { jobId: string; ok: true; result: TrainResult } | { jobId: string; ok: false; error: string; cancelled: boolean };
+
+const JobRef = z.object({ jobId: z.string().min(1).max(100) }).strict();
+
+export const engineMethods = {
+  getBackendInfo: method<BackendReport>()(z.object({}).strict(), 'Which tfjs backend trains and runs models, and why.'),
+  trainModel: method<{ jobId: string }>()(TrainRequest, 'Start training an autoencoder on a dataset in a worker thread; progress arrives as trainProgress events.'),
+  awaitTraining: method<TrainResult>()(JobRef, 'Wait for a training job to finish and return its result.'),
+  pauseTraining: method<{ paused: boolean }>()(JobRef, 'Pause a training job after the current batch.'),
+  resumeTraining: method<{ resumed: boolean }>()(JobRef, 'Resume a paused training job.'),
+  cancelTraining: method<{ cancelled: boolean }>()(JobRef, 'Cancel a training job (stops within one batch); nothing is saved.'),
+} as const;
+
+export const engineEvents = {
+  trainProgress: event<TrainProgressPayload>('Per batch and per epoch: loss, validation loss and PSNR, samples/s, ETA, reconstructions.'),
+  trainFinished: event<TrainFinishedPayload>('A training job ended: the model, or why not.'),
+} as const;

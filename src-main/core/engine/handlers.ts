@@ -1,0 +1,29 @@
+// Handlers for the engine fragment of the contract.
+import type { engineMethods } from '../contract/engine.js';
+import type { Handlers } from '../context.js';
+import { chooseBackend } from './backend.js';
+import { trainJobs } from './train-jobs.js';
+
+export const engineHandlers: Handlers<typeof engineMethods> = {
+  async getBackendInfo() {
+    return chooseBackend();
+  },
+  async trainModel(req, ctx) {
+    return { jobId: trainJobs(ctx).start(req) };
+  },
+  async awaitTraining(req, ctx) {
+    return trainJobs(ctx).wait(req.jobId);
+  },
+  async pauseTraining(req, ctx) {
+    trainJobs(ctx).pause(req.jobId);
+    return { paused: true };
+  },
+  async resumeTraining(req, ctx) {
+    trainJobs(ctx).resume(req.jobId);
+    return { resumed: true };
+  },
+  async cancelTraining(req, ctx) {
+    trainJobs(ctx).cancel(req.jobId);
+    return { cancelled: true };
+  },
+};

@@ -1,0 +1,98 @@
+// The model card: everything needed to rebuild, judge and reproduce a trained autoencoder.
+// Saved as card.json beside the tfjs weights; the catalog stores a copy.
+
+export type Activation = 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'leakyRelu';
+export type LossName = 'bce' | 'mse';
+
+/** The seed's stacked fully-connected autoencoder, on TxT tiles (T = image size for small images). */
+export interface DenseHyper {
+  arch: 'dense';
+  /** Tile edge in pixels; each tile is one input vector of tile*tile*channels values. */
+  tile: number;
+  /** Encoder hidden layer widths, outermost first (e.g. [256, 64]). */
+  encoderLayers: number[];
+  /** Decoder hidden layer widths, innermost first; the mirror of encoderLayers by default. */
+  decoderLayers: number[];
+  codeSize: number;
+  activation: Activation;
+}
+
+/** Fully convolutional autoencoder for photographs: any size, downsampling 8 or 16. */
+export interface ConvHyper {
+  arch: 'conv';
+  downsampling: 8 | 16;
+  /** Filters of each stride-2 stage of the encoder (log2(downsampling) entries); mirrored in the decoder. */
+  filters: number[];
+  codeChannels: number;
+  kernelSize: number;
+  activation: Activation;
+  /** Random crop edge for training. */
+  crop: number;
+  /** Inference tile edge (pixels) for large images; halo added on each side. */
+  tile: number;
+}
+
+export type Hyper = DenseHyper | ConvHyper;
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  valLoss: number | null;
+  valPsnr: number | null;
+  samplesPerSecond: number;
+  seconds: number;
+  learningRate: number;
+}
+
+export interface ModelCard {
+  /** Card format; bump when fields change meaning. */
+  cardVersion: 1;
+  id: string;
+  name: string;
+  arch: Hyper['arch'];
+  hyper: Hyper;
+  /** 1 grayscale, 3 RGB: how images are read for this model. */
+  channels: 1 | 3;
+  /** Tile edge recorded in .latent files (dense: the tile; conv: 0, the grid covers the image). */
+  tile: number;
+  loss: LossName;
+  dataset: { id: number | null; name: string | null; trainImages: number; valImages: number };
+  dataStats: { mean: number; std: number; min: number; max: number; samples: number };
+  training: {
+    epochs: number;
+    batchSize: number;
+    learningRate: number;
+    seed: number;
+    backend: string;
+    seconds: number;
+    samplesPerSecond: number;
+    stoppedEarly: boolean;
+    noise: 'uniform[-0.5,0.5]';
+  };
+  history: EpochRecord[];
+  /** Observed code values on training data (for the quantizer). */
+  codeRange: { min: number; max: number };
+  /** Parameters of encoder and decoder. */
+  params: { encoder: number; decoder: number };
+  /** Bytes of the decoder's weights (effective bpp spreads them over the images served). */
+  decoderBytes: number;
+  createdAt: string;
+}
+
+/** Default layer widths: a decreasing sandwich from the input down to the code. */
+export function defaultDenseLayers(inputSize: number, codeSize: number, count = 2): number[] {
+  const layers: number[] = [];
+  for (let i = 1; i <= count; i++) {
+    const ratio = i / (count + 1);
+    layers.push(Math.max(codeSize * 2, Math.round(inputSize * Math.pow(codeSize / inputSize, ratio) / 8) * 8));
+  }
+  return layers;
+}
+
+/** Code values per image (continuous; the codec's quantizer and entropy coder decide the bytes). */
+export function codeValuesPerImage(hyper: Hyper, channels: number, width: number, height: number): number {
+  if (hyper.arch === 'dense') return Math.ceil(width / hyper.tile) * Math.ceil(height / hyper.tile) * hyper.codeSize;
+  const f = hyper.downsampling;
+  void channels;
+  return Math.ceil(width / f) * Math.ceil(height / f) * hyper.codeChannels;
+}

@@ -1,0 +1,74 @@
+// Pure model builders: hyperparameters in, encoder and decoder (tfjs layers models) out.
+import * as tf from '@tensorflow/tfjs';
+import type { Activation, ConvHyper, DenseHyper, Hyper } from '../model-card.js';
+
+export interface Autoencoder {
+  encoder: tf.LayersModel;
+  decoder: tf.LayersModel;
+}
+
+function act(a: Activation): 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'linear' {
+  return a === 'leakyRelu' ? 'relu' : a;
+}
+
+function init(seed: number, k: number) {
+  return tf.initializers.glorotUniform({ seed: seed * 131 + k });
+}
+
+export function buildDense(h: DenseHyper, channels: number, seed: number): Autoencoder {
+  const inputSize = h.tile * h.tile * channels;
+  const encoder = tf.sequential({ name: 'encoder' });
+  let k = 0;
+  h.encoderLayers.forEach((units, i) =>
+    encoder.add(tf.layers.dense({ units, activation: act(h.activation), kernelInitializer: init(seed, k++), ...(i === 0 ? { inputShape: [inputSize] } : {}) })),
+  );
+  encoder.add(
+    tf.layers.dense({ units: h.codeSize, activation: 'linear', kernelInitializer: init(seed, k++), ...(h.encoderLayers.length === 0 ? { inputShape: [inputSize] } : {}) }),
+  );
+  const decoder = tf.sequential({ name: 'decoder' });
+  h.decoderLayers.forEach((units, i) =>
+    decoder.add(tf.layers.dense({ units, activation: act(h.activation), kernelInitializer: init(seed, k++), ...(i === 0 ? { inputShape: [h.codeSize] } : {}) })),
+  );
+  decoder.add(
+    tf.layers.dense({ units: inputSize, activation: 'sigmoid', kernelInitializer: init(seed, k++), ...(h.decoderLayers.length === 0 ? { inputShape: [h.codeSize] } : {}) }),
+  );
+  return { encoder, decoder };
+}
+
+export function buildConv(h: ConvHyper, channels: number, seed: number): Autoencoder {
+  const stages = Math.log2(h.downsampling);
+  if (!Number.isInteger(stages) || h.filters.length !== stages) {
+    throw new RangeError(`conv: ${h.filters.length} filter stages given, downsampling ${h.downsampling} needs ${stages}`);
+  }
+  let k = 0;
+  const encoder = tf.sequential({ name: 'encoder' });
+  h.filters.forEach((filters, i) =>
+    encoder.add(
+      tf.layers.conv2d({
+        filters,
+        kernelSize: h.kernelSize,
+        strides: 2,
+        padding: 'same',
+        activation: act(h.activation),
+        kernelInitializer: init(seed, k++),
+        ...(i === 0 ? { inputShape: [null, null, channels] } : {}),
+      }),
+    ),
+  );
+  encoder.add(tf.layers.conv2d({ filters: h.codeChannels, kernelSize: 3, padding: 'same', activation: 'linear', kernelInitializer: init(seed, k++) }));
+
+  const decoder = tf.sequential({ name: 'decoder' });
+  const rev = [...h.filters].reverse();
+  decoder.add(
+    tf.layers.conv2d({ filters: rev[0]!, kernelSize: 3, padding: 'same', activation: act(h.activation), kernelInitializer: init(seed, k++), inputShape: [null, null, h.codeChannels] }),
+  );
+  rev.forEach((filters) =>
+    decoder.add(tf.layers.conv2dTranspose({ filters, kernelSize: h.kernelSize, strides: 2, padding: 'same', activation: act(h.activation), kernelInitializer: init(seed, k++) })),
+  );
+  decoder.add(tf.layers.conv2d({ filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: init(seed, k++) }));
+  return { encoder, decoder };
+}
+
+export function buildAutoencoder(h: Hyper, channels: number, seed: number): Autoencoder {
+  return h.arch === 'dense' ? buildDense(h, channels, seed) : buildConv(h, channels, seed);
+}

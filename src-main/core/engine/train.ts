@@ -1,0 +1,243 @@
+// The training loop: a custom step (optimizer.minimize inside tf.tidy) rather than model.fit,
+// which is several times faster on the wasm backend. Quantization-aware: uniform noise in
+// [-0.5, 0.5] is added to the code so the decoder tolerates rounding. Seeded, pausable,
+// cancellable within one batch, with early stopping and a cosine learning-rate schedule.
+import * as tf from '@tensorflow/tfjs';
+import { encodeImage } from '../imaging/index.js';
+import type { TaskIO } from '../jobs/task.js';
+import { chooseBackend } from './backend.js';
+import { ImageSource } from './data.js';
+import { buildAutoencoder, type Autoencoder } from './models/build.js';
+import type { EpochRecord, Hyper, LossName, ModelCard } from './model-card.js';
+import { toBytes } from './pixels.js';
+import { mulberry32 } from './random.js';
+
+export interface TrainOptions {
+  name: string;
+  dataset: { id: number | null; name: string | null };
+  trainFiles: string[];
+  valFiles: string[];
+  hyper: Hyper;
+  channels: 1 | 3;
+  loss: LossName;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Epochs without validation improvement before stopping; 0 turns early stopping off. */
+  patience: number;
+  /** Random crops per image per epoch (images larger than a sample). */
+  cropsPerImage: number;
+}
+
+export interface Reconstruction {
+  original: string;
+  reconstruction: string;
+}
+
+export type TrainProgress =
+  | { kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null }
+  | ({ kind: 'epoch'; epochs: number; etaSeconds: number; reconstructions: Reconstruction[] } & EpochRecord)
+  | { kind: 'skipped'; file: string; reason: string };
+
+export interface TrainedModel extends Autoencoder {
+  card: Omit<ModelCard, 'id' | 'decoderBytes'>;
+}
+
+const VAL_SAMPLES = 256;
+const STRIP = 6;
+
+function lossOf(loss: LossName, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  if (loss === 'mse') return tf.losses.meanSquaredError(x, y) as tf.Scalar;
+  const eps = 1e-6;
+  const yc = tf.clipByValue(y, eps, 1 - eps);
+  return tf.neg(tf.mean(tf.add(tf.mul(x, tf.log(yc)), tf.mul(tf.sub(1, x), tf.log(tf.sub(1, yc)))))) as tf.Scalar;
+}
+
+export function sampleEdge(h: Hyper): number {
+  return h.arch === 'dense' ? h.tile : h.crop;
+}
+
+function batchShape(h: Hyper, n: number, channels: number): number[] {
+  const s = sampleEdge(h);
+  return h.arch === 'dense' ? [n, s * s * channels] : [n, s, s, channels];
+}
+
+function cosineLr(base: number, epoch: number, epochs: number): number {
+  const t = epochs <= 1 ? 0 : epoch / (epochs - 1);
+  return base * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+async function pngBase64(data: Float32Array, edge: number, channels: 1 | 3): Promise<string> {
+  const png = await encodeImage(toBytes({ data, width: edge, height: edge, channels }), 'png');
+  return png.toString('base64');
+}
+
+export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgress>): Promise<TrainedModel> {
+  const { backend } = await chooseBackend();
+  const { hyper, channels } = opts;
+  const edge = sampleEdge(hyper);
+  const source = new ImageSource({ channels, size: edge, cropsPerImage: opts.cropsPerImage });
+  const rand = mulberry32(opts.seed);
+  const model = buildAutoencoder(hyper, channels, opts.seed);
+  const vars = [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  const optimizer = tf.train.adam(opts.learningRate);
+
+  const valFiles = opts.valFiles.length > 0 ? opts.valFiles : opts.trainFiles.slice(0, Math.max(1, Math.floor(opts.trainFiles.length / 10)));
+  const valSamples = await source.fixedSamples(valFiles, VAL_SAMPLES);
+  const valData = new Float32Array(valSamples.length * valSamples[0]!.length);
+  valSamples.forEach((s, i) => valData.set(s, i * s.length));
+  const valX = tf.tensor(valData, batchShape(hyper, valSamples.length, channels));
+
+  const history: EpochRecord[] = [];
+  const started = performance.now();
+  let trainSeconds = 0;
+  let seen = 0;
+  let step = 0;
+  let best = Infinity;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let estBatches = Math.ceil((opts.trainFiles.length * opts.cropsPerImage) / opts.batchSize);
+
+  try {
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      const lr = cosineLr(opts.learningRate, epoch, opts.epochs);
+      // Adam reads its learningRate field on every step; it is protected only in the typings.
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const epochStart = performance.now();
+      let epochSamples = 0;
+      let lossSum = 0;
+      let batches = 0;
+      for await (const batch of source.epoch(opts.trainFiles, opts.batchSize, rand, (file, reason) => io.progress({ kind: 'skipped', file, reason }))) {
+        await io.checkpoint();
+        const t0 = performance.now();
+        const cost: tf.Scalar = tf.tidy(() => {
+          const x = tf.tensor(batch.data, batchShape(hyper, batch.count, channels));
+          return optimizer.minimize(
+            () => {
+              const code = model.encoder.apply(x, { training: true }) as tf.Tensor;
+              const noisy = tf.add(code, tf.randomUniform(code.shape, -0.5, 0.5, 'float32', opts.seed * 100003 + step));
+              return lossOf(opts.loss, x, model.decoder.apply(noisy, { training: true }) as tf.Tensor);
+            },
+            true,
+            vars,
+          ) as tf.Scalar;
+        });
+        const loss = (await cost.data())[0]!;
+        cost.dispose();
+        trainSeconds += (performance.now() - t0) / 1000;
+        step++;
+        batches++;
+        seen += batch.count;
+        epochSamples += batch.count;
+        lossSum += loss * batch.count;
+        const sps = seen / Math.max(trainSeconds, 1e-6);
+        const remaining = (opts.epochs - epoch) * estBatches - batches;
+        io.progress({ kind: 'batch', epoch: epoch + 1, batch: batches, loss, samplesPerSecond: sps, etaSeconds: remaining > 0 ? (remaining * opts.batchSize) / sps : 0 });
+      }
+      estBatches = Math.max(1, batches);
+      const { valLoss, valPsnr, strip } = tf.tidy(() => {
+        // Validation decodes the rounded code: what the codec will do at step 1.
+        const code = tf.round(model.encoder.predict(valX) as tf.Tensor);
+        const y = model.decoder.predict(code) as tf.Tensor;
+        const mse = tf.losses.meanSquaredError(valX, y).dataSync()[0]!;
+        const n = Math.min(STRIP, valSamples.length);
+        const size = valSamples[0]!.length;
+        return {
+          valLoss: lossOf(opts.loss, valX, y).dataSync()[0]!,
+          valPsnr: 10 * Math.log10(1 / Math.max(mse, 1e-12)),
+          strip: (y.dataSync() as Float32Array).slice(0, n * size),
+        };
+      });
+      const reconstructions: Reconstruction[] = [];
+      if (hyper.arch === 'conv' || edge >= 8) {
+        const size = valSamples[0]!.length;
+        for (let i = 0; i < strip.length / size; i++) {
+          reconstructions.push({
+            original: await pngBase64(valSamples[i]!, edge, channels),
+            reconstruction: await pngBase64(strip.subarray(i * size, (i + 1) * size), edge, channels),
+          });
+        }
+      }
+      const seconds = (performance.now() - epochStart) / 1000;
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        loss: lossSum / Math.max(epochSamples, 1),
+        valLoss,
+        valPsnr,
+        samplesPerSecond: epochSamples / Math.max(seconds, 1e-6),
+        seconds,
+        learningRate: lr,
+      };
+      history.push(record);
+      const elapsed = (performance.now() - started) / 1000;
+      io.progress({ kind: 'epoch', epochs: opts.epochs, etaSeconds: (elapsed / (epoch + 1)) * (opts.epochs - epoch - 1), reconstructions, ...record });
+      if (valLoss < best * (1 - 1e-4)) {
+        best = valLoss;
+        sinceBest = 0;
+      } else if (opts.patience > 0 && ++sinceBest >= opts.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+
+    const codeRange = tf.tidy(() => {
+      const code = model.encoder.predict(valX) as tf.Tensor;
+      return { min: tf.min(code).dataSync()[0]!, max: tf.max(code).dataSync()[0]! };
+    });
+    const stats = dataStats(valData);
+    const params = { encoder: model.encoder.countParams(), decoder: model.decoder.countParams() };
+    return {
+      ...model,
+      card: {
+        cardVersion: 1,
+        name: opts.name,
+        arch: hyper.arch,
+        hyper,
+        channels,
+        tile: hyper.arch === 'dense' ? hyper.tile : 0,
+        loss: opts.loss,
+        dataset: { id: opts.dataset.id, name: opts.dataset.name, trainImages: opts.trainFiles.length, valImages: valFiles.length },
+        dataStats: stats,
+        training: {
+          epochs: history.length,
+          batchSize: opts.batchSize,
+          learningRate: opts.learningRate,
+          seed: opts.seed,
+          backend,
+          seconds: (performance.now() - started) / 1000,
+          samplesPerSecond: seen / Math.max(trainSeconds, 1e-6),
+          stoppedEarly,
+          noise: 'uniform[-0.5,0.5]',
+        },
+        history,
+        codeRange,
+        params,
+        createdAt: new Date().toISOString(),
+      },
+    };
+  } catch (err) {
+    model.encoder.dispose();
+    model.decoder.dispose();
+    throw err;
+  } finally {
+    valX.dispose();
+    optimizer.dispose();
+  }
+}
+
+function dataStats(data: Float32Array): ModelCard['dataStats'] {
+  let sum = 0;
+  let sq = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of data) {
+    sum += v;
+    sq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const n = Math.max(data.length, 1);
+  const mean = sum / n;
+  return { mean, std: Math.sqrt(Math.max(sq / n - mean * mean, 0)), min, max, samples: data.length };
+}
