@@ -65,7 +65,12 @@ export class ImageSource {
   }
 
   /** One epoch of batches over `files` (shuffled with `rand`). Unreadable files are skipped and reported. */
-  async *epoch(files: string[], batchSize: number, rand: () => number, onSkip: (file: string, reason: string) => void): AsyncGenerator<{ data: Float32Array; count: number }> {
+  async *epoch(
+    files: string[],
+    batchSize: number,
+    rand: () => number,
+    onSkip: (file: string, reason: string) => void,
+  ): AsyncGenerator<{ data: Float32Array; count: number }> {
     const order = shuffleInPlace([...files], rand);
     const sampleSize = this.spec.size * this.spec.size * this.spec.channels;
     let pending: Float32Array[] = [];

@@ -40,7 +40,14 @@ export function denseEncode(encoder: tf.LayersModel, h: DenseHyper, img: FloatIm
   return { data, gh, gw, c: h.codeSize };
 }
 
-export function denseDecode(decoder: tf.LayersModel, h: DenseHyper, code: CodeGrid, channels: number, width: number, height: number): FloatImage {
+export function denseDecode(
+  decoder: tf.LayersModel,
+  h: DenseHyper,
+  code: CodeGrid,
+  channels: number,
+  width: number,
+  height: number,
+): FloatImage {
   const t = h.tile;
   const n = code.gh * code.gw;
   const size = t * t * channels;
@@ -88,9 +95,22 @@ export function convEncode(encoder: tf.LayersModel, h: ConvHyper, img: FloatImag
   return { data, gh, gw, c: h.codeChannels };
 }
 
-export function convDecode(decoder: tf.LayersModel, h: ConvHyper, code: CodeGrid, channels: number, width: number, height: number, tile = h.tile): FloatImage {
+export function convDecode(
+  decoder: tf.LayersModel,
+  h: ConvHyper,
+  code: CodeGrid,
+  channels: number,
+  width: number,
+  height: number,
+  tile = h.tile,
+): FloatImage {
   const f = h.downsampling;
-  const out: FloatImage = { data: new Float32Array(code.gh * f * code.gw * f * channels), width: code.gw * f, height: code.gh * f, channels };
+  const out: FloatImage = {
+    data: new Float32Array(code.gh * f * code.gw * f * channels),
+    width: code.gw * f,
+    height: code.gh * f,
+    channels,
+  };
   const tc = Math.max(1, Math.floor(tile / f));
   const hc = Math.ceil(CONV_HALO / f);
   for (let cy = 0; cy < code.gh; cy += tc) {

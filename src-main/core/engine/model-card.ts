@@ -84,7 +84,7 @@ export function defaultDenseLayers(inputSize: number, codeSize: number, count = 
   const layers: number[] = [];
   for (let i = 1; i <= count; i++) {
     const ratio = i / (count + 1);
-    layers.push(Math.max(codeSize * 2, Math.round(inputSize * Math.pow(codeSize / inputSize, ratio) / 8) * 8));
+    layers.push(Math.max(codeSize * 2, Math.round((inputSize * Math.pow(codeSize / inputSize, ratio)) / 8) * 8));
   }
   return layers;
 }

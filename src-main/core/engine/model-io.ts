@@ -55,7 +55,12 @@ export function hashWeights(bytes: Uint8Array): string {
 }
 
 /** Writes encoder, decoder and card to `dir` atomically (a temporary folder renamed into place). */
-export async function saveModelDir(dir: string, encoder: tf.LayersModel, decoder: tf.LayersModel, card: ModelCard): Promise<{ weightsHash: string }> {
+export async function saveModelDir(
+  dir: string,
+  encoder: tf.LayersModel,
+  decoder: tf.LayersModel,
+  card: ModelCard,
+): Promise<{ weightsHash: string }> {
   const tmp = `${dir}.part-${process.pid}-${Date.now()}`;
   await rm(tmp, { recursive: true, force: true });
   try {
@@ -122,7 +127,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
       return h.arch === 'dense' ? denseEncode(encoder, h, f) : convEncode(encoder, h, f);
     },
     async decode(code, width, height) {
-      const out = h.arch === 'dense' ? denseDecode(decoder, h, code, channels, width, height) : convDecode(decoder, h, code, channels, width, height);
+      const out =
+        h.arch === 'dense' ? denseDecode(decoder, h, code, channels, width, height) : convDecode(decoder, h, code, channels, width, height);
       return toBytes(out);
     },
     dispose() {

@@ -73,5 +73,9 @@ export class TrainJobs {
 }
 
 export function trainJobs(ctx: CoreContext): TrainJobs {
-  return ctx.resource('engine.trainJobs', () => new TrainJobs(ctx), (j) => j.cancelAll());
+  return ctx.resource(
+    'engine.trainJobs',
+    () => new TrainJobs(ctx),
+    (j) => j.cancelAll(),
+  );
 }

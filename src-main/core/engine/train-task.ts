@@ -18,12 +18,23 @@ export interface TrainJobInput {
 export default defineTask<TrainJobInput, TrainProgress, TrainResult>(async (input, io) => {
   const { options, modelId } = input;
   const catalog = openCatalog(input.catalogFile);
-  const runId = catalog.runs.begin({ datasetId: options.dataset.id, params: { ...options, trainFiles: options.trainFiles.length, valFiles: options.valFiles.length } });
+  const runId = catalog.runs.begin({
+    datasetId: options.dataset.id,
+    params: { ...options, trainFiles: options.trainFiles.length, valFiles: options.valFiles.length },
+  });
   try {
     const trained = await trainAutoencoder(options, {
       ...io,
       progress: (p) => {
-        if (p.kind === 'epoch') catalog.runs.addEpoch(runId, p.epoch, { loss: p.loss, valLoss: p.valLoss, valPsnr: p.valPsnr, samplesPerSecond: p.samplesPerSecond, seconds: p.seconds, learningRate: p.learningRate });
+        if (p.kind === 'epoch')
+          catalog.runs.addEpoch(runId, p.epoch, {
+            loss: p.loss,
+            valLoss: p.valLoss,
+            valPsnr: p.valPsnr,
+            samplesPerSecond: p.samplesPerSecond,
+            seconds: p.seconds,
+            learningRate: p.learningRate,
+          });
         io.progress(p);
       },
     });

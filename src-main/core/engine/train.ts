@@ -83,7 +83,8 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
   const vars = [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(opts.learningRate);
 
-  const valFiles = opts.valFiles.length > 0 ? opts.valFiles : opts.trainFiles.slice(0, Math.max(1, Math.floor(opts.trainFiles.length / 10)));
+  const valFiles =
+    opts.valFiles.length > 0 ? opts.valFiles : opts.trainFiles.slice(0, Math.max(1, Math.floor(opts.trainFiles.length / 10)));
   const valSamples = await source.fixedSamples(valFiles, VAL_SAMPLES);
   const valData = new Float32Array(valSamples.length * valSamples[0]!.length);
   valSamples.forEach((s, i) => valData.set(s, i * s.length));
@@ -108,7 +109,9 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
       let epochSamples = 0;
       let lossSum = 0;
       let batches = 0;
-      for await (const batch of source.epoch(opts.trainFiles, opts.batchSize, rand, (file, reason) => io.progress({ kind: 'skipped', file, reason }))) {
+      for await (const batch of source.epoch(opts.trainFiles, opts.batchSize, rand, (file, reason) =>
+        io.progress({ kind: 'skipped', file, reason }),
+      )) {
         await io.checkpoint();
         const t0 = performance.now();
         const cost: tf.Scalar = tf.tidy(() => {
@@ -133,7 +136,14 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
         lossSum += loss * batch.count;
         const sps = seen / Math.max(trainSeconds, 1e-6);
         const remaining = (opts.epochs - epoch) * estBatches - batches;
-        io.progress({ kind: 'batch', epoch: epoch + 1, batch: batches, loss, samplesPerSecond: sps, etaSeconds: remaining > 0 ? (remaining * opts.batchSize) / sps : 0 });
+        io.progress({
+          kind: 'batch',
+          epoch: epoch + 1,
+          batch: batches,
+          loss,
+          samplesPerSecond: sps,
+          etaSeconds: remaining > 0 ? (remaining * opts.batchSize) / sps : 0,
+        });
       }
       estBatches = Math.max(1, batches);
       const { valLoss, valPsnr, strip } = tf.tidy(() => {
@@ -171,7 +181,13 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
       };
       history.push(record);
       const elapsed = (performance.now() - started) / 1000;
-      io.progress({ kind: 'epoch', epochs: opts.epochs, etaSeconds: (elapsed / (epoch + 1)) * (opts.epochs - epoch - 1), reconstructions, ...record });
+      io.progress({
+        kind: 'epoch',
+        epochs: opts.epochs,
+        etaSeconds: (elapsed / (epoch + 1)) * (opts.epochs - epoch - 1),
+        reconstructions,
+        ...record,
+      });
       if (valLoss < best * (1 - 1e-4)) {
         best = valLoss;
         sinceBest = 0;

@@ -20,13 +20,35 @@ function pair(v: [number, number] | number): [number, number] {
 }
 
 /** dW for y = conv2d(x, W): x [b,H,W,ci], dy [b,oh,ow,co] -> [kh,kw,ci,co]. */
-export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], attrs: ConvAttrs): tf.Tensor4D {
+export function conv2dFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  attrs: ConvAttrs,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, ci, co] = filterShape;
     const [sh, sw] = pair(attrs.strides);
-    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, [sh, sw], 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape,
+      filterShape,
+      [sh, sw],
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const { top, bottom, left, right } = info.padInfo;
-    const xp = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+    const xp =
+      top || bottom || left || right
+        ? tf.pad(x, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ])
+        : x;
     const xt = tf.transpose(xp, [3, 1, 2, 0]); // [ci, H', W', b]: batch <-> channels
     const dyt = tf.transpose(dy, [1, 2, 0, 3]); // [oh, ow, b, co]: dy as the filter
     const r = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [sh, sw]); // [ci, >=kh, >=kw, co]
@@ -36,18 +58,39 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [
 }
 
 /** dx for y = conv2d(x, W): dy [b,oh,ow,co], W [kh,kw,ci,co] -> [b,H,W,ci] (inputShape). */
-export function conv2dInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: [number, number, number, number], attrs: ConvAttrs): tf.Tensor4D {
+export function conv2dInputGrad(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  inputShape: [number, number, number, number],
+  attrs: ConvAttrs,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const [b, H, W, ci] = inputShape;
     const [kh, kw] = filter.shape;
     const [sh, sw] = pair(attrs.strides);
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, [sh, sw], 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape,
+      [sh, sw],
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const [, oh, ow, co] = dy.shape;
     let up: tf.Tensor4D = dy;
     if (sh > 1 || sw > 1) {
       // Insert stride-1 zeros between dy's samples.
       const six = tf.reshape(dy, [b, oh, 1, ow, 1, co]);
-      const padded = tf.pad(six, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      const padded = tf.pad(six, [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ]);
       const flat = tf.reshape(padded, [b, oh * sh, ow * sw, co]);
       up = tf.slice(flat, [0, 0, 0, 0], [b, (oh - 1) * sh + 1, (ow - 1) * sw + 1, co]) as tf.Tensor4D;
     }
@@ -58,7 +101,12 @@ export function conv2dInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape
     const padB = H + kh - 1 - uh - padT;
     const padR = W + kw - 1 - uw - padL;
     // Negative pads (inputs cut off by 'valid') become slices.
-    let g = tf.pad(up, [[0, 0], [Math.max(padT, 0), Math.max(padB, 0)], [Math.max(padL, 0), Math.max(padR, 0)], [0, 0]]);
+    let g = tf.pad(up, [
+      [0, 0],
+      [Math.max(padT, 0), Math.max(padB, 0)],
+      [Math.max(padL, 0), Math.max(padR, 0)],
+      [0, 0],
+    ]);
     if (padT < 0 || padB < 0 || padL < 0 || padR < 0) {
       const t0 = Math.max(-padT, 0);
       const l0 = Math.max(-padL, 0);

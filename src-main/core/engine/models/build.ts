@@ -20,17 +20,41 @@ export function buildDense(h: DenseHyper, channels: number, seed: number): Autoe
   const encoder = tf.sequential({ name: 'encoder' });
   let k = 0;
   h.encoderLayers.forEach((units, i) =>
-    encoder.add(tf.layers.dense({ units, activation: act(h.activation), kernelInitializer: init(seed, k++), ...(i === 0 ? { inputShape: [inputSize] } : {}) })),
+    encoder.add(
+      tf.layers.dense({
+        units,
+        activation: act(h.activation),
+        kernelInitializer: init(seed, k++),
+        ...(i === 0 ? { inputShape: [inputSize] } : {}),
+      }),
+    ),
   );
   encoder.add(
-    tf.layers.dense({ units: h.codeSize, activation: 'linear', kernelInitializer: init(seed, k++), ...(h.encoderLayers.length === 0 ? { inputShape: [inputSize] } : {}) }),
+    tf.layers.dense({
+      units: h.codeSize,
+      activation: 'linear',
+      kernelInitializer: init(seed, k++),
+      ...(h.encoderLayers.length === 0 ? { inputShape: [inputSize] } : {}),
+    }),
   );
   const decoder = tf.sequential({ name: 'decoder' });
   h.decoderLayers.forEach((units, i) =>
-    decoder.add(tf.layers.dense({ units, activation: act(h.activation), kernelInitializer: init(seed, k++), ...(i === 0 ? { inputShape: [h.codeSize] } : {}) })),
+    decoder.add(
+      tf.layers.dense({
+        units,
+        activation: act(h.activation),
+        kernelInitializer: init(seed, k++),
+        ...(i === 0 ? { inputShape: [h.codeSize] } : {}),
+      }),
+    ),
   );
   decoder.add(
-    tf.layers.dense({ units: inputSize, activation: 'sigmoid', kernelInitializer: init(seed, k++), ...(h.decoderLayers.length === 0 ? { inputShape: [h.codeSize] } : {}) }),
+    tf.layers.dense({
+      units: inputSize,
+      activation: 'sigmoid',
+      kernelInitializer: init(seed, k++),
+      ...(h.decoderLayers.length === 0 ? { inputShape: [h.codeSize] } : {}),
+    }),
   );
   return { encoder, decoder };
 }
@@ -55,17 +79,37 @@ export function buildConv(h: ConvHyper, channels: number, seed: number): Autoenc
       }),
     ),
   );
-  encoder.add(tf.layers.conv2d({ filters: h.codeChannels, kernelSize: 3, padding: 'same', activation: 'linear', kernelInitializer: init(seed, k++) }));
+  encoder.add(
+    tf.layers.conv2d({ filters: h.codeChannels, kernelSize: 3, padding: 'same', activation: 'linear', kernelInitializer: init(seed, k++) }),
+  );
 
   const decoder = tf.sequential({ name: 'decoder' });
   const rev = [...h.filters].reverse();
   decoder.add(
-    tf.layers.conv2d({ filters: rev[0]!, kernelSize: 3, padding: 'same', activation: act(h.activation), kernelInitializer: init(seed, k++), inputShape: [null, null, h.codeChannels] }),
+    tf.layers.conv2d({
+      filters: rev[0]!,
+      kernelSize: 3,
+      padding: 'same',
+      activation: act(h.activation),
+      kernelInitializer: init(seed, k++),
+      inputShape: [null, null, h.codeChannels],
+    }),
   );
   rev.forEach((filters) =>
-    decoder.add(tf.layers.conv2dTranspose({ filters, kernelSize: h.kernelSize, strides: 2, padding: 'same', activation: act(h.activation), kernelInitializer: init(seed, k++) })),
+    decoder.add(
+      tf.layers.conv2dTranspose({
+        filters,
+        kernelSize: h.kernelSize,
+        strides: 2,
+        padding: 'same',
+        activation: act(h.activation),
+        kernelInitializer: init(seed, k++),
+      }),
+    ),
   );
-  decoder.add(tf.layers.conv2d({ filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: init(seed, k++) }));
+  decoder.add(
+    tf.layers.conv2d({ filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: init(seed, k++) }),
+  );
   return { encoder, decoder };
 }
 

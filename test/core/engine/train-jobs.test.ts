@@ -1,0 +1,71 @@
+// Training through the contract: a worker thread, progress events, the catalog, pause and cancel.
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TrainFinishedPayload, TrainProgressPayload } from '../../../src-main/core/contract/engine.js';
+import { Studio } from '../../../src-main/core/studio.js';
+import { FIXTURES } from '../../helpers/engine-fixtures.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+
+let tmp: ReturnType<typeof makeTmpDir>;
+let studio: Studio;
+
+beforeEach(async () => {
+  tmp = makeTmpDir();
+  studio = new Studio({ homeDir: tmp.dir, host: 'test' });
+  const { jobId } = await studio.call('importPaths', { paths: [path.join(FIXTURES, 'digits')], dataset: 'digits' });
+  await studio.call('awaitImport', { jobId });
+});
+afterEach(async () => {
+  await studio.close();
+  tmp.cleanup();
+});
+
+describe('training jobs', () => {
+  it('train in a worker, report progress per batch and epoch, register the model', async () => {
+    const progress: TrainProgressPayload[] = [];
+    const finished: TrainFinishedPayload[] = [];
+    studio.on((name, p) => {
+      if (name === 'trainProgress') progress.push(p as TrainProgressPayload);
+      if (name === 'trainFinished') finished.push(p as TrainFinishedPayload);
+    });
+    const { jobId } = await studio.call('trainModel', { dataset: 'digits', epochs: 3, seed: 5, codeSize: 16 });
+    const result = await studio.call('awaitTraining', { jobId });
+    expect(result).toMatchObject({ arch: 'dense', epochs: 3, seed: 5, codeValues: 16 });
+    expect(['wasm', 'tensorflow']).toContain(result.backend);
+    expect(progress.filter((p) => p.kind === 'epoch')).toHaveLength(3);
+    expect(progress.some((p) => p.kind === 'batch' && p.samplesPerSecond > 0)).toBe(true);
+    expect(finished).toEqual([{ jobId, ok: true, result }]);
+    const { models } = await studio.call('listModels', {});
+    expect(models.map((m) => m.id)).toContain(result.model);
+    const detail = await studio.call('getModel', { id: result.model });
+    expect(detail.runs[0]?.epochs.length).toBe(3);
+    expect(detail.runs[0]?.state).toBe('done');
+  });
+
+  it('pause holds the job; cancel ends it without saving a model', async () => {
+    const epochs: number[] = [];
+    let jobId = '';
+    let pausedAt = -1;
+    studio.on((name, p) => {
+      const q = p as TrainProgressPayload;
+      if (name !== 'trainProgress' || q.jobId !== jobId) return;
+      if (q.kind === 'batch') epochs.push(q.epoch);
+    });
+    jobId = (await studio.call('trainModel', { dataset: 'digits', epochs: 200, batchSize: 8 })).jobId;
+    while (epochs.length < 3) await new Promise((r) => setTimeout(r, 20));
+    await studio.call('pauseTraining', { jobId });
+    await new Promise((r) => setTimeout(r, 150));
+    pausedAt = epochs.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(epochs.length).toBe(pausedAt);
+    await studio.call('resumeTraining', { jobId });
+    while (epochs.length < pausedAt + 2) await new Promise((r) => setTimeout(r, 20));
+    await studio.call('cancelTraining', { jobId });
+    await expect(studio.call('awaitTraining', { jobId })).rejects.toMatchObject({ code: 'cancelled' });
+    expect((await studio.call('listModels', {})).models).toHaveLength(0);
+  });
+
+  it('names a missing dataset', async () => {
+    await expect(studio.call('trainModel', { dataset: 'nope' })).rejects.toThrow("dataset 'nope' is not in the catalog");
+  });
+});

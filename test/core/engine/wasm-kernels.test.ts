@@ -1,0 +1,77 @@
+// The kernels registered for wasm against the cpu backend on random inputs: same and valid
+// padding, strides 1 to 3, several shapes (tolerance 1e-4 relative).
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from '../../../src-main/core/engine/backend.js';
+
+type Shape4 = [number, number, number, number];
+
+function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / (scale || 1);
+}
+
+beforeAll(async () => {
+  process.env.LATENT_STUDIO_BACKEND = 'wasm';
+  expect((await chooseBackend()).backend).toBe('wasm');
+});
+
+const cases: { pad: 'same' | 'valid'; stride: number; x: Shape4; f: Shape4 }[] = [];
+for (const pad of ['same', 'valid'] as const)
+  for (const stride of [1, 2, 3])
+    for (const [x, f] of [
+      [
+        [2, 9, 11, 3],
+        [3, 3, 3, 4],
+      ],
+      [
+        [1, 16, 16, 2],
+        [5, 5, 2, 3],
+      ],
+      [
+        [3, 7, 8, 4],
+        [4, 2, 4, 2],
+      ],
+    ] as [Shape4, Shape4][])
+      cases.push({ pad, stride, x, f });
+
+describe('wasm training kernels', () => {
+  it.each(cases)(
+    'Conv2DBackpropFilter and Conv2DBackpropInput match cpu: pad $pad stride $stride x $x f $f',
+    async ({ pad, stride, x, f }) => {
+      const xs = tf.randomNormal(x, 0, 1, 'float32', 1);
+      const fs = tf.randomNormal(f, 0, 1, 'float32', 2);
+      const y = tf.conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, stride, pad);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
+      const attrs = { strides: [stride, stride], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+      const before = tf.memory().numTensors;
+      const gf = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { ...attrs, filterShape: f }) as tf.Tensor;
+      const gx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: fs }, { ...attrs, inputShape: x }) as tf.Tensor;
+      expect(gf.shape).toEqual(f);
+      expect(gx.shape).toEqual(x);
+      const [wasmF, wasmX] = [await gf.data(), await gx.data()];
+      const [xd, fd, dyd] = [await xs.data(), await fs.data(), await dy.data()];
+      gf.dispose();
+      gx.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+
+      await tf.setBackend('cpu');
+      const ref = tf.tidy(() => {
+        const [gxc, gfc] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))(
+          [tf.tensor(xd, x), tf.tensor(fd, f)],
+          tf.tensor(dyd, y.shape),
+        );
+        return { f: gfc!.dataSync(), x: gxc!.dataSync() };
+      });
+      await tf.setBackend('wasm');
+      tf.dispose([xs, fs, y, dy]);
+      expect(maxRelErr(wasmF, ref.f)).toBeLessThan(1e-4);
+      expect(maxRelErr(wasmX, ref.x)).toBeLessThan(1e-4);
+    },
+  );
+});
