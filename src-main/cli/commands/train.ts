@@ -7,7 +7,8 @@ import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '
 function listFlag(raw: string | undefined, name: string): number[] | undefined {
   if (raw === undefined) return undefined;
   const parts = raw.split(',').map((s) => Number(s.trim()));
-  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${name} must be positive integers separated by commas, got '${raw}'`);
+  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError(`--${name} must be positive integers separated by commas, got '${raw}'`);
   return parts;
 }
 

@@ -33,7 +33,12 @@ export const TrainRequest = z
     epochs: z.number().int().min(1).max(10000).optional(),
     batchSize: z.number().int().min(1).max(4096).optional(),
     learningRate: z.number().positive().max(1).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     patience: z.number().int().min(0).max(1000).optional(),
   })
   .strict();
@@ -77,13 +82,17 @@ export type TrainProgressPayload =
   | { jobId: string; kind: 'skipped'; file: string; reason: string }
   | { jobId: string; kind: 'state'; state: 'running' | 'paused' };
 
-export type TrainFinishedPayload = { jobId: string; ok: true; result: TrainResult } | { jobId: string; ok: false; error: string; cancelled: boolean };
+export type TrainFinishedPayload =
+  { jobId: string; ok: true; result: TrainResult } | { jobId: string; ok: false; error: string; cancelled: boolean };
 
 const JobRef = z.object({ jobId: z.string().min(1).max(100) }).strict();
 
 export const engineMethods = {
   getBackendInfo: method<BackendReport>()(z.object({}).strict(), 'Which tfjs backend trains and runs models, and why.'),
-  trainModel: method<{ jobId: string }>()(TrainRequest, 'Start training an autoencoder on a dataset in a worker thread; progress arrives as trainProgress events.'),
+  trainModel: method<{ jobId: string }>()(
+    TrainRequest,
+    'Start training an autoencoder on a dataset in a worker thread; progress arrives as trainProgress events.',
+  ),
   awaitTraining: method<TrainResult>()(JobRef, 'Wait for a training job to finish and return its result.'),
   pauseTraining: method<{ paused: boolean }>()(JobRef, 'Pause a training job after the current batch.'),
   resumeTraining: method<{ resumed: boolean }>()(JobRef, 'Resume a paused training job.'),

@@ -47,18 +47,52 @@ export interface TrainedModel extends Autoencoder {
 const VAL_SAMPLES = 256;
 const STRIP = 6;
 
-function lossOf(loss: LossName, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+export function lossOf(loss: LossName, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
   if (loss === 'mse') return tf.losses.meanSquaredError(x, y) as tf.Scalar;
   const eps = 1e-6;
   const yc = tf.clipByValue(y, eps, 1 - eps);
   return tf.neg(tf.mean(tf.add(tf.mul(x, tf.log(yc)), tf.mul(tf.sub(1, x), tf.log(tf.sub(1, yc)))))) as tf.Scalar;
 }
 
+/**
+ * One optimizer step on one batch: forward with quantization noise on the code, loss, gradients,
+ * update; all tensors freed. Returns the batch loss.
+ */
+export async function trainStep(
+  model: Autoencoder,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  loss: LossName,
+  data: Float32Array,
+  shape: number[],
+  noiseSeed: number,
+): Promise<number> {
+  const cost: tf.Scalar = tf.tidy(() => {
+    const x = tf.tensor(data, shape);
+    return optimizer.minimize(
+      () => {
+        const code = model.encoder.apply(x, { training: true }) as tf.Tensor;
+        const noisy = tf.add(code, tf.randomUniform(code.shape, -0.5, 0.5, 'float32', noiseSeed));
+        return lossOf(loss, x, model.decoder.apply(noisy, { training: true }) as tf.Tensor);
+      },
+      true,
+      vars,
+    ) as tf.Scalar;
+  });
+  const value = (await cost.data())[0]!;
+  cost.dispose();
+  return value;
+}
+
+export function trainableVariables(model: Autoencoder): tf.Variable[] {
+  return [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+}
+
 export function sampleEdge(h: Hyper): number {
   return h.arch === 'dense' ? h.tile : h.crop;
 }
 
-function batchShape(h: Hyper, n: number, channels: number): number[] {
+export function batchShape(h: Hyper, n: number, channels: number): number[] {
   const s = sampleEdge(h);
   return h.arch === 'dense' ? [n, s * s * channels] : [n, s, s, channels];
 }
@@ -80,7 +114,7 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
   const source = new ImageSource({ channels, size: edge, cropsPerImage: opts.cropsPerImage });
   const rand = mulberry32(opts.seed);
   const model = buildAutoencoder(hyper, channels, opts.seed);
-  const vars = [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  const vars = trainableVariables(model);
   const optimizer = tf.train.adam(opts.learningRate);
 
   const valFiles =
@@ -114,20 +148,15 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
       )) {
         await io.checkpoint();
         const t0 = performance.now();
-        const cost: tf.Scalar = tf.tidy(() => {
-          const x = tf.tensor(batch.data, batchShape(hyper, batch.count, channels));
-          return optimizer.minimize(
-            () => {
-              const code = model.encoder.apply(x, { training: true }) as tf.Tensor;
-              const noisy = tf.add(code, tf.randomUniform(code.shape, -0.5, 0.5, 'float32', opts.seed * 100003 + step));
-              return lossOf(opts.loss, x, model.decoder.apply(noisy, { training: true }) as tf.Tensor);
-            },
-            true,
-            vars,
-          ) as tf.Scalar;
-        });
-        const loss = (await cost.data())[0]!;
-        cost.dispose();
+        const loss = await trainStep(
+          model,
+          optimizer,
+          vars,
+          opts.loss,
+          batch.data,
+          batchShape(hyper, batch.count, channels),
+          opts.seed * 100003 + step,
+        );
         trainSeconds += (performance.now() - t0) / 1000;
         step++;
         batches++;

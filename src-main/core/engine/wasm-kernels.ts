@@ -3,6 +3,9 @@
 //   the transposed dy as filter, dilation = stride, then a slice and a transpose.
 // - Conv2DBackpropInput (stock one is slow loop code): zero-insert dy by the stride, pad, and
 //   correlate with the 180-degree-rotated, in/out-swapped filter.
+// - BatchMatMul and _FusedMatMul with transposeA/transposeB (every dense layer's gradient): the
+//   stock kernel falls back to naive loops there, about 10x slower than its XNNPACK path; an
+//   explicit transpose first keeps every product on the fast path.
 // A kernel may return a Tensor made by ops; tf.tidy frees the intermediates.
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -118,6 +121,38 @@ export function conv2dInputGrad(
   });
 }
 
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Wraps a stock matmul kernel: transposed operands are transposed explicitly, then multiplied plainly. */
+function untransposed(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args: KernelArgs) => {
+      const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+      if (!transposeA && !transposeB) return stock.kernelFunc(args);
+      const a = args.inputs.a as tf.Tensor;
+      const b = args.inputs.b as tf.Tensor;
+      const swapLast = (t: tf.Tensor) =>
+        tf.transpose(
+          t,
+          [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : i === all.length - 2 ? all.length - 1 : all.length - 2)),
+        );
+      const a2 = transposeA ? swapLast(a) : a;
+      const b2 = transposeB ? swapLast(b) : b;
+      try {
+        return stock.kernelFunc({
+          ...args,
+          inputs: { ...args.inputs, a: a2, b: b2 },
+          attrs: { ...args.attrs, transposeA: false, transposeB: false },
+        });
+      } finally {
+        if (a2 !== a) a2.dispose();
+        if (b2 !== b) b2.dispose();
+      }
+    },
+  };
+}
+
 let registered = false;
 
 /** Registers the kernels for 'wasm'; call after importing @tensorflow/tfjs-backend-wasm. */
@@ -132,6 +167,14 @@ export function registerWasmKernels(): void {
       return conv2dFilterGrad(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, a.filterShape, a);
     },
   });
+  // Benchmarks set this to measure stock tfjs (only the missing kernel is added).
+  if (process.env.LATENT_STUDIO_STOCK_KERNELS === '1') return;
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const stock = tf.getKernel(name, 'wasm');
+    if (!stock) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(untransposed(stock));
+  }
   if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel({
     kernelName: 'Conv2DBackpropInput',

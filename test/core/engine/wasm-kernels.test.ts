@@ -48,10 +48,10 @@ describe('wasm training kernels', () => {
       const fs = tf.randomNormal(f, 0, 1, 'float32', 2);
       const y = tf.conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, stride, pad);
       const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
-      const attrs = { strides: [stride, stride], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+      const attrs = { strides: [stride, stride], pad, dataFormat: 'NHWC' };
       const before = tf.memory().numTensors;
-      const gf = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { ...attrs, filterShape: f }) as tf.Tensor;
-      const gx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: fs }, { ...attrs, inputShape: x }) as tf.Tensor;
+      const gf = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { ...attrs, filterShape: f } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const gx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: fs }, { ...attrs, inputShape: x } as unknown as tf.NamedAttrMap) as tf.Tensor;
       expect(gf.shape).toEqual(f);
       expect(gx.shape).toEqual(x);
       const [wasmF, wasmX] = [await gf.data(), await gx.data()];
