@@ -54,9 +54,10 @@ describe('training jobs', () => {
     jobId = (await studio.call('trainModel', { dataset: 'digits', epochs: 200, batchSize: 8 })).jobId;
     while (epochs.length < 3) await new Promise((r) => setTimeout(r, 20));
     await studio.call('pauseTraining', { jobId });
-    await new Promise((r) => setTimeout(r, 150));
+    // The batch in flight finishes; then nothing moves until resume.
+    await new Promise((r) => setTimeout(r, 600));
     pausedAt = epochs.length;
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 600));
     expect(epochs.length).toBe(pausedAt);
     await studio.call('resumeTraining', { jobId });
     while (epochs.length < pausedAt + 2) await new Promise((r) => setTimeout(r, 20));
