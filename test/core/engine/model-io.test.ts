@@ -11,7 +11,7 @@ import type { ConvHyper } from '../../../src-main/core/engine/model-card.js';
 import { toFloat } from '../../../src-main/core/engine/pixels.js';
 import { trainAutoencoder, type TrainProgress } from '../../../src-main/core/engine/train.js';
 import { readImage } from '../../../src-main/core/imaging/index.js';
-import { collectingIO, denseDigitOptions, fixtureFiles } from '../../helpers/engine-fixtures.js';
+import { collectingIO, convPhotoOptions, denseDigitOptions, fixtureFiles } from '../../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -73,6 +73,23 @@ describe('saved models', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 10; i++) await model.decode(await model.encode(img), 20, 20);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a conv model (with its sub-pixel layers) saves and reloads with identical outputs', async () => {
+    const trained = await trainAutoencoder(convPhotoOptions({ epochs: 1 }), collectingIO<TrainProgress>());
+    const convDir = path.join(tmp.dir, 'm-conv');
+    await saveModelDir(convDir, trained.encoder, trained.decoder, { ...trained.card, id: 'm-conv', decoderBytes: 0 });
+    const loaded = await loadModel(convDir);
+    const img = await readImage(fixtureFiles('landscapes-small')[1]!, { channels: 3 });
+    const code = await loaded.encode(img);
+    expect([code.gh, code.gw, code.c]).toEqual([Math.ceil(img.height / 8), Math.ceil(img.width / 8), 4]);
+    const direct = convEncode(trained.encoder, trained.card.hyper as ConvHyper, toFloat(img, 3));
+    direct.data.forEach((v, i) => expect(Math.abs(v - code.data[i]!)).toBeLessThan(1e-5));
+    const back = await loaded.decode(code, img.width, img.height);
+    expect([back.width, back.height, back.channels]).toEqual([img.width, img.height, 3]);
+    loaded.dispose();
+    trained.encoder.dispose();
+    trained.decoder.dispose();
   });
 
   it('a corrupt model folder gives a one-line error naming it', async () => {

@@ -50,8 +50,12 @@ describe('wasm training kernels', () => {
       const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
       const attrs = { strides: [stride, stride], pad, dataFormat: 'NHWC' };
       const before = tf.memory().numTensors;
-      const gf = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { ...attrs, filterShape: f } as unknown as tf.NamedAttrMap) as tf.Tensor;
-      const gx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: fs }, { ...attrs, inputShape: x } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const gf = tf
+        .engine()
+        .runKernel('Conv2DBackpropFilter', { x: xs, dy }, { ...attrs, filterShape: f } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const gx = tf
+        .engine()
+        .runKernel('Conv2DBackpropInput', { dy, filter: fs }, { ...attrs, inputShape: x } as unknown as tf.NamedAttrMap) as tf.Tensor;
       expect(gf.shape).toEqual(f);
       expect(gx.shape).toEqual(x);
       const [wasmF, wasmX] = [await gf.data(), await gx.data()];

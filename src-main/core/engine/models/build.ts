@@ -1,6 +1,7 @@
 // Pure model builders: hyperparameters in, encoder and decoder (tfjs layers models) out.
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, ConvHyper, DenseHyper, Hyper } from '../model-card.js';
+import { DepthToSpace } from './depth-to-space.js';
 
 export interface Autoencoder {
   encoder: tf.LayersModel;
