@@ -96,18 +96,14 @@ export function buildConv(h: ConvHyper, channels: number, seed: number): Autoenc
       inputShape: [null, null, h.codeChannels],
     }),
   );
-  rev.forEach((filters) =>
+  // Each stage doubles the resolution: a 3x3 conv to 4x the filters, then depth-to-space.
+  rev.forEach((filters) => {
     decoder.add(
-      tf.layers.conv2dTranspose({
-        filters,
-        kernelSize: h.kernelSize,
-        strides: 2,
-        padding: 'same',
-        activation: act(h.activation),
-        kernelInitializer: init(seed, k++),
-      }),
-    ),
-  );
+      tf.layers.conv2d({ filters: filters * 4, kernelSize: 3, padding: 'same', activation: act(h.activation), kernelInitializer: init(seed, k++) }),
+    );
+    decoder.add(new DepthToSpace({ blockSize: 2 }));
+  });
+
   decoder.add(
     tf.layers.conv2d({ filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: init(seed, k++) }),
   );
