@@ -4,6 +4,7 @@
 // Browser-safe: fragments import only zod and types.
 import { appEvents, appMethods } from './contract/app.js';
 import { catalogEvents, catalogMethods } from './contract/catalog.js';
+import { codecEvents, codecMethods } from './contract/codec.js';
 import type { ClientOf, PayloadsOf } from './contract/define.js';
 import { engineEvents, engineMethods } from './contract/engine.js';
 import { evalEvents, evalMethods } from './contract/eval.js';
@@ -11,6 +12,7 @@ import { evalEvents, evalMethods } from './contract/eval.js';
 export const studioMethods = {
   ...appMethods,
   ...catalogMethods,
+  ...codecMethods,
   ...engineMethods,
   ...evalMethods,
 } as const;
@@ -18,6 +20,7 @@ export const studioMethods = {
 export const studioEvents = {
   ...appEvents,
   ...catalogEvents,
+  ...codecEvents,
   ...engineEvents,
   ...evalEvents,
 } as const;
@@ -59,6 +62,16 @@ export type {
   ModelDetail,
   ModelSummary,
 } from './contract/catalog.js';
+export type {
+  CodecFailure,
+  CompressedFile,
+  CompressImagesResult,
+  CompressProgress,
+  DecompressedFile,
+  DecompressFilesResult,
+  LatentImageInfo,
+  LatentInfo,
+} from './contract/codec.js';
 export { StudioError, toWireError, fromWireError } from './contract/errors.js';
 export type { WireError, StudioErrorCode } from './contract/errors.js';
 export type {

@@ -3,6 +3,7 @@
 import type { StudioMethods } from './api.js';
 import { appHandlers } from './app-handlers.js';
 import { catalogHandlers } from './catalog/handlers.js';
+import { codecHandlers } from './codec/handlers.js';
 import type { Handlers } from './context.js';
 import { engineHandlers } from './engine/handlers.js';
 import { evalHandlers } from './metrics/handlers.js';
@@ -10,6 +11,7 @@ import { evalHandlers } from './metrics/handlers.js';
 export const studioHandlers: Handlers<StudioMethods> = {
   ...appHandlers,
   ...catalogHandlers,
+  ...codecHandlers,
   ...engineHandlers,
   ...evalHandlers,
 };

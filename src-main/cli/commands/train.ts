@@ -23,6 +23,7 @@ function resultText(r: TrainResult): string {
   return [
     `model ${r.model} (${r.name}, ${r.arch}) trained on ${r.backend}: ${r.epochs} epochs in ${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s`,
     `loss ${r.loss.toFixed(4)}, validation loss ${r.valLoss?.toFixed(4) ?? '-'}${psnr}${r.stoppedEarly ? ' (stopped early)' : ''}; seed ${r.seed}`,
+    `backend ${r.backend}: ${r.backendReason}`,
   ].join('\n');
 }
 

@@ -49,6 +49,8 @@ export interface TrainResult {
   name: string;
   arch: 'dense' | 'conv';
   backend: string;
+  /** Why that backend (what was tried first and failed, or that it was forced). */
+  backendReason: string;
   epochs: number;
   loss: number;
   valLoss: number | null;

@@ -1,7 +1,7 @@
 // The model card: everything needed to rebuild, judge and reproduce a trained autoencoder.
 // Saved as card.json beside the tfjs weights; the catalog stores a copy.
 
-export type Activation = 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'leakyRelu';
+export type Activation = 'relu' | 'elu' | 'tanh' | 'sigmoid';
 export type LossName = 'bce' | 'mse';
 
 /** The seed's stacked fully-connected autoencoder, on TxT tiles (T = image size for small images). */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TrainResult } from '../contract/engine.js';
 import { openCatalog } from '../catalog/index.js';
 import { defineTask } from '../jobs/task.js';
+import { chooseBackend } from './backend.js';
 import { codeValuesPerImage } from './model-card.js';
 import { saveModelDir } from './model-io.js';
 import { trainAutoencoder, type TrainOptions, type TrainProgress } from './train.js';
@@ -50,6 +51,7 @@ export default defineTask<TrainJobInput, TrainProgress, TrainResult>(async (inpu
       name: options.name,
       arch: card.arch,
       backend: card.training.backend,
+      backendReason: (await chooseBackend()).reason,
       epochs: card.history.length,
       loss: last?.loss ?? NaN,
       valLoss: last?.valLoss ?? null,

@@ -6,6 +6,8 @@ export const taskLoaders = {
   'test.count': () => import('./tasks/count-task.js'),
   'catalog.import': () => import('../catalog/import-task.js'),
   'engine.train': () => import('../engine/train-task.js'),
+  'codec.compress': () => import('../codec/tasks/compress-task.js'),
+  'codec.decompress': () => import('../codec/tasks/decompress-task.js'),
   'eval.sweep': () => import('../metrics/tasks/sweep-task.js'),
   'eval.compare': () => import('../metrics/tasks/compare-task.js'),
 } as const;

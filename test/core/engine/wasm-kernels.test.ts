@@ -37,6 +37,11 @@ for (const pad of ['same', 'valid'] as const)
         [3, 7, 8, 4],
         [4, 2, 4, 2],
       ],
+      // Kernels smaller than the stride: some output phases get no taps at all.
+      [
+        [2, 10, 9, 2],
+        [1, 2, 2, 3],
+      ],
     ] as [Shape4, Shape4][])
       cases.push({ pad, stride, x, f });
 
@@ -78,4 +83,46 @@ describe('wasm training kernels', () => {
       expect(maxRelErr(wasmX, ref.x)).toBeLessThan(1e-4);
     },
   );
+});
+
+// Every dense layer's gradient multiplies transposed operands; the wrapper transposes explicitly.
+const matmuls: { a: number[]; b: number[]; ta: boolean; tb: boolean; fused: boolean }[] = [];
+for (const [ta, tb] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const)
+  for (const fused of [false, true])
+    for (const [m, k, n, batch] of [
+      [5, 7, 3, 0],
+      [64, 40, 33, 0],
+      [6, 9, 4, 3],
+    ] as const) {
+      const lead = batch ? [batch] : [];
+      matmuls.push({ a: [...lead, ...(ta ? [k, m] : [m, k])], b: [...lead, ...(tb ? [n, k] : [k, n])], ta, tb, fused });
+    }
+
+describe('wasm matmul with transposed operands', () => {
+  it.each(matmuls)('matches cpu: a $a b $b transposeA $ta transposeB $tb fused $fused', async ({ a, b, ta, tb, fused }) => {
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal(a, 0, 1, 'float32', 4);
+        const y = tf.randomNormal(b, 0, 1, 'float32', 5);
+        const n = b[b.length - (tb ? 2 : 1)]!;
+        const bias = tf.randomNormal([n], 0, 1, 'float32', 6);
+        const out = fused
+          ? tf.fused.matMul({ a: x, b: y, transposeA: ta, transposeB: tb, bias, activation: 'relu' })
+          : tf.matMul(x, y, ta, tb);
+        return out.dataSync();
+      });
+    const before = tf.memory().numTensors;
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+    const cpu = run();
+    await tf.setBackend('wasm');
+    expect(wasm.length).toBe(cpu.length);
+    expect(maxRelErr(wasm, cpu)).toBeLessThan(1e-4);
+  });
 });

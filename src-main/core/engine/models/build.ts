@@ -1,15 +1,11 @@
 // Pure model builders: hyperparameters in, encoder and decoder (tfjs layers models) out.
 import * as tf from '@tensorflow/tfjs';
-import type { Activation, ConvHyper, DenseHyper, Hyper } from '../model-card.js';
+import type { ConvHyper, DenseHyper, Hyper } from '../model-card.js';
 import { DepthToSpace } from './depth-to-space.js';
 
 export interface Autoencoder {
   encoder: tf.LayersModel;
   decoder: tf.LayersModel;
-}
-
-function act(a: Activation): 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'linear' {
-  return a === 'leakyRelu' ? 'relu' : a;
 }
 
 function init(seed: number, k: number) {
@@ -24,7 +20,7 @@ export function buildDense(h: DenseHyper, channels: number, seed: number): Autoe
     encoder.add(
       tf.layers.dense({
         units,
-        activation: act(h.activation),
+        activation: h.activation,
         kernelInitializer: init(seed, k++),
         ...(i === 0 ? { inputShape: [inputSize] } : {}),
       }),
@@ -43,7 +39,7 @@ export function buildDense(h: DenseHyper, channels: number, seed: number): Autoe
     decoder.add(
       tf.layers.dense({
         units,
-        activation: act(h.activation),
+        activation: h.activation,
         kernelInitializer: init(seed, k++),
         ...(i === 0 ? { inputShape: [h.codeSize] } : {}),
       }),
@@ -74,7 +70,7 @@ export function buildConv(h: ConvHyper, channels: number, seed: number): Autoenc
         kernelSize: h.kernelSize,
         strides: 2,
         padding: 'same',
-        activation: act(h.activation),
+        activation: h.activation,
         kernelInitializer: init(seed, k++),
         ...(i === 0 ? { inputShape: [null, null, channels] } : {}),
       }),
@@ -91,7 +87,7 @@ export function buildConv(h: ConvHyper, channels: number, seed: number): Autoenc
       filters: rev[0]!,
       kernelSize: 3,
       padding: 'same',
-      activation: act(h.activation),
+      activation: h.activation,
       kernelInitializer: init(seed, k++),
       inputShape: [null, null, h.codeChannels],
     }),
@@ -99,7 +95,7 @@ export function buildConv(h: ConvHyper, channels: number, seed: number): Autoenc
   // Each stage doubles the resolution: a 3x3 conv to 4x the filters, then depth-to-space.
   rev.forEach((filters) => {
     decoder.add(
-      tf.layers.conv2d({ filters: filters * 4, kernelSize: 3, padding: 'same', activation: act(h.activation), kernelInitializer: init(seed, k++) }),
+      tf.layers.conv2d({ filters: filters * 4, kernelSize: 3, padding: 'same', activation: h.activation, kernelInitializer: init(seed, k++) }),
     );
     decoder.add(new DepthToSpace({ blockSize: 2 }));
   });

@@ -1,0 +1,93 @@
+// `compress --model ID <path...> --out DIR [--quality 1-100]`: one DIR/<stem>.latent per image
+// (or one pack with --pack NAME); a bad file is reported and the batch goes on (exit 2).
+import path from 'node:path';
+import type { CompressImagesResult } from '../../core/contract/codec.js';
+import { StudioError } from '../../core/contract/errors.js';
+import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+
+function numberFlag(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got ${String(raw)}`);
+  return n;
+}
+
+export const compressCommand: CliCommand = {
+  name: 'compress',
+  summary: 'compress images with a model into .latent files (one per image, or one --pack)',
+  usage:
+    'compress --model ID <path...> --out DIR [--quality 1-100 | --target-psnr DB | --target-bpp BPP] [--pack NAME] [--measure] [--no-metadata] [--overwrite]',
+  options: {
+    model: { type: 'string' },
+    out: { type: 'string' },
+    quality: { type: 'string' },
+    'target-psnr': { type: 'string' },
+    'target-bpp': { type: 'string' },
+    pack: { type: 'string' },
+    measure: { type: 'boolean' },
+    'no-metadata': { type: 'boolean' },
+    overwrite: { type: 'boolean' },
+  },
+  positionals: true,
+  async run({ values, positionals }, env) {
+    const model = requiredFlag(values, 'model');
+    const outDir = requiredFlag(values, 'out');
+    if (positionals.length === 0) throw new UsageError('compress needs at least one image path');
+    const quality = intFlag(values, 'quality', 1, 100);
+    const targetPsnr = numberFlag(values, 'target-psnr', 1, 100);
+    const targetBpp = numberFlag(values, 'target-bpp', 0.0001, 64);
+    if ([quality, targetPsnr, targetBpp].filter((v) => v !== undefined).length > 1) {
+      throw new UsageError('give at most one of --quality, --target-psnr, --target-bpp');
+    }
+    const pack = stringFlag(values, 'pack');
+    if (pack && (targetPsnr !== undefined || targetBpp !== undefined))
+      throw new UsageError('--pack is made at one --quality; targets work per file');
+    const studio = env.studio();
+    // One input gets no progress line: its result (or its one-line error) says it all.
+    const bar = positionals.length > 1 ? env.progress('compress') : undefined;
+    const off = studio.on((name, p) => {
+      if (name === 'compressProgress') {
+        const q = p as { done: number; total: number; path: string };
+        bar?.update(q.done, q.total, path.basename(q.path));
+      }
+    });
+    let r: CompressImagesResult;
+    try {
+      r = await studio.call('compressImages', {
+        model,
+        paths: positionals,
+        outDir,
+        ...(quality !== undefined ? { quality } : {}),
+        ...(targetPsnr !== undefined ? { targetPsnr } : {}),
+        ...(targetBpp !== undefined ? { targetBpp } : {}),
+        ...(pack ? { pack } : {}),
+        ...(values.measure ? { measure: true } : {}),
+        ...(values['no-metadata'] ? { keepMetadata: false } : {}),
+        ...(values.overwrite ? { overwrite: true } : {}),
+      });
+    } finally {
+      off();
+      bar?.done();
+    }
+    const lines: string[] = [];
+    if (r.pack) {
+      lines.push(`${r.pack.output}: ${r.pack.images} images, ${r.pack.bytes} bytes, ${r.pack.bpp.toFixed(3)} bpp`);
+    } else {
+      for (const f of r.files) {
+        const psnr = f.psnr !== undefined ? `, ${f.psnr.toFixed(2)} dB` : '';
+        const target = f.target
+          ? ` (target ${f.target.kind} ${f.target.wanted}: reached ${f.target.reached.toFixed(3)}${f.target.met ? '' : ', not met'})`
+          : '';
+        lines.push(
+          `${f.output}: ${f.bytes} bytes, ${f.bpp.toFixed(3)} bpp, quality ${f.quality}, ratio ${f.ratio.toFixed(1)}x${psnr}${target}`,
+        );
+      }
+    }
+    // One input that failed is an error of the command itself: its one line, exit 1.
+    if (positionals.length === 1 && r.files.length === 0 && r.failed.length === 1) throw new StudioError('bad-request', r.failed[0]!.error);
+    for (const f of r.failed) lines.push(`failed: ${f.error}`);
+    return { json: r, text: lines.join('\n'), exitCode: r.failed.length > 0 ? 2 : 0 };
+  },
+};

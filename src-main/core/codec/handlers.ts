@@ -1,0 +1,198 @@
+// Contract handlers for the codec: resolve models through the catalog, plan output names, run the
+// batch in a worker thread with progress events, and record each latent file in the catalog.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { getCatalog } from '../catalog/index.js';
+import type { CodecFailure, CompressImagesResult, LatentInfo, codecMethods } from '../contract/codec.js';
+import { StudioError } from '../contract/errors.js';
+import type { CoreContext, Handlers } from '../context.js';
+import { startWorkerTask } from '../jobs/worker-host.js';
+import { failure, type CompressBatchInput, type DecompressBatchInput } from './batch.js';
+import { FORMAT_VERSION, tagHex, weightsTag } from './container.js';
+import { PackFile, peekLatent, readSingleFile } from './latent-file.js';
+
+async function isFolder(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false; // missing files are reported by the batch with their reason
+  }
+}
+
+/** Drops a trailing ".latent" and anything that would leave the output folder. */
+function packFileName(name: string): string {
+  const base = path.basename(name).replace(/\.latent$/i, '');
+  if (base === '' || base === '.' || base === '..') throw new StudioError('bad-request', `pack name '${name}' is not a usable file name`);
+  return `${base}.latent`;
+}
+
+function modelRecord(ctx: CoreContext, id: string) {
+  return getCatalog(ctx).models.get(id);
+}
+
+export const codecHandlers: Handlers<typeof codecMethods> = {
+  async compressImages(req, ctx) {
+    const rec = modelRecord(ctx, req.model);
+    if (!rec) throw new StudioError('not-found', `model ${req.model} is not in the catalog (see latent-studio models)`);
+    const outDir = path.resolve(req.outDir);
+    const failed: CodecFailure[] = [];
+    const items: CompressBatchInput['items'] = [];
+    const byOutput = new Map<string, string>();
+    for (const raw of req.paths) {
+      const input = path.resolve(raw);
+      if (await isFolder(input)) {
+        failed.push({ path: input, error: `${input}: is a folder (compress takes image files)` });
+        continue;
+      }
+      const output = path.join(outDir, `${path.parse(input).name}.latent`);
+      const first = byOutput.get(output);
+      if (first !== undefined && !req.pack) {
+        failed.push({ path: input, error: `${input}: its output ${output} would collide with that of ${first}` });
+        continue;
+      }
+      byOutput.set(output, input);
+      items.push({ input, output });
+    }
+    const pack = req.pack ? { output: path.join(outDir, packFileName(req.pack)) } : undefined;
+    const total = req.paths.length;
+    const offset = failed.length;
+    if (items.length === 0) return { model: rec.id, files: [], failed };
+    const task = startWorkerTask(
+      'codec.compress',
+      {
+        modelId: rec.id,
+        modelDir: rec.dir,
+        items,
+        ...(pack ? { pack } : {}),
+        ...(req.quality !== undefined ? { quality: req.quality } : {}),
+        ...(req.targetPsnr !== undefined ? { targetPsnr: req.targetPsnr } : {}),
+        ...(req.targetBpp !== undefined ? { targetBpp: req.targetBpp } : {}),
+        ...(req.measure ? { measure: true } : {}),
+        keepMetadata: req.keepMetadata ?? true,
+        overwrite: req.overwrite ?? false,
+      },
+      { onProgress: (p) => ctx.emit('compressProgress', { ...p, done: p.done + offset, total }) },
+    );
+    const result = await task.result;
+    const out: CompressImagesResult = {
+      model: rec.id,
+      files: result.files,
+      failed: [...failed, ...result.failed],
+      ...(result.pack ? { pack: result.pack } : {}),
+    };
+    const catalog = getCatalog(ctx);
+    for (const f of out.files) {
+      const share = result.pack ? Math.round((result.pack.bpp * f.width * f.height) / 8) : f.bytes;
+      f.latentId = catalog.latents.add({
+        sourcePath: f.input,
+        modelId: rec.id,
+        quality: f.quality,
+        bytes: share,
+        bpp: f.bpp,
+        psnr: f.psnr ?? null,
+        outputPath: f.output,
+      });
+    }
+    return out;
+  },
+
+  async decompressFiles(req, ctx) {
+    const outDir = path.resolve(req.outDir);
+    const ext = req.format === 'jpeg' ? 'jpg' : (req.format ?? 'png');
+    const failed: CodecFailure[] = [];
+    const items: DecompressBatchInput['items'] = [];
+    const models: Record<string, string> = {};
+    const byOutput = new Map<string, string>();
+    for (const raw of req.paths) {
+      const input = path.resolve(raw);
+      try {
+        const { params, pack } = await peekLatent(input);
+        const rec = modelRecord(ctx, params.modelId);
+        if (!rec)
+          throw new StudioError(
+            'not-found',
+            `${input}: needs model ${params.modelId}, which is not in the catalog (import that model first)`,
+          );
+        if (tagHex(weightsTag(rec.weightsHash)) !== tagHex(params.weightsTag)) {
+          throw new StudioError(
+            'bad-request',
+            `${input}: decoder hash mismatch (file made with weights ${tagHex(params.weightsTag)}, model ${rec.id} in the catalog has ${tagHex(weightsTag(rec.weightsHash))})`,
+          );
+        }
+        // Structure and checksums now (cheap), so a bad file fails before any model is loaded.
+        if (pack) await PackFile.open(input);
+        else await readSingleFile(input);
+        models[rec.id] = rec.dir;
+        const stem = path.parse(input).name;
+        const output = pack ? path.join(outDir, stem) : path.join(outDir, `${stem}.${ext}`);
+        const first = byOutput.get(output);
+        if (first !== undefined) throw new StudioError('conflict', `${input}: its output ${output} would collide with that of ${first}`);
+        byOutput.set(output, input);
+        if (req.images && !pack) throw new StudioError('bad-request', `${input}: is a single image; image indices apply to packs`);
+        items.push({ input, output, modelId: params.modelId, pack });
+      } catch (err) {
+        failed.push(failure(input, err));
+      }
+    }
+    const total = req.paths.length;
+    const offset = failed.length;
+    if (items.length === 0) return { files: [], failed };
+    const task = startWorkerTask(
+      'codec.decompress',
+      { models, items, format: req.format ?? 'png', overwrite: req.overwrite ?? false, ...(req.images ? { images: req.images } : {}) },
+      { onProgress: (p) => ctx.emit('decompressProgress', { ...p, done: p.done + offset, total }) },
+    );
+    const result = await task.result;
+    return { files: result.files, failed: [...failed, ...result.failed] };
+  },
+
+  async inspectLatent(req, ctx) {
+    const file = path.resolve(req.path);
+    const { params, pack, bytes } = await peekLatent(file);
+    const base = {
+      path: file,
+      formatVersion: FORMAT_VERSION,
+      bytes,
+      model: params.modelId,
+      modelInCatalog: modelRecord(ctx, params.modelId) !== undefined,
+      weightsTag: tagHex(params.weightsTag),
+      step: params.step,
+      predictor: params.predictor,
+      tile: params.tile,
+    };
+    if (pack) {
+      const h = (await PackFile.open(file)).header;
+      return {
+        ...base,
+        kind: 'pack',
+        headerBytes: h.headerLength,
+        images: h.images.map((e) => ({
+          width: e.width,
+          height: e.height,
+          channels: e.channels,
+          codeGrid: [e.gh, e.gw, params.codeChannels],
+          ...(e.name !== undefined ? { name: e.name } : {}),
+          exif: e.exifLen > 0,
+          icc: e.iccLen > 0,
+        })),
+      } satisfies LatentInfo;
+    }
+    const s = await readSingleFile(file);
+    const e = s.image;
+    return {
+      ...base,
+      kind: 'single',
+      headerBytes: s.bytes - s.payload.length - (s.alpha?.length ?? 0) - (e.exif?.length ?? 0) - (e.icc?.length ?? 0),
+      images: [
+        {
+          width: e.width,
+          height: e.height,
+          channels: e.channels,
+          codeGrid: [e.gh, e.gw, params.codeChannels],
+          exif: Boolean(e.exif),
+          icc: Boolean(e.icc),
+        },
+      ],
+    } satisfies LatentInfo;
+  },
+};

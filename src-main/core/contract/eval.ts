@@ -1,0 +1,372 @@
+// Contract fragment: evaluation. Rate-distortion sweeps of a model's latent codec against JPEG,
+// WebP and AVIF on the same images (per image and mean), BD-rates, the equal-size comparison the
+// Compare view shows, stored evaluations and their export (CompressAI results JSON, CSV), and the
+// code-size sweep (train models differing only in code size, evaluate each).
+// Numbers that are infinite (a lossless reconstruction's PSNR) travel as null.
+import { z } from 'zod';
+import { event, method } from './define.js';
+import { TrainRequest } from './engine.js';
+
+export type ClassicalCodecName = 'jpeg' | 'webp' | 'avif';
+/** 'latent' is the model's codec; the others are the classical ones. */
+export type EvalCodecName = 'latent' | ClassicalCodecName;
+
+/** One encoding of one image at one quality. */
+export interface RdSample {
+  quality: number;
+  bytes: number;
+  /** File bits per pixel, container overhead included. */
+  bpp: number;
+  /** PSNR-RGB in dB; null when lossless (infinite). */
+  psnr: number | null;
+  msssim: number;
+  ssim?: number;
+  encodeSeconds: number;
+  decodeSeconds: number;
+}
+
+export interface ImageEvaluation {
+  path: string;
+  imageId?: number;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  /** Size of the original file (for the compression ratio). */
+  originalBytes: number;
+  samples: Partial<Record<EvalCodecName, RdSample[]>>;
+}
+
+/**
+ * One codec's mean curve over the images, one entry per quality setting, low to high. The
+ * CompressAI results keys (bpp, psnr-rgb, ms-ssim-rgb, encoding_time) are kept verbatim.
+ */
+export interface CodecCurve {
+  codec: EvalCodecName;
+  label: string;
+  quality: number[];
+  bpp: number[];
+  'psnr-rgb': Array<number | null>;
+  'ms-ssim-rgb': number[];
+  ssim?: number[];
+  /** Seconds per image. */
+  encoding_time: number[];
+  decoding_time: number[];
+  /** Mean compressed bytes per image. */
+  bytes: number[];
+  /** Mean of original file bytes / compressed bytes. */
+  ratio: number[];
+  /** Mean of raw 24-bit bytes / compressed bytes. */
+  rawRatio: number[];
+  /** Latent codec only: bpp plus the decoder's weight bytes spread over the evaluated images' pixels. */
+  effectiveBpp?: number[];
+}
+
+export type BdRateResult =
+  | {
+      ok: true;
+      /** Percent; negative = the latent codec needs that many percent fewer bits at equal quality. */
+      bdRate: number;
+      /** Mean quality gain at equal rate (dB), when the rate ranges overlap. */
+      bdQuality: number | null;
+      range: [number, number];
+      /** Shared quality range / union of both ranges. */
+      overlap: number;
+      anchorPoints: number;
+      testPoints: number;
+    }
+  | {
+      ok: false;
+      reason: 'no-overlap' | 'too-few-points';
+      message: string;
+      anchorRange?: [number, number];
+      testRange?: [number, number];
+      /** No shared quality range, but a shared rate range: the mean quality difference there (dB). */
+      bdQuality?: number | null;
+    };
+
+/** BD-rate of the latent codec (test) against one classical codec (anchor). */
+export interface BdRatePair {
+  /** On PSNR-RGB (dB). */
+  psnr: BdRateResult;
+  /** On MS-SSIM in dB, -10 log10(1 - ms-ssim). */
+  msssim: BdRateResult;
+}
+
+export interface EvalFailure {
+  path: string;
+  error: string;
+}
+
+export interface EvaluationResult {
+  /** Catalog id of the evaluation (its latent-codec row, or its first row without a model). */
+  id: number;
+  jobId?: number;
+  name: string;
+  description: string;
+  model: string | null;
+  dataset: string | null;
+  split: 'train' | 'val' | 'test' | 'all' | null;
+  createdAt: string;
+  /** Images measured (every codec on the same ones). */
+  images: number;
+  failed: EvalFailure[];
+  /** Decoder weight bytes charged in effectiveBpp. */
+  decoderBytes?: number;
+  curves: Partial<Record<EvalCodecName, CodecCurve>>;
+  /** Latent vs each classical codec; absent without a model. */
+  bdRate: Partial<Record<ClassicalCodecName, BdRatePair>>;
+  perImage: ImageEvaluation[];
+  seconds: number;
+}
+
+export interface EvaluationSummary {
+  id: number;
+  name: string;
+  model: string | null;
+  dataset: string | null;
+  codecs: EvalCodecName[];
+  images: number;
+  createdAt: string;
+  /** BD-rate on PSNR per classical codec (null: curves did not overlap). */
+  bdRatePsnr: Partial<Record<ClassicalCodecName, number | null>>;
+}
+
+export interface EvalStarted {
+  jobId: number;
+  /** Images to measure. */
+  total: number;
+}
+
+export interface EvalProgress {
+  jobId: number;
+  /** Encodings finished (images x qualities x codecs). */
+  done: number;
+  total: number;
+  imagesDone: number;
+  images: number;
+  path: string;
+  codec: EvalCodecName;
+  quality: number;
+}
+
+export interface EvalFinished {
+  jobId: number;
+  state: 'done' | 'failed' | 'cancelled' | 'interrupted';
+  evaluationId?: number;
+  error?: string;
+}
+
+/** An image for the UI: the bytes of a file the browser can decode. */
+export interface EncodedImage {
+  mime: string;
+  base64: string;
+}
+
+export interface EqualSizeEntry {
+  codec: EvalCodecName;
+  label: string;
+  /** Quality setting; null for a given .latent file whose quality the catalog does not know. */
+  quality: number | null;
+  bytes: number;
+  bpp: number;
+  /** Original file bytes / these bytes. */
+  ratio: number;
+  rawRatio: number;
+  psnr: number | null;
+  ssim: number;
+  msssim: number;
+  /** The encoded file itself (JPEG/WebP/AVIF), or a PNG of the latent reconstruction. */
+  image: EncodedImage;
+}
+
+export interface EqualSizeComparison {
+  path: string;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  originalBytes: number;
+  /** PNG of the original's pixels as the studio decodes them. */
+  original: EncodedImage;
+  model: string;
+  latent: EqualSizeEntry;
+  /** The classical encodings closest in bytes to the latent file. */
+  classical: EqualSizeEntry[];
+}
+
+export interface CodeSizeRow {
+  codeSize: number;
+  model: string | null;
+  /** Key of this model's latent curve in CodeSizeSweepResult.curves ("latent-<codeSize>"). */
+  curve: string | null;
+  evaluationId: number | null;
+  trainSeconds: number | null;
+  epochs: number | null;
+  valPsnr: number | null;
+  /** Bytes of the saved weights (encoder and decoder) and of the decoder alone. */
+  modelBytes: number | null;
+  decoderBytes: number | null;
+  /** Trainable parameters of encoder plus decoder. */
+  parameters: number | null;
+  /** BD-rate (percent) of this model's latent codec against each classical codec; null: no overlap. */
+  bdRatePsnr: Partial<Record<ClassicalCodecName, number | null>>;
+  bdRateMsssim: Partial<Record<ClassicalCodecName, number | null>>;
+  bdRate: Partial<Record<ClassicalCodecName, BdRatePair>>;
+  error?: string;
+}
+
+export interface CodeSizeSweepResult {
+  jobId: number;
+  dataset: string;
+  split: 'train' | 'val' | 'test' | 'all';
+  images: number;
+  rows: CodeSizeRow[];
+  /** Every model's latent curve ("latent-<codeSize>") plus the classical curves, for one chart. */
+  curves: Record<string, CodecCurve>;
+  seconds: number;
+}
+
+export interface CodeSizeProgress {
+  jobId: number;
+  codeSize: number;
+  /** Position of this code size in the sweep (0-based) and how many there are. */
+  index: number;
+  count: number;
+  phase: 'train' | 'eval' | 'done' | 'failed';
+  /** The training job now running (its trainProgress events carry the same id). */
+  trainJobId?: string;
+  /** The evaluation job now running (its evalProgress events carry the same id). */
+  evalJobId?: number;
+  error?: string;
+}
+
+export interface CodeSizeFinished {
+  jobId: number;
+  state: 'done' | 'failed' | 'cancelled' | 'interrupted';
+  error?: string;
+}
+
+const filePath = z.string().min(1).max(4096);
+const classicalCodec = z.enum(['jpeg', 'webp', 'avif']);
+const quality = z.number().int().min(1).max(100);
+const qualities = z.array(quality).min(1).max(100);
+const split = z.enum(['train', 'val', 'test', 'all']);
+
+const evalRequest = z
+  .object({
+    model: z.string().min(1).max(200).optional(),
+    dataset: z.string().min(1).max(200).optional(),
+    /** Which split of the dataset (default test; 'all' for every image). */
+    split: split.optional(),
+    paths: z.array(filePath).min(1).max(100_000).optional(),
+    codecs: z.array(classicalCodec).max(3).optional(),
+    /** Latent codec qualities (default a spread from 5 to 100). */
+    qualities: qualities.optional(),
+    classicalQualities: z
+      .object({ jpeg: qualities.optional(), webp: qualities.optional(), avif: qualities.optional() })
+      .strict()
+      .optional(),
+    /** Use at most this many images (the first, in catalog order). */
+    maxImages: z.number().int().min(1).max(100_000).optional(),
+    /** Also compute SSIM (MS-SSIM is always computed). */
+    ssim: z.boolean().optional(),
+    name: z.string().min(1).max(200).optional(),
+    description: z.string().max(2000).optional(),
+  })
+  .strict()
+  .refine((r) => (r.dataset === undefined) !== (r.paths === undefined), { message: 'give either dataset or paths' })
+  .refine((r) => r.model !== undefined || (r.codecs ?? ['jpeg']).length > 0, {
+    message: 'nothing to evaluate: give a model or some codecs',
+  });
+
+export const evalMethods = {
+  evaluateModel: method<EvalStarted>()(
+    evalRequest,
+    'Start a rate-distortion evaluation: the model at a range of qualities and JPEG/WebP/AVIF sweeps on the same images. Runs as a job in a worker; evalProgress events follow, then evalFinished.',
+  ),
+  awaitEvaluation: method<EvaluationResult>()(
+    z.object({ jobId: z.number().int().positive() }).strict(),
+    'Wait for an evaluation job to end and get its curves, BD-rates and per-image results.',
+  ),
+  cancelEvaluation: method<{ cancelled: boolean }>()(
+    z.object({ jobId: z.number().int().positive() }).strict(),
+    'Stop a running evaluation after the encoding in progress; finished images are kept and resumeEvaluation continues.',
+  ),
+  resumeEvaluation: method<EvalStarted>()(
+    z.object({ jobId: z.number().int().positive() }).strict(),
+    'Continue a cancelled, failed or interrupted evaluation job; images already measured are not redone.',
+  ),
+  getEvaluation: method<EvaluationResult>()(
+    z.object({ id: z.number().int().positive() }).strict(),
+    'A stored evaluation with its curves, BD-rates and per-image results.',
+  ),
+  listEvaluations: method<{ evaluations: EvaluationSummary[] }>()(
+    z.object({ model: z.string().min(1).max(200).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    'Stored evaluations, newest first (optionally of one model).',
+  ),
+  exportEvaluation: method<{ format: 'json' | 'csv'; fileName: string; content: string; path?: string }>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        format: z.enum(['json', 'csv']),
+        /** JSON: only this codec's CompressAI document. */
+        codec: z.enum(['latent', 'jpeg', 'webp', 'avif']).optional(),
+        /** CSV: add one row per image and quality after the mean rows. */
+        perImage: z.boolean().optional(),
+        /** Also write it to this file (never replacing one unless overwrite). */
+        path: filePath.optional(),
+        overwrite: z.boolean().optional(),
+      })
+      .strict(),
+    'An evaluation as CompressAI results JSON (a list of {name, description, results} per codec) or CSV.',
+  ),
+  compareAtEqualSize: method<EqualSizeComparison>()(
+    z
+      .object({
+        model: z.string().min(1).max(200).optional(),
+        imagePath: filePath.optional(),
+        /** A .latent file to compare instead of compressing imagePath now (imagePath, or the catalog, gives the original). */
+        latentPath: filePath.optional(),
+        quality: quality.optional(),
+        codecs: z.array(classicalCodec).max(3).optional(),
+      })
+      .strict()
+      .refine((r) => r.imagePath !== undefined || r.latentPath !== undefined, { message: 'give imagePath or latentPath' })
+      .refine((r) => r.latentPath !== undefined || r.model !== undefined, { message: 'give a model to compress imagePath with' }),
+    'One image through the latent codec and the JPEG, WebP and AVIF encodings closest in bytes, with metrics and the images.',
+  ),
+  sweepCodeSizes: method<EvalStarted>()(
+    z
+      .object({
+        dataset: z.string().min(1).max(200),
+        /** Dense models: code values per tile; conv models: code channels. */
+        codeSizes: z.array(z.number().int().min(1).max(4096)).min(1).max(16),
+        /** Every other training setting, the same for all models (see trainModel). */
+        train: TrainRequest.omit({ dataset: true, name: true, codeSize: true, codeChannels: true }).optional(),
+        split: split.optional(),
+        codecs: z.array(classicalCodec).max(3).optional(),
+        qualities: qualities.optional(),
+        classicalQualities: z
+          .object({ jpeg: qualities.optional(), webp: qualities.optional(), avif: qualities.optional() })
+          .strict()
+          .optional(),
+        maxImages: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
+    'Train one model per code size (all else equal) on a dataset and evaluate each on the same images; codeSizeProgress events, then codeSizeFinished.',
+  ),
+  awaitCodeSizeSweep: method<CodeSizeSweepResult>()(
+    z.object({ jobId: z.number().int().positive() }).strict(),
+    'Wait for a code-size sweep to end: one row per code size (training time, model size, BD-rates) and every curve.',
+  ),
+  cancelCodeSizeSweep: method<{ cancelled: boolean }>()(
+    z.object({ jobId: z.number().int().positive() }).strict(),
+    'Stop a code-size sweep (the training or evaluation in progress is cancelled; finished models stay).',
+  ),
+} as const;
+
+export const evalEvents = {
+  evalProgress: event<EvalProgress>('An evaluation finished one more encoding.'),
+  evalFinished: event<EvalFinished>('An evaluation job ended.'),
+  codeSizeProgress: event<CodeSizeProgress>('A code-size sweep moved on: a model starts training or evaluation, or is done.'),
+  codeSizeFinished: event<CodeSizeFinished>('A code-size sweep ended.'),
+} as const;

@@ -1,0 +1,90 @@
+// Contract handlers for evaluation: jobs (start, wait, cancel, resume), stored evaluations (get,
+// list, export) and the equal-size comparison, which runs in a worker like the sweeps.
+import path from 'node:path';
+import { getCatalog } from '../catalog/index.js';
+import { peekLatent } from '../codec/latent-file.js';
+import { DEFAULT_QUALITY } from '../codec/quantize.js';
+import type { evalMethods } from '../contract/eval.js';
+import { StudioError } from '../contract/errors.js';
+import type { Handlers } from '../context.js';
+import { writeFileAtomic } from '../imaging/index.js';
+import { startWorkerTask } from '../jobs/worker-host.js';
+import { CLASSICAL_CODEC_NAMES } from './codecs.js';
+import { codeSizeJobs } from './code-size.js';
+import { evalJobs } from './eval-jobs.js';
+import { toCompressAiJson, toCsv } from './export.js';
+import { listEvaluations, loadEvaluation } from './store.js';
+
+export const evalHandlers: Handlers<typeof evalMethods> = {
+  async evaluateModel(req, ctx) {
+    return evalJobs(ctx).start(req);
+  },
+  async awaitEvaluation(req, ctx) {
+    return evalJobs(ctx).wait(req.jobId);
+  },
+  async cancelEvaluation(req, ctx) {
+    return { cancelled: evalJobs(ctx).cancel(req.jobId) };
+  },
+  async resumeEvaluation(req, ctx) {
+    return evalJobs(ctx).resume(req.jobId);
+  },
+  async getEvaluation(req, ctx) {
+    return loadEvaluation(getCatalog(ctx), req.id);
+  },
+  async listEvaluations(req, ctx) {
+    return {
+      evaluations: listEvaluations(getCatalog(ctx), {
+        ...(req.model !== undefined ? { model: req.model } : {}),
+        ...(req.limit !== undefined ? { limit: req.limit } : {}),
+      }),
+    };
+  },
+  async exportEvaluation(req, ctx) {
+    const ev = loadEvaluation(getCatalog(ctx), req.id);
+    if (req.codec !== undefined && !ev.curves[req.codec])
+      throw new StudioError('not-found', `evaluation ${req.id} has no ${req.codec} curve`);
+    const content = req.format === 'json' ? toCompressAiJson(ev, req.codec) : toCsv(ev, req.perImage ?? false);
+    const fileName = `evaluation-${ev.id}${req.codec ? `-${req.codec}` : ''}.${req.format}`;
+    if (req.path === undefined) return { format: req.format, fileName, content };
+    const out = path.resolve(req.path);
+    await writeFileAtomic(out, Buffer.from(content, 'utf8'), { overwrite: req.overwrite ?? false });
+    return { format: req.format, fileName, content, path: out };
+  },
+  async compareAtEqualSize(req, ctx) {
+    const catalog = getCatalog(ctx);
+    let modelId = req.model;
+    let imagePath = req.imagePath !== undefined ? path.resolve(req.imagePath) : undefined;
+    let latentQuality: number | null = null;
+    const latentPath = req.latentPath !== undefined ? path.resolve(req.latentPath) : undefined;
+    if (latentPath) {
+      const head = await peekLatent(latentPath);
+      if (modelId !== undefined && modelId !== head.params.modelId) {
+        throw new StudioError('bad-request', `${latentPath}: made with model ${head.params.modelId}, not ${modelId}`);
+      }
+      modelId = head.params.modelId;
+      const known = catalog.latents.list(100_000).find((l) => path.resolve(l.outputPath) === latentPath);
+      if (known) latentQuality = known.quality;
+      imagePath ??= known?.sourcePath;
+      if (!imagePath) throw new StudioError('bad-request', `${latentPath}: the catalog does not know its original; give imagePath`);
+    }
+    const rec = catalog.models.get(modelId!);
+    if (!rec) throw new StudioError('not-found', `model ${modelId} is not in the catalog (see latent-studio models)`);
+    const task = startWorkerTask('eval.compare', {
+      model: { id: rec.id, dir: rec.dir },
+      imagePath: imagePath!,
+      ...(latentPath ? { latentPath, latentQuality } : {}),
+      quality: req.quality ?? DEFAULT_QUALITY,
+      codecs: req.codecs ?? CLASSICAL_CODEC_NAMES,
+    });
+    return task.result;
+  },
+  async sweepCodeSizes(req, ctx) {
+    return codeSizeJobs(ctx).start(req);
+  },
+  async awaitCodeSizeSweep(req, ctx) {
+    return codeSizeJobs(ctx).wait(req.jobId);
+  },
+  async cancelCodeSizeSweep(req, ctx) {
+    return { cancelled: codeSizeJobs(ctx).cancel(req.jobId) };
+  },
+};

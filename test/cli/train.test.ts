@@ -1,0 +1,61 @@
+// `train` through main(argv): one JSON document on stdout with the DESIGN.md section 5 fields,
+// progress on stderr, the model registered; one-line usage errors.
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli/main.js';
+import { FIXTURES } from '../helpers/engine-fixtures.js';
+import { makeTmpDir } from '../helpers/tmp-home.js';
+
+let tmp: ReturnType<typeof makeTmpDir>;
+beforeAll(() => (tmp = makeTmpDir('ls-cli-train-')));
+afterAll(() => tmp.cleanup());
+
+function sink(): Writable & { text: () => string } {
+  let buf = '';
+  const w = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      buf += chunk.toString();
+      cb();
+    },
+  }) as Writable & { text: () => string };
+  w.text = () => buf;
+  return w;
+}
+
+async function run(...argv: string[]) {
+  const stdout = sink();
+  const stderr = sink();
+  const code = await main(['--home', path.join(tmp.dir, 'home'), ...argv], { stdout, stderr, env: {} });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('cli train', () => {
+  it('trains on an imported dataset and prints the train contract as one JSON document', async () => {
+    expect((await run('--json', 'import', path.join(FIXTURES, 'digits'), '--dataset', 'digits')).code).toBe(0);
+    const r = await run('--json', 'train', '--dataset', 'digits', '--code-size', '8', '--layers', '64,32', '--epochs', '2', '--seed', '3');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const key of ['model', 'backend', 'epochs', 'loss', 'valLoss', 'seconds', 'samplesPerSecond']) expect(doc).toHaveProperty(key);
+    expect(doc).toMatchObject({ arch: 'dense', epochs: 2, seed: 3, codeValues: 8 });
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(doc.backend);
+    expect(typeof doc.backendReason).toBe('string');
+    expect(doc.samplesPerSecond as number).toBeGreaterThan(0);
+    // The progress bar ends on stderr with the last epoch's figures; stdout holds only the JSON.
+    expect(r.stderr).toMatch(/train \[#+\] 2\/2 loss \d\.\d{4} val \d\.\d{4}/);
+    const models = JSON.parse((await run('--json', 'models')).stdout) as unknown;
+    expect(JSON.stringify(models)).toContain(doc.model as string);
+  });
+
+  it('gives one-line errors for bad flags and unknown datasets', async () => {
+    const badArch = await run('train', '--dataset', 'digits', '--arch', 'rnn');
+    expect(badArch.code).toBe(1);
+    expect(badArch.stderr).toContain("--arch must be one of dense, conv, got 'rnn'");
+    const badLayers = await run('train', '--dataset', 'digits', '--layers', '64,x');
+    expect(badLayers.code).toBe(1);
+    expect(badLayers.stderr).toContain('--layers must be positive integers');
+    const missing = await run('train', '--dataset', 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("dataset 'nope' is not in the catalog");
+  });
+});

@@ -1,0 +1,136 @@
+// The latent codec in evaluations: a tiny dense model really trained on the sample digits, then
+// swept through the real codec (compress -> .latent bytes -> decode) beside WebP, and compared at
+// equal size. Also checks that repeated sweeps leave no tfjs tensors behind.
+import { statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCatalog } from '../../../src-main/core/catalog/index.js';
+import { compressImage, prepareFile } from '../../../src-main/core/codec/compress.js';
+import { loadModel } from '../../../src-main/core/engine/model-io.js';
+import { runSweep } from '../../../src-main/core/metrics/sweep.js';
+import { Studio } from '../../../src-main/core/studio.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+
+const sample = path.resolve(__dirname, '../../../resources/sample/digits');
+let tmp: ReturnType<typeof makeTmpDir>;
+let studio: Studio;
+let modelId: string;
+let testImages: string[];
+
+beforeAll(async () => {
+  tmp = makeTmpDir();
+  studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
+  const imp = await studio.call('importPaths', { paths: [sample], dataset: 'digits' });
+  await studio.call('awaitImport', { jobId: imp.jobId });
+  const t = await studio.call('trainModel', { dataset: 'digits', codeSize: 16, epochs: 4, seed: 3 });
+  modelId = (await studio.call('awaitTraining', t)).model;
+  const cat = getCatalog(studio.context);
+  testImages = cat.images.forDataset(cat.datasets.byName('digits')!.id, 'test').map((i) => i.path);
+}, 120_000);
+
+afterAll(async () => {
+  await studio.close();
+  tmp.cleanup();
+});
+
+describe('evaluating a trained model', () => {
+  it('sweeps the latent codec beside WebP on the test split, with effective bpp and BD-rates', async () => {
+    const started = await studio.call('evaluateModel', {
+      model: modelId,
+      dataset: 'digits',
+      codecs: ['webp'],
+      qualities: [5, 50, 100],
+      classicalQualities: { webp: [5, 50, 95] },
+      maxImages: 5,
+    });
+    const ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+    expect(ev.model).toBe(modelId);
+    expect(ev.images).toBe(5);
+    const latent = ev.curves.latent!;
+    expect(latent.quality).toEqual([5, 50, 100]);
+    // A finer step never makes the file smaller.
+    expect(latent.bytes[0]).toBeLessThanOrEqual(latent.bytes[2]!);
+    // The sweep measured the real codec: the same bytes as compressing the file directly.
+    const model = await loadModel(getCatalog(studio.context).models.get(modelId)!.dir);
+    try {
+      const first = ev.perImage[0]!;
+      const direct = await compressImage(model, await prepareFile(model, first.path, false), { quality: 50 });
+      expect(first.samples.latent![1]!.bytes).toBe(direct.bytes.length);
+    } finally {
+      model.dispose();
+    }
+    // Effective bpp: the decoder's bytes over the 5 images' pixels.
+    const weights = statSync(path.join(getCatalog(studio.context).models.get(modelId)!.dir, 'decoder', 'weights.bin')).size;
+    expect(ev.decoderBytes).toBe(weights);
+    expect(latent.effectiveBpp![1]).toBeCloseTo(latent.bpp[1]! + (weights * 8) / (5 * 20 * 20), 9);
+    // A BD-rate, or the reason there is none.
+    const pair = ev.bdRate.webp!;
+    for (const r of [pair.psnr, pair.msssim]) {
+      if (r.ok) expect(Number.isFinite(r.bdRate)).toBe(true);
+      else expect(r.message).toMatch(/share no quality range|at least 2/);
+    }
+    const stored = await studio.call('getEvaluation', { id: ev.id });
+    expect(stored.bdRate).toEqual(ev.bdRate);
+    expect(Object.keys(stored.curves)).toEqual(['latent', 'webp']);
+  });
+
+  it('compares one image at equal size with JPEG, WebP and AVIF', async () => {
+    const img = testImages[0]!;
+    const cmp = await studio.call('compareAtEqualSize', { model: modelId, imagePath: img, quality: 60 });
+    expect(cmp).toMatchObject({ path: img, width: 20, height: 20, channels: 1, model: modelId });
+    expect(cmp.classical.map((c) => c.codec)).toEqual(['jpeg', 'webp', 'avif']);
+    const png = Buffer.from(cmp.latent.image.base64, 'base64');
+    expect((await sharp(png).metadata()).width).toBe(20);
+    expect(cmp.latent.bpp).toBeCloseTo((cmp.latent.bytes * 8) / 400, 12);
+    for (const c of cmp.classical) {
+      const file = Buffer.from(c.image.base64, 'base64');
+      expect(file.length).toBe(c.bytes);
+      expect((await sharp(file).metadata()).format).toBe(c.codec === 'avif' ? 'heif' : c.codec);
+      expect(c.psnr === null || c.psnr > 0).toBe(true);
+      expect(c.ssim).toBeGreaterThan(-1);
+      expect(c.ssim).toBeLessThanOrEqual(1);
+    }
+    // The original as PNG, pixel-exact.
+    const orig = await sharp(Buffer.from(cmp.original.base64, 'base64')).raw().toBuffer();
+    expect(orig.equals(await sharp(img).raw().toBuffer())).toBe(true);
+  });
+
+  it('compares an existing .latent file, its original given', async () => {
+    const img = testImages[1]!;
+    const model = await loadModel(getCatalog(studio.context).models.get(modelId)!.dir);
+    let bytes: Uint8Array;
+    try {
+      bytes = (await compressImage(model, await prepareFile(model, img, false), { quality: 80 })).bytes;
+    } finally {
+      model.dispose();
+    }
+    const file = path.join(tmp.dir, 'one.latent');
+    writeFileSync(file, bytes);
+    const cmp = await studio.call('compareAtEqualSize', { latentPath: file, imagePath: img, codecs: ['webp'] });
+    expect(cmp.latent.bytes).toBe(bytes.length);
+    expect(cmp.latent.quality).toBeNull();
+    expect(cmp.classical).toHaveLength(1);
+    await expect(studio.call('compareAtEqualSize', { latentPath: file })).rejects.toThrow(/does not know its original; give imagePath/);
+  });
+
+  it('leaves no tensors behind over repeated sweeps', async () => {
+    const rec = getCatalog(studio.context).models.get(modelId)!;
+    const input = {
+      jobId: 0,
+      model: { id: rec.id, dir: rec.dir },
+      images: testImages.slice(0, 2).map((p) => ({ path: p })),
+      skip: [],
+      latentQualities: [20, 90],
+      classical: [],
+      ssim: false,
+    };
+    const io = { progress: () => {}, checkpoint: async () => {} };
+    await runSweep(input, loadModel, io);
+    const before = tf.memory().numTensors;
+    await runSweep(input, loadModel, io);
+    await runSweep(input, loadModel, io);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
