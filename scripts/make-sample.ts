@@ -14,7 +14,8 @@ const COLUMNS = [0, 12, 24, 36, 48, 60, 72, 84]; // 8 columns x 5 rows = 40 digi
 
 async function main(): Promise<void> {
   const meta = await sharp(sheet).metadata();
-  if (meta.width !== 2000 || meta.height !== 1000) throw new Error(`${sheet}: expected a 2000x1000 sheet, got ${meta.width}x${meta.height}`);
+  if (meta.width !== 2000 || meta.height !== 1000)
+    throw new Error(`${sheet}: expected a 2000x1000 sheet, got ${meta.width}x${meta.height}`);
   await mkdir(outDir, { recursive: true });
   for (const old of await readdir(outDir)) if (old.endsWith('.png')) await rm(path.join(outDir, old));
   let written = 0;

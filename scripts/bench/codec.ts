@@ -2,10 +2,11 @@
 // the same images in the same run, the bytes each spends, the quality sweep (bytes and PSNR must
 // not fall as the quality rises), and the range coder against brotli on the same symbols.
 //
-//   node bin/run-ts.js scripts/bench/codec.ts [--dense DIR] [--conv DIR] [--digits N] [--photos N]
+//   node bin/run-ts.js scripts/bench/codec.ts [--dense DIR] [--conv DIR] [--digits N] [--photos N] [--keep]
 //
 // --dense / --conv take saved model folders (<home>/models/<id>); without them the bench trains
-// small models first (their speed is what counts here; their quality is reported as measured).
+// small models first (their speed is what counts here; their quality is reported as measured);
+// --keep leaves them in the printed folder for the next run.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,8 @@ import sharp from 'sharp';
 import { codeBest, compressImage, prepareRaw, type PreparedImage } from '../../src-main/core/codec/compress.js';
 import { readSingle } from '../../src-main/core/codec/container.js';
 import { decodeSingle } from '../../src-main/core/codec/decompress.js';
-import { quantize, qualityToStep } from '../../src-main/core/codec/quantize.js';
+import { calibrateFinestStep } from '../../src-main/core/codec/calibrate.js';
+import { quantize, stepFor } from '../../src-main/core/codec/quantize.js';
 import { chooseBackend } from '../../src-main/core/engine/backend.js';
 import { loadModel, saveModelDir, type LoadedModel } from '../../src-main/core/engine/model-io.js';
 import type { Hyper } from '../../src-main/core/engine/model-card.js';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     digits: { type: 'string', default: '500' },
     photos: { type: 'string', default: '5' },
     quality: { type: 'string', default: '75' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const QUALITY = Number(values.quality);
@@ -65,7 +68,10 @@ async function digits(n: number, columns: (c: number) => boolean): Promise<RawIm
 /** The large photographs scaled to fit 1600x1200 (1.5 to 1.9 megapixels). */
 async function photos(n: number): Promise<RawImage[]> {
   const dir = path.join(DATA, 'D_large_photos');
-  const files = readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().slice(0, n);
+  const files = readdirSync(dir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .slice(0, n);
   const out: RawImage[] = [];
   for (const f of files) {
     const { data, info } = await sharp(path.join(dir, f))
@@ -86,7 +92,9 @@ async function writeDigitFiles(imgs: RawImage[], dir: string): Promise<string[]>
   const files: string[] = [];
   for (const [i, img] of imgs.entries()) {
     const f = path.join(dir, `d${String(i).padStart(4, '0')}.png`);
-    await sharp(Buffer.from(img.data), { raw: { width: 20, height: 20, channels: 1 } }).png().toFile(f);
+    await sharp(Buffer.from(img.data), { raw: { width: 20, height: 20, channels: 1 } })
+      .png()
+      .toFile(f);
     files.push(f);
   }
   return files;
@@ -105,7 +113,16 @@ async function quickModel(kind: 'dense' | 'conv', workDir: string): Promise<Load
       .filter((f) => f.endsWith('.jpg'))
       .sort()
       .map((f) => path.join(land, f));
-    hyper = { arch: 'conv', downsampling: 8, filters: [32, 32, 32], codeChannels: 8, kernelSize: 5, activation: 'relu', crop: 64, tile: 512 };
+    hyper = {
+      arch: 'conv',
+      downsampling: 8,
+      filters: [32, 32, 32],
+      codeChannels: 8,
+      kernelSize: 5,
+      activation: 'relu',
+      crop: 64,
+      tile: 512,
+    };
   }
   const t = await timed(() =>
     trainAutoencoder(
@@ -191,7 +208,9 @@ function table(title: string, rows: Row[]): void {
   log('| codec | encode MP/s | decode MP/s | bytes/image | bpp | PSNR dB |');
   log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    log(`| ${r.codec} | ${r.encodeMps.toFixed(2)} | ${r.decodeMps.toFixed(2)} | ${r.bytes.toFixed(0)} | ${r.bpp.toFixed(3)} | ${r.psnr.toFixed(2)} |`);
+    log(
+      `| ${r.codec} | ${r.encodeMps.toFixed(2)} | ${r.decodeMps.toFixed(2)} | ${r.bytes.toFixed(0)} | ${r.bpp.toFixed(3)} | ${r.psnr.toFixed(2)} |`,
+    );
   }
 }
 
@@ -211,7 +230,7 @@ async function sweep(title: string, model: LoadedModel, imgs: RawImage[]): Promi
       p += r.psnr!;
     }
     const cur = { bytes: bytes / prepared.length, psnr: p / prepared.length };
-    log(`| ${q} | ${qualityToStep(q, model.card.codeRange).toPrecision(3)} | ${cur.bytes.toFixed(1)} | ${cur.psnr.toFixed(3)} |`);
+    log(`| ${q} | ${stepFor(q, model.card).toPrecision(3)} | ${cur.bytes.toFixed(1)} | ${cur.psnr.toFixed(3)} |`);
     if (cur.bytes < prev.bytes) breaks.push(`bytes fall at q${q}`);
     if (cur.psnr < prev.psnr) breaks.push(`PSNR falls at q${q} (${(cur.psnr - prev.psnr).toFixed(4)} dB)`);
     prev = cur;
@@ -220,7 +239,7 @@ async function sweep(title: string, model: LoadedModel, imgs: RawImage[]): Promi
 }
 
 async function versusBrotli(title: string, model: LoadedModel, imgs: RawImage[], quality: number): Promise<void> {
-  const step = qualityToStep(quality, model.card.codeRange);
+  const step = stepFor(quality, model.card);
   const grids = [];
   for (const img of imgs) {
     const code = await model.encode(prepareRaw(model, img).color);
@@ -244,7 +263,9 @@ async function versusBrotli(title: string, model: LoadedModel, imgs: RawImage[],
   const rc = codeBest(grids, grids[0]!.c).payload.length;
   log(`\n${title}, q${quality} (${n} symbols, ${fits8 ? 'int8' : 'int16'} for brotli):`);
   log(`  all in one stream: range coder ${rc} B, brotli-11 ${brotli} B (${((1 - rc / brotli) * 100).toFixed(1)}% smaller)`);
-  log(`  one stream per image: range coder ${perImageRc} B, brotli-11 ${perImageBr} B (${((1 - perImageRc / perImageBr) * 100).toFixed(1)}% smaller)`);
+  log(
+    `  one stream per image: range coder ${perImageRc} B, brotli-11 ${perImageBr} B (${((1 - perImageRc / perImageBr) * 100).toFixed(1)}% smaller)`,
+  );
 }
 
 // ---- run -------------------------------------------------------------------------------------
@@ -272,12 +293,32 @@ table(`Conv model on ${bigPhotos.length} photos (${mp})`, [
 
 await sweep('Dense model, digits', dense, testDigits.slice(0, 300));
 const land = path.join(DATA, 'B_landscapes_endless_sky_720x360');
+const landFiles = readdirSync(land)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort();
 const landscapes: RawImage[] = [];
-for (const f of readdirSync(land).filter((f) => f.endsWith('.jpg')).sort().slice(0, 12)) landscapes.push(await readImage(path.join(land, f), { channels: 3 }));
-await sweep('Conv model, landscapes 720x360', conv, landscapes);
+for (const f of landFiles.slice(0, 6)) landscapes.push(await readImage(path.join(land, f), { channels: 3 }));
+await sweep('Conv model, landscapes 720x360, default mapping (quality 100 = step 1/8)', conv, landscapes);
+
+// Calibrate the finest useful step on other images (256x256 crops of four more landscapes).
+const calib: PreparedImage[] = [];
+for (const f of landFiles.slice(6, 10)) {
+  const { data, info } = await sharp(path.join(land, f))
+    .extract({ left: 232, top: 52, width: 256, height: 256 })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  calib.push(prepareRaw(conv, { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 }));
+}
+const cal = await calibrateFinestStep(conv, calib);
+log(
+  `\nConv model calibration (4 crops): ${cal.points.map((p) => `step ${p.step.toPrecision(3)}: ${p.psnr.toFixed(3)} dB`).join(', ')}; finest step ${cal.finestStep.toPrecision(3)}`,
+);
+(conv.card as { finestStep?: number }).finestStep = cal.finestStep;
+await sweep(`Conv model, landscapes 720x360, calibrated (quality 100 = step ${cal.finestStep.toPrecision(3)})`, conv, landscapes);
 
 await versusBrotli('Entropy coding, dense digits', dense, testDigits, QUALITY);
 await versusBrotli('Entropy coding, conv landscapes', conv, landscapes, QUALITY);
 dense.dispose();
 conv.dispose();
-(await import('node:fs')).rmSync(work, { recursive: true, force: true });
+if (values.keep) log(`\nmodels kept in ${work}`);
+else (await import('node:fs')).rmSync(work, { recursive: true, force: true });

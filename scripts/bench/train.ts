@@ -2,14 +2,23 @@
 // the stock tfjs model.fit path, same model, same backend, same run.
 //   dense: 400-256-64-32 mirrored on 20x20 digits, batch 64
 //   conv:  64x64 RGB crops, downsampling 8, batch 16
-// Every backend that loads here is measured (tensorflow needs @tensorflow/tfjs-node). The stock
-// path runs in a child process with LATENT_STUDIO_STOCK_KERNELS=1, i.e. tfjs's own wasm kernels
-// (plus the one it lacks, Conv2DBackpropFilter, without which conv cannot train at all).
+// Every backend that loads here is measured (tensorflow needs @tensorflow/tfjs-node). Three paths:
+//   studio  the studio's step (trainStep) with the studio's kernels
+//   fit+k   stock model.fit with the studio's kernels (what the kernels alone buy)
+//   stock   stock model.fit with tfjs's own kernels, in a child process with
+//           LATENT_STUDIO_STOCK_KERNELS=1 (plus the one wasm lacks, Conv2DBackpropFilter,
+//           without which conv cannot train on wasm at all)
+// Each figure is given per wall-clock second and per second of this process's CPU time: on a
+// machine shared with other work the second one is the steadier measure of the code itself.
+// Stock conv on the cpu backend takes minutes per step; it runs only with BENCH_SLOW=1.
+//   BENCH_SECONDS (default 6) per measurement; BENCH_BACKENDS=wasm,cpu to choose backends.
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
+import { FusedAdam } from '../../src-main/core/engine/adam.js';
 import { chooseBackend } from '../../src-main/core/engine/backend.js';
-import { buildAutoencoder, type Autoencoder } from '../../src-main/core/engine/models/build.js';
+import { buildAutoencoder } from '../../src-main/core/engine/models/build.js';
 import type { Hyper } from '../../src-main/core/engine/model-card.js';
 import { batchShape, trainableVariables, trainStep } from '../../src-main/core/engine/train.js';
 
@@ -17,8 +26,14 @@ const DIGITS = '/work/shared/data/A_digits_opencv_20x20/digits.png';
 const PHOTOS = '/work/shared/data/B_landscapes_endless_sky_720x360';
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 
-async function digitBatches(n: number): Promise<Float32Array> {
-  const { data } = await sharp(new URL(`file://${process.env.BENCH_DIGITS ?? DIGITS}`).pathname)
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+type Path = 'studio' | 'fitStudioKernels' | 'stock';
+
+async function digitSamples(n: number): Promise<Float32Array> {
+  const { data } = await sharp(process.env.BENCH_DIGITS ?? DIGITS)
     .raw()
     .toBuffer({ resolveWithObject: true });
   const out = new Float32Array(n * 400);
@@ -32,7 +47,6 @@ async function digitBatches(n: number): Promise<Float32Array> {
 }
 
 async function photoCrops(n: number): Promise<Float32Array> {
-  const { readdirSync } = await import('node:fs');
   const files = readdirSync(PHOTOS)
     .filter((f) => f.endsWith('.jpg'))
     .slice(0, 16);
@@ -50,53 +64,49 @@ async function photoCrops(n: number): Promise<Float32Array> {
   return out;
 }
 
-async function timeIt(batch: number, step: () => Promise<void>): Promise<number> {
-  await step(); // warm-up (kernel compilation, allocation)
+/** Samples per second over at least `seconds` (one warm-up step first, at least one timed step). */
+async function timeIt(batch: number, step: () => Promise<void>): Promise<Rate> {
+  await step(); // warm-up: operator creation, allocation
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   let samples = 0;
-  while (performance.now() - start < seconds * 1000) {
+  do {
     await step();
     samples += batch;
-  }
-  return samples / ((performance.now() - start) / 1000);
+  } while (performance.now() - start < seconds * 1000);
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: samples / ((performance.now() - start) / 1000), cpu: samples / ((cpu.user + cpu.system) / 1e6) };
 }
 
-const stockMode = process.env.LATENT_STUDIO_STOCK_KERNELS === '1';
-
-async function bench(label: string, hyper: Hyper, channels: 1 | 3, batch: number, data: Float32Array): Promise<number> {
-  const sampleSize = data.length / (data.length / batchShape(hyper, 1, channels).reduce((a, b) => a * b, 1));
+async function bench(path: Path, hyper: Hyper, channels: 1 | 3, batch: number, data: Float32Array): Promise<Rate> {
+  const shape = batchShape(hyper, batch, channels);
+  const sampleSize = shape.slice(1).reduce((a, b) => a * b, 1);
   const n = data.length / sampleSize;
   const slice = (i: number) => data.subarray(((i * batch) % (n - batch)) * sampleSize, (((i * batch) % (n - batch)) + batch) * sampleSize);
-
-  if (!stockMode) {
-    const ours: Autoencoder = buildAutoencoder(hyper, channels, 1);
-    const vars = trainableVariables(ours);
-    const opt = tf.train.adam(1e-3);
-    let i = 0;
-    const rate = await timeIt(batch, async () => {
-      await trainStep(ours, opt, vars, 'bce', slice(i++), batchShape(hyper, batch, channels), i);
+  const model = buildAutoencoder(hyper, channels, 1);
+  try {
+    if (path === 'studio') {
+      const opt = new FusedAdam(trainableVariables(model), 1e-3);
+      let i = 0;
+      return await timeIt(batch, async () => {
+        trainStep(model, opt, 'bce', slice(i++), shape, i);
+      });
+    }
+    const input = tf.input({ shape: shape.slice(1) });
+    const joined = tf.model({ inputs: input, outputs: model.decoder.apply(model.encoder.apply(input)) as tf.SymbolicTensor });
+    joined.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+    let j = 0;
+    return await timeIt(batch, async () => {
+      const x = tf.tensor(slice(j++), shape);
+      await joined.fit(x, x, { batchSize: batch, epochs: 1, verbose: 0 });
+      x.dispose();
     });
-    tf.dispose([ours.encoder, ours.decoder] as unknown as tf.Tensor[]);
-    opt.dispose();
-    return rate;
+  } finally {
+    model.encoder.dispose();
+    model.decoder.dispose();
   }
-  const stock = buildAutoencoder(hyper, channels, 1);
-  const input = tf.input({ shape: batchShape(hyper, 1, channels).slice(1) });
-  const joined = tf.model({ inputs: input, outputs: stock.decoder.apply(stock.encoder.apply(input)) as tf.SymbolicTensor });
-  joined.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
-  let j = 0;
-  const rate = await timeIt(batch, async () => {
-    const x = tf.tensor(slice(j++), batchShape(hyper, batch, channels));
-    await joined.fit(x, x, { batchSize: batch, epochs: 1, verbose: 0 });
-    x.dispose();
-  });
-  tf.dispose([stock.encoder, stock.decoder, joined] as unknown as tf.Tensor[]);
-  return rate;
 }
 
-const info = await chooseBackend();
-const digits = await digitBatches(4096);
-const crops = await photoCrops(256);
 const dense: Hyper = { arch: 'dense', tile: 20, encoderLayers: [256, 64], decoderLayers: [64, 256], codeSize: 32, activation: 'relu' };
 const conv: Hyper = {
   arch: 'conv',
@@ -108,41 +118,67 @@ const conv: Hyper = {
   crop: 64,
   tile: 256,
 };
-const backends = ['tensorflow', 'wasm', 'cpu'].filter((b) => tf.findBackend(b) || tf.findBackendFactory(b));
 const cases = [
-  { label: 'dense 400-256-64-32, batch 64', run: () => bench('dense', dense, 1, 64, digits) },
-  { label: 'conv 64x64 RGB, /8, batch 16', run: () => bench('conv', conv, 3, 16, crops) },
+  { label: 'dense 400-256-64-32, batch 64', hyper: dense, channels: 1 as const, batch: 64, data: () => digitSamples(4096) },
+  { label: 'conv 64x64 RGB, /8, batch 16', hyper: conv, channels: 3 as const, batch: 16, data: () => photoCrops(256) },
 ];
+const slowSkipped = (backend: string, label: string, path: Path) =>
+  backend === 'cpu' && label.startsWith('conv') && path === 'stock' && process.env.BENCH_SLOW !== '1';
 
-if (stockMode) {
-  // Child: stock model.fit on one backend, figures as JSON on stdout.
-  const b = process.env.BENCH_BACKEND!;
-  await tf.setBackend(b);
-  await tf.ready();
-  const rates: number[] = [];
-  for (const c of cases) rates.push(await c.run());
-  process.stdout.write(JSON.stringify(rates));
+const mode = process.env.BENCH_MODE;
+const info = await chooseBackend();
+if (mode === 'studio' || mode === 'stock') {
+  // Child: one backend (forced by LATENT_STUDIO_BACKEND, chosen and set up the studio's way);
+  // figures as JSON on the last line of stdout.
+  const paths: Path[] = mode === 'studio' ? ['studio', 'fitStudioKernels'] : ['stock'];
+  const rates: Record<string, Rate | null>[] = [];
+  for (const c of cases) {
+    const data = await c.data();
+    const row: Record<string, Rate | null> = {};
+    for (const p of paths) row[p] = slowSkipped(info.backend, c.label, p) ? null : await bench(p, c.hyper, c.channels, c.batch, data);
+    rates.push(row);
+  }
+  process.stdout.write(`\n${JSON.stringify(rates)}\n`);
 } else {
   console.log(`backend chosen by the studio: ${info.backend} (${info.reason}); ${seconds} s per measurement`);
-  for (const b of backends) {
-    if (!(await tf.setBackend(b))) continue;
-    await tf.ready();
-    const ours: number[] = [];
-    for (const c of cases) ours.push(await c.run());
-    const out = execFileSync(
-      process.execPath,
-      [new URL('../../bin/run-ts.js', import.meta.url).pathname, new URL(import.meta.url).pathname],
-      {
-        env: { ...process.env, LATENT_STUDIO_STOCK_KERNELS: '1', BENCH_BACKEND: b, LATENT_STUDIO_BACKEND: b },
-        encoding: 'utf8',
-      },
-    );
-    const stock = JSON.parse(out.trim().split('\n').at(-1)!) as number[];
+  console.log('samples/s per wall-clock second (in brackets: per CPU second of the measuring process)');
+  const wanted = process.env.BENCH_BACKENDS?.split(',');
+  const child = (backend: string, childMode: 'studio' | 'stock'): Record<string, Rate | null>[] | null => {
+    try {
+      const out = execFileSync(
+        process.execPath,
+        [new URL('../../bin/run-ts.js', import.meta.url).pathname, new URL(import.meta.url).pathname],
+        {
+          env: {
+            ...process.env,
+            BENCH_MODE: childMode,
+            LATENT_STUDIO_BACKEND: backend,
+            LATENT_STUDIO_STOCK_KERNELS: childMode === 'stock' ? '1' : '',
+          },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, Rate | null>[];
+    } catch {
+      return null;
+    }
+  };
+  const fmt = (r: Rate | null | undefined) =>
+    r ? `${r.wall.toFixed(0).padStart(5)} (${r.cpu.toFixed(0).padStart(5)})` : 'skipped (BENCH_SLOW=1 runs it)';
+  for (const b of ['tensorflow', 'wasm', 'cpu'].filter((x) => !wanted || wanted.includes(x))) {
+    const ours = child(b, 'studio');
+    if (!ours) {
+      console.log(`${b.padEnd(10)} does not load here`);
+      continue;
+    }
+    const stock = child(b, 'stock');
     cases.forEach((c, k) => {
-      const o = ours[k]!;
-      const s = stock[k]!;
+      const o = ours[k]!.studio!;
+      const s = stock?.[k]?.stock ?? null;
+      const ratio = s ? `   studio/stock ${(o.wall / s.wall).toFixed(2)}x (${(o.cpu / s.cpu).toFixed(2)}x)` : '';
       console.log(
-        `${b.padEnd(10)} ${c.label.padEnd(32)} studio ${o.toFixed(0).padStart(7)} samples/s   stock model.fit ${s.toFixed(0).padStart(7)} samples/s   ${(o / s).toFixed(2)}x`,
+        `${b.padEnd(10)} ${c.label.padEnd(30)} studio ${fmt(o)}   fit+studio kernels ${fmt(ours[k]!.fitStudioKernels)}   stock fit ${fmt(s)}${ratio}`,
       );
     });
   }

@@ -3,26 +3,32 @@
 // the CLI and the renderer client are all derived from `studioMethods` / `studioEvents`.
 // Browser-safe: fragments import only zod and types.
 import { appEvents, appMethods } from './contract/app.js';
+import { batchEvents, batchMethods } from './contract/batch.js';
 import { catalogEvents, catalogMethods } from './contract/catalog.js';
 import { codecEvents, codecMethods } from './contract/codec.js';
 import type { ClientOf, PayloadsOf } from './contract/define.js';
 import { engineEvents, engineMethods } from './contract/engine.js';
 import { evalEvents, evalMethods } from './contract/eval.js';
+import { studioUiEvents, studioUiMethods } from './contract/studio-ui.js';
 
 export const studioMethods = {
   ...appMethods,
+  ...batchMethods,
   ...catalogMethods,
   ...codecMethods,
   ...engineMethods,
   ...evalMethods,
+  ...studioUiMethods,
 } as const;
 
 export const studioEvents = {
   ...appEvents,
+  ...batchEvents,
   ...catalogEvents,
   ...codecEvents,
   ...engineEvents,
   ...evalEvents,
+  ...studioUiEvents,
 } as const;
 
 export type StudioMethods = typeof studioMethods;
@@ -48,6 +54,17 @@ export type StudioClient = ClientOf<StudioMethods> & {
 };
 
 export type { AppInfo, DirEntry, PickedPaths } from './contract/app.js';
+export type {
+  BatchFailure,
+  BatchFileResult,
+  BatchFinished,
+  BatchKind,
+  BatchProgress,
+  BatchRequest,
+  BatchSkipped,
+  BatchStarted,
+  BatchSummary,
+} from './contract/batch.js';
 export type {
   CatalogImage,
   CatalogLatentFile,
@@ -91,3 +108,4 @@ export type {
   ImageEvaluation,
   RdSample,
 } from './contract/eval.js';
+export type { OpenFolderResult, SampleInfo } from './contract/studio-ui.js';

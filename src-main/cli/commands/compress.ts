@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { CompressImagesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
+import { BATCH_OPTIONS, BATCH_USAGE, runBatchCli, wantsBatch } from '../batch-run.js';
 import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 function numberFlag(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
@@ -18,7 +19,8 @@ export const compressCommand: CliCommand = {
   name: 'compress',
   summary: 'compress images with a model into .latent files (one per image, or one --pack)',
   usage:
-    'compress --model ID <path...> --out DIR [--quality 1-100 | --target-psnr DB | --target-bpp BPP] [--pack NAME] [--measure] [--no-metadata] [--overwrite]',
+    'compress --model ID <path...> --out DIR [--quality 1-100 | --target-psnr DB | --target-bpp BPP] [--pack NAME] [--measure] [--no-metadata] [--overwrite] ' +
+    BATCH_USAGE,
   options: {
     model: { type: 'string' },
     out: { type: 'string' },
@@ -29,9 +31,11 @@ export const compressCommand: CliCommand = {
     measure: { type: 'boolean' },
     'no-metadata': { type: 'boolean' },
     overwrite: { type: 'boolean' },
+    ...BATCH_OPTIONS,
   },
   positionals: true,
   async run({ values, positionals }, env) {
+    if (wantsBatch(values, positionals)) return runBatchCli('compress', { values, positionals }, env);
     const model = requiredFlag(values, 'model');
     const outDir = requiredFlag(values, 'out');
     if (positionals.length === 0) throw new UsageError('compress needs at least one image path');

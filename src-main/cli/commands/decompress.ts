@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { DecompressFilesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
+import { BATCH_OPTIONS, BATCH_USAGE, runBatchCli, wantsBatch } from '../batch-run.js';
 import { requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 const FORMATS = ['png', 'jpeg', 'webp'] as const;
@@ -10,15 +11,17 @@ const FORMATS = ['png', 'jpeg', 'webp'] as const;
 export const decompressCommand: CliCommand = {
   name: 'decompress',
   summary: 'decompress .latent files and packs back to PNG, JPEG or WebP at the original size',
-  usage: 'decompress <file.latent...> --out DIR [--format png|jpeg|webp] [--image N,N,...] [--overwrite]',
+  usage: `decompress <file.latent|folder...> --out DIR [--format png|jpeg|webp] [--image N,N,...] [--overwrite] ${BATCH_USAGE}`,
   options: {
     out: { type: 'string' },
     format: { type: 'string' },
     image: { type: 'string' },
     overwrite: { type: 'boolean' },
+    ...BATCH_OPTIONS,
   },
   positionals: true,
   async run({ values, positionals }, env) {
+    if (wantsBatch(values, positionals)) return runBatchCli('decompress', { values, positionals }, env);
     const outDir = requiredFlag(values, 'out');
     if (positionals.length === 0) throw new UsageError('decompress needs at least one .latent file');
     const format = stringFlag(values, 'format') ?? 'png';

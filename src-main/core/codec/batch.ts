@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { CodecFailure, CompressedFile, CompressProgress, DecompressedFile } from '../contract/codec.js';
 import { StudioError, toWireError } from '../contract/errors.js';
 import { encodeImage, writeFileAtomic, type OutputFormat, type RawImage } from '../imaging/index.js';
+import { calibratedModel, type CalibrationSource } from './calibrate.js';
 import { compressImage, compressPack, prepareFile, type PreparedImage } from './compress.js';
 import { decodePackBlock, decodeSingle, type DecodedImage } from './decompress.js';
 import { PackFile, readSingleFile } from './latent-file.js';
@@ -34,6 +35,8 @@ export interface CompressBatchInput {
   measure?: boolean;
   keepMetadata?: boolean;
   overwrite?: boolean;
+  /** Where to find (or make) the model's finest-step calibration; see calibrate.ts. */
+  calibration?: CalibrationSource;
 }
 
 export interface CompressBatchResult {
@@ -70,7 +73,7 @@ async function fileBytes(file: string): Promise<number> {
 export async function runCompressBatch(input: CompressBatchInput, load: ModelLoader, io: BatchIO): Promise<CompressBatchResult> {
   const loaded = await load(input.modelDir);
   try {
-    const model = asCatalogModel(loaded, input.modelId);
+    const model = await calibratedModel(asCatalogModel(loaded, input.modelId), input.calibration);
     return input.pack ? await compressToPack(model, input, input.pack, io) : await compressEach(model, input, io);
   } finally {
     loaded.dispose();

@@ -19,7 +19,7 @@ import { GridEncoder, PREDICTORS, type Predictor } from './grid-coder.js';
 import { readSourceMetadata, type SourceMetadata } from './metadata.js';
 import { modelTile, type CodecModel, type CodeGrid } from './model.js';
 import { splitAlpha, toChannels } from './pixels.js';
-import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, dequantize, quantize, qualityToStep } from './quantize.js';
+import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, dequantize, quantize, stepFor } from './quantize.js';
 
 /** An image made ready for a model: the colour planes it codes, and what is kept aside. */
 export interface PreparedImage {
@@ -34,11 +34,13 @@ export interface PreparedImage {
 
 export function prepareRaw(model: CodecModel, raw: RawImage, meta: SourceMetadata = {}): PreparedImage {
   const { color, alpha } = splitAlpha(raw);
+  const kept = alpha && !isOpaque(alpha) ? alpha : undefined;
   return {
     color: toChannels(color, model.card.channels),
     original: raw.channels === 4 ? color : raw,
-    channels: raw.channels,
-    ...(alpha && !isOpaque(alpha) ? { alpha } : {}),
+    // An opaque RGBA source is stored, and comes back, as RGB.
+    channels: kept ? 4 : raw.channels === 4 ? 3 : raw.channels,
+    ...(kept ? { alpha: kept } : {}),
     meta,
   };
 }
@@ -52,9 +54,7 @@ function isOpaque(alpha: Uint8Array): boolean {
 export async function prepareFile(model: CodecModel, file: string, keepMetadata = true): Promise<PreparedImage> {
   const raw = await readImage(file, { channels: 'keep' });
   const meta = keepMetadata ? await readSourceMetadata(file) : {};
-  const p = prepareRaw(model, raw, meta);
-  // An opaque RGBA source comes back as RGB.
-  return p.channels === 4 && !p.alpha ? { ...p, channels: 3 } : p;
+  return prepareRaw(model, raw, meta);
 }
 
 export interface CompressSettings {
@@ -130,7 +130,10 @@ export function codeBest(
   const total = grids.reduce((n, g) => n + g.symbols.length, 0);
   const trial = total > 2 * TRIAL_SYMBOLS ? sample(grids, channels) : grids;
   let best: { payload: Uint8Array; predictor: Predictor } | undefined;
+  // With no spatial neighbours (1x1 grids) the spatial predictor is the mean predictor.
+  const flat = grids.every((g) => g.gh * g.gw <= 1);
   for (const predictor of PREDICTORS) {
+    if (flat && predictor === 'spatial') continue;
     const payload = codeWith(trial, channels, predictor);
     if (!best || payload.length < best.payload.length) best = { payload, predictor };
   }
@@ -153,7 +156,7 @@ function entryOf(img: PreparedImage, code: CodeGrid): ImageEntry {
   return {
     width: img.color.width,
     height: img.color.height,
-    channels: img.alpha ? 4 : img.channels === 4 ? 3 : img.channels,
+    channels: img.channels,
     gh: code.gh,
     gw: code.gw,
     ...(img.meta.exif ? { exif: img.meta.exif } : {}),
@@ -195,7 +198,7 @@ export async function compressImage(model: CodecModel, img: PreparedImage, setti
   const trial = (quality: number): Trial => {
     const found = trials.get(quality);
     if (found) return found;
-    const step = qualityToStep(quality, model.card.codeRange);
+    const step = stepFor(quality, model.card);
     const symbols = quantize(code.data, step);
     const { payload, predictor } = codeBest([{ symbols, gh: code.gh, gw: code.gw }], code.c);
     const bytes = writeSingle({
@@ -283,7 +286,7 @@ export async function compressPack(
   settings: { quality?: number; blockSize?: number; measure?: boolean } = {},
 ): Promise<PackResult> {
   const quality = checkQuality(settings.quality ?? DEFAULT_QUALITY);
-  const step = qualityToStep(quality, model.card.codeRange);
+  const step = stepFor(quality, model.card);
   const coded: Array<{ symbols: Int32Array; gh: number; gw: number; input: PackImageInput; psnr?: number }> = [];
   let channels = 0;
   for await (const { img, name } of images) {

@@ -2,12 +2,13 @@
 // batch in a worker thread with progress events, and record each latent file in the catalog.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { getCatalog } from '../catalog/index.js';
+import { getCatalog, type ModelRecord } from '../catalog/index.js';
 import type { CodecFailure, CompressImagesResult, LatentInfo, codecMethods } from '../contract/codec.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext, Handlers } from '../context.js';
 import { startWorkerTask } from '../jobs/worker-host.js';
 import { failure, type CompressBatchInput, type DecompressBatchInput } from './batch.js';
+import type { CalibrationSource } from './calibrate.js';
 import { FORMAT_VERSION, tagHex, weightsTag } from './container.js';
 import { PackFile, peekLatent, readSingleFile } from './latent-file.js';
 
@@ -28,6 +29,20 @@ function packFileName(name: string): string {
 
 function modelRecord(ctx: CoreContext, id: string) {
   return getCatalog(ctx).models.get(id);
+}
+
+/** The model's calibration cache and its dataset's validation images (see calibrate.ts). */
+export function calibrationSource(ctx: CoreContext, rec: ModelRecord): CalibrationSource {
+  const catalog = getCatalog(ctx);
+  const samples =
+    rec.datasetId === null
+      ? []
+      : catalog.images
+          .forDataset(rec.datasetId, 'val')
+          .map((i) => i.path)
+          .sort()
+          .slice(0, 8);
+  return { file: path.join(ctx.home.root, 'cache', 'codec', `${rec.id}.calibration.json`), samples };
 }
 
 export const codecHandlers: Handlers<typeof codecMethods> = {
@@ -70,6 +85,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         ...(req.measure ? { measure: true } : {}),
         keepMetadata: req.keepMetadata ?? true,
         overwrite: req.overwrite ?? false,
+        calibration: calibrationSource(ctx, rec),
       },
       { onProgress: (p) => ctx.emit('compressProgress', { ...p, done: p.done + offset, total }) },
     );

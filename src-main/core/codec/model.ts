@@ -13,6 +13,8 @@ export interface CodeGrid {
 export interface CodecModelCard {
   channels: 1 | 3;
   codeRange: { min: number; max: number };
+  /** Optional: finest useful quantization step (see calibrate.ts). */
+  finestStep?: number;
 }
 
 export interface CodecModel {

@@ -23,13 +23,20 @@ export class BitModels {
   readonly slow: Uint16Array;
   readonly n: Uint8Array;
   constructor(size: number) {
-    this.fast = new Uint16Array(size).fill(1 << 15);
-    this.slow = new Uint16Array(size).fill(1 << 15);
+    this.fast = halves(size);
+    this.slow = halves(size);
     this.n = new Uint8Array(size);
   }
   get size(): number {
     return this.n.length;
   }
+}
+
+/** A fresh array of P = 1/2 states, copied from a cached template (coders are made per image). */
+let template = new Uint16Array(0);
+function halves(size: number): Uint16Array {
+  if (template.length < size) template = new Uint16Array(Math.max(size, 2 * template.length)).fill(1 << 15);
+  return template.slice(0, size);
 }
 
 const FAST_LIMIT = 5;

@@ -27,6 +27,9 @@ async function tryBackend(name: BackendName): Promise<void> {
     const { registerWasmKernels } = await import('./wasm-kernels.js');
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmKernels();
+  } else {
+    const { registerCpuKernels } = await import('./cpu-kernels.js');
+    registerCpuKernels();
   }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();

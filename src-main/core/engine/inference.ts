@@ -1,6 +1,7 @@
 // Encode and decode whole images with a trained autoencoder. Dense models work on TxT tiles;
 // conv models on the whole (reflect-padded) image, or in tiles with a halo when it is large, so
-// memory stays bounded and no seams show. Every tensor step is inside tf.tidy.
+// memory stays bounded and no seams show (the halo covers the model's receptive field).
+// Every tensor step is inside tf.tidy.
 import * as tf from '@tensorflow/tfjs';
 import type { RawImage } from '../imaging/index.js';
 import type { ConvHyper, DenseHyper } from './model-card.js';
@@ -14,8 +15,34 @@ export interface CodeGrid {
 }
 
 const DENSE_BATCH = 2048;
-/** Halo around each inference tile of the conv model, in pixels (covers its receptive field). */
-export const CONV_HALO = 32;
+
+/**
+ * How far (in units of the model's input: pixels for the encoder, code cells for the decoder)
+ * an output can see on either side, from the model's own layers, so a tile's halo covers the
+ * whole receptive field whatever the architecture. One extra step per strided layer covers the
+ * uneven 'same' padding.
+ */
+export function reach(model: tf.LayersModel): number {
+  let jump = 1;
+  let r = 0;
+  for (const layer of model.layers) {
+    const c = layer.getConfig() as { kernelSize?: number | number[]; strides?: number | number[]; blockSize?: number };
+    if (c.kernelSize !== undefined) {
+      const k = Math.max(...[c.kernelSize].flat());
+      const s = Math.max(...[c.strides ?? 1].flat());
+      r += (Math.ceil((k - 1) / 2) + (s > 1 ? 1 : 0)) * jump;
+      jump *= s;
+    } else if (c.blockSize !== undefined) {
+      jump /= c.blockSize;
+    }
+  }
+  return r;
+}
+
+/** Halo in code cells around each tile: the encoder's reach in pixels or the decoder's in cells. */
+function haloCells(model: tf.LayersModel, unit: number): number {
+  return Math.ceil(reach(model) / unit) + 1;
+}
 
 function predict(model: tf.LayersModel, input: Float32Array, shape: number[]): Float32Array {
   return tf.tidy(() => {
@@ -75,7 +102,7 @@ export function convEncode(encoder: tf.LayersModel, h: ConvHyper, img: FloatImag
   const gw = padded.width / f;
   if (padded.width <= tile && padded.height <= tile) return convEncodeWhole(encoder, padded, f, h.codeChannels);
   const tc = Math.max(1, Math.floor(tile / f));
-  const hc = Math.ceil(CONV_HALO / f);
+  const hc = haloCells(encoder, f);
   const data = new Float32Array(gh * gw * h.codeChannels);
   for (let cy = 0; cy < gh; cy += tc) {
     for (let cx = 0; cx < gw; cx += tc) {
@@ -112,7 +139,7 @@ export function convDecode(
     channels,
   };
   const tc = Math.max(1, Math.floor(tile / f));
-  const hc = Math.ceil(CONV_HALO / f);
+  const hc = haloCells(decoder, 1);
   for (let cy = 0; cy < code.gh; cy += tc) {
     for (let cx = 0; cx < code.gw; cx += tc) {
       const cy1 = Math.min(code.gh, cy + tc);

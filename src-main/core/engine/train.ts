@@ -1,12 +1,15 @@
-// The training loop: a custom step (optimizer.minimize inside tf.tidy) rather than model.fit,
-// which is several times faster on the wasm backend. Quantization-aware: uniform noise in
-// [-0.5, 0.5] is added to the code so the decoder tolerates rounding. Seeded, pausable,
-// cancellable within one batch, with early stopping and a cosine learning-rate schedule.
+// The training loop: a custom step (gradients inside tf.tidy, hand-written for dense stacks, and a
+// fused Adam update) rather than model.fit: about 5x faster on wasm (docs/performance.md).
+// Quantization-aware: uniform noise in [-0.5, 0.5] is added to the code so the decoder tolerates
+// rounding. Seeded, pausable, cancellable within one batch, with early stopping and a cosine
+// learning-rate schedule.
 import * as tf from '@tensorflow/tfjs';
 import { encodeImage } from '../imaging/index.js';
 import type { TaskIO } from '../jobs/task.js';
 import { chooseBackend } from './backend.js';
+import { FusedAdam } from './adam.js';
 import { ImageSource } from './data.js';
+import { denseLayers, denseLossAndGrads } from './dense-step.js';
 import { buildAutoencoder, type Autoencoder } from './models/build.js';
 import type { EpochRecord, Hyper, LossName, ModelCard } from './model-card.js';
 import { toBytes } from './pixels.js';
@@ -55,33 +58,38 @@ export function lossOf(loss: LossName, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
 }
 
 /**
- * One optimizer step on one batch: forward with quantization noise on the code, loss, gradients,
- * update; all tensors freed. Returns the batch loss.
+ * One optimizer step on one batch: forward with quantization noise on the code, loss, gradients
+ * (hand-written for dense stacks, tfjs autograd otherwise), fused Adam update; all tensors freed.
+ * Returns the batch loss.
  */
-export async function trainStep(
+export function trainStep(
   model: Autoencoder,
-  optimizer: tf.Optimizer,
-  vars: tf.Variable[],
+  optimizer: FusedAdam,
   loss: LossName,
   data: Float32Array,
   shape: number[],
   noiseSeed: number,
-): Promise<number> {
-  const cost: tf.Scalar = tf.tidy(() => {
-    const x = tf.tensor(data, shape);
-    return optimizer.minimize(
-      () => {
-        const code = model.encoder.apply(x, { training: true }) as tf.Tensor;
-        const noisy = tf.add(code, tf.randomUniform(code.shape, -0.5, 0.5, 'float32', noiseSeed));
-        return lossOf(loss, x, model.decoder.apply(noisy, { training: true }) as tf.Tensor);
-      },
-      true,
-      vars,
-    ) as tf.Scalar;
-  });
-  const value = (await cost.data())[0]!;
-  cost.dispose();
-  return value;
+): number {
+  const x = tf.tensor(data, shape);
+  try {
+    const dense = denseStack(model);
+    if (dense) return optimizer.step(() => denseLossAndGrads(dense, model.encoder.layers.length - 1, loss, x as tf.Tensor2D, noiseSeed));
+    return optimizer.minimize(() => {
+      const code = model.encoder.apply(x, { training: true }) as tf.Tensor;
+      const noisy = tf.add(code, tf.randomUniform(code.shape, -0.5, 0.5, 'float32', noiseSeed));
+      return lossOf(loss, x, model.decoder.apply(noisy, { training: true }) as tf.Tensor);
+    });
+  } finally {
+    x.dispose();
+  }
+}
+
+const stacks = new WeakMap<tf.LayersModel, ReturnType<typeof denseLayers>>();
+
+/** The dense stack of a dense autoencoder (for the hand-written pass), else null; looked up once. */
+function denseStack(model: Autoencoder): ReturnType<typeof denseLayers> {
+  if (!stacks.has(model.encoder)) stacks.set(model.encoder, denseLayers(model));
+  return stacks.get(model.encoder)!;
 }
 
 export function trainableVariables(model: Autoencoder): tf.Variable[] {
@@ -114,8 +122,7 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
   const source = new ImageSource({ channels, size: edge, cropsPerImage: opts.cropsPerImage });
   const rand = mulberry32(opts.seed);
   const model = buildAutoencoder(hyper, channels, opts.seed);
-  const vars = trainableVariables(model);
-  const optimizer = tf.train.adam(opts.learningRate);
+  const optimizer = new FusedAdam(trainableVariables(model), opts.learningRate);
 
   const valFiles =
     opts.valFiles.length > 0 ? opts.valFiles : opts.trainFiles.slice(0, Math.max(1, Math.floor(opts.trainFiles.length / 10)));
@@ -137,8 +144,7 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       const lr = cosineLr(opts.learningRate, epoch, opts.epochs);
-      // Adam reads its learningRate field on every step; it is protected only in the typings.
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      optimizer.learningRate = lr;
       const epochStart = performance.now();
       let epochSamples = 0;
       let lossSum = 0;
@@ -148,10 +154,9 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
       )) {
         await io.checkpoint();
         const t0 = performance.now();
-        const loss = await trainStep(
+        const loss = trainStep(
           model,
           optimizer,
-          vars,
           opts.loss,
           batch.data,
           batchShape(hyper, batch.count, channels),
@@ -267,7 +272,6 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
     throw err;
   } finally {
     valX.dispose();
-    optimizer.dispose();
   }
 }
 

@@ -5,7 +5,8 @@
 //   conv2dTranspose layer): one XNNPACK conv2d in sub-pixel form, see conv2dInputGrad.
 // - BatchMatMul and _FusedMatMul with transposeA/transposeB (every dense layer's gradient): the
 //   stock kernel falls back to naive loops there, about 10x slower than its XNNPACK path; an
-//   explicit transpose first keeps every product on the fast path.
+//   explicit transpose first keeps every product on the fast path. The stock _FusedMatMul also adds
+//   the bias wrongly for batched (rank-3) products; those get bias and activation as plain ops.
 // A kernel may return a Tensor made by ops; tf.tidy frees the intermediates.
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -185,7 +186,11 @@ function untransposed(stock: tf.KernelConfig): tf.KernelConfig {
       const bias = args.inputs.bias as tf.Tensor | undefined;
       const prelu = args.inputs.preluActivationWeights as tf.Tensor | undefined;
       const activation = attrs.activation ?? 'linear';
-      const batched = Math.max(a.shape.slice(0, -2).reduce((p, d) => p * d, 1), b.shape.slice(0, -2).reduce((p, d) => p * d, 1)) > 1;
+      const batched =
+        Math.max(
+          a.shape.slice(0, -2).reduce((p, d) => p * d, 1),
+          b.shape.slice(0, -2).reduce((p, d) => p * d, 1),
+        ) > 1;
       const separate = stock.kernelName === '_FusedMatMul' && batched && (bias !== undefined || activation !== 'linear');
       if (!attrs.transposeA && !attrs.transposeB && !separate) return stock.kernelFunc(args);
       return tf.tidy(() => {

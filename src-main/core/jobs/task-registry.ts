@@ -10,6 +10,7 @@ export const taskLoaders = {
   'codec.decompress': () => import('../codec/tasks/decompress-task.js'),
   'eval.sweep': () => import('../metrics/tasks/sweep-task.js'),
   'eval.compare': () => import('../metrics/tasks/compare-task.js'),
+  'batch.worker': () => import('../batch/worker-task.js'),
 } as const;
 
 export type TaskName = keyof typeof taskLoaders;

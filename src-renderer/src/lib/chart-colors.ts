@@ -4,8 +4,9 @@ const CODEC_COLORS: Record<string, string> = {
   webp: '#2a9d8f',
   avif: '#9b5de5',
   png: '#8d99ae',
+  latent: '#3b6fe0',
 };
-const PALETTE = ['#3b6fe0', '#e63946', '#2b9348', '#f4a261', '#6d597a', '#0096c7', '#bc6c25', '#b5179e'];
+const PALETTE = ['#e63946', '#2b9348', '#f4a261', '#6d597a', '#0096c7', '#bc6c25', '#b5179e'];
 
 export function seriesColor(name: string, index: number): string {
   return CODEC_COLORS[name.toLowerCase()] ?? PALETTE[index % PALETTE.length]!;

@@ -25,7 +25,10 @@ export interface CodeEstimate {
   cells: string;
 }
 
-export function estimateCode(shape: CodeShape, image: { width: number; height: number; channels: number; meanBytes?: number | null }): CodeEstimate | null {
+export function estimateCode(
+  shape: CodeShape,
+  image: { width: number; height: number; channels: number; meanBytes?: number | null },
+): CodeEstimate | null {
   const { width, height, channels } = image;
   if (!(width > 0 && height > 0 && channels > 0)) return null;
   let values: number;

@@ -20,6 +20,8 @@ export interface ResolvedDrop {
   folder: string | null;
   /** A name for a new dataset or job: the folder's or the first file's name. */
   suggestedName: string;
+  /** The one folder that was dropped (its name), when the drop was a single folder. */
+  topFolder: string | null;
   count: number;
 }
 
@@ -121,9 +123,7 @@ async function uploadOne(batch: string, f: PickedFile): Promise<{ path: string; 
     body: f.file,
   });
   const body = (await res.json().catch(() => null)) as
-    | { ok: true; result: { path: string; folder: string } }
-    | { ok: false; error: { message: string } }
-    | null;
+    { ok: true; result: { path: string; folder: string } } | { ok: false; error: { message: string } } | null;
   if (!body) throw new Error(`${f.relPath}: upload failed (HTTP ${res.status})`);
   if (!body.ok) throw new Error(body.error.message);
   return body.result;
@@ -138,11 +138,12 @@ export async function resolveDropped(dropped: Dropped, onProgress?: (p: UploadPr
       paths: dropped.paths,
       folder: single,
       suggestedName: single ? stem(lastSegment(single)) : stem(lastSegment(dropped.paths[0] ?? 'images')),
+      topFolder: single ? lastSegment(single) : null,
       count: dropped.paths.length,
     };
   }
   const files = dropped.files;
-  if (files.length === 0) return { paths: [], folder: null, suggestedName: 'images', count: 0 };
+  if (files.length === 0) return { paths: [], folder: null, suggestedName: 'images', topFolder: null, count: 0 };
   const batch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const total = files.length;
   let done = 0;
@@ -172,6 +173,22 @@ export async function resolveDropped(dropped: Dropped, onProgress?: (p: UploadPr
     paths: onlyTop ? [folder] : paths,
     folder,
     suggestedName: onlyTop ?? stem(files[0]!.file.name),
+    topFolder: onlyTop ?? null,
     count: total,
+  };
+}
+
+/** A short description of a drop before anything is uploaded: what and how many, and a name. */
+export function describeDropped(d: Dropped): { count: number; unit: string; name: string } {
+  if (d.kind === 'paths') {
+    const first = d.paths[0] ?? '';
+    return { count: d.paths.length, unit: d.paths.length === 1 ? 'item' : 'items', name: stem(lastSegment(first)) || 'images' };
+  }
+  const tops = new Set(d.files.map((f) => topSegment(f.relPath)));
+  const onlyTop = tops.size === 1 ? [...tops][0] : null;
+  return {
+    count: d.files.length,
+    unit: d.files.length === 1 ? 'file' : 'files',
+    name: onlyTop ?? (d.files[0] ? stem(d.files[0].file.name) : 'images'),
   };
 }

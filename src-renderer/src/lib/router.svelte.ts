@@ -37,18 +37,16 @@ class Router {
   }
 
   go(view: ViewId, params: Record<string, string | number | undefined> = {}): void {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-    const qs = q.toString();
-    const hash = `#/${view}${qs ? `?${qs}` : ''}`;
+    const hash = this.href(view, params);
     if (window.location.hash === hash) this.apply();
     else window.location.hash = hash;
   }
 
   href(view: ViewId, params: Record<string, string | number | undefined> = {}): string {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-    const qs = q.toString();
+    const qs = Object.entries(params)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&');
     return `#/${view}${qs ? `?${qs}` : ''}`;
   }
 }

@@ -98,3 +98,6 @@ export class TrainForm {
     this.preset = '';
   }
 }
+
+/** One form for the session: switching views keeps what the user typed. */
+export const trainForm = new TrainForm();

@@ -49,7 +49,11 @@ describe('codec contract', () => {
       [3, 3],
     ]);
     expect(r.files[0]!.psnr).toBeGreaterThan(5);
-    expect(getCatalog(studio.context).latents.get(r.files[0]!.latentId!)).toMatchObject({ modelId: model.id, quality: 50, outputPath: r.files[0]!.output });
+    expect(getCatalog(studio.context).latents.get(r.files[0]!.latentId!)).toMatchObject({
+      modelId: model.id,
+      quality: 50,
+      outputPath: r.files[0]!.output,
+    });
 
     const info = await studio.call('inspectLatent', { path: r.files[0]!.output });
     expect(info).toMatchObject({
@@ -64,10 +68,12 @@ describe('codec contract', () => {
   });
 
   it('validates requests at the boundary and names files in its errors', async () => {
-    await expect(studio.call('compressImages', { model: model.id, paths: [], outDir: tmp.dir })).rejects.toMatchObject({ code: 'bad-request' });
-    await expect(studio.call('compressImages', { model: model.id, paths: DIGITS.slice(0, 1), outDir: tmp.dir, quality: 50, targetBpp: 1 })).rejects.toThrow(
-      'give at most one of quality, targetPsnr, targetBpp',
-    );
+    await expect(studio.call('compressImages', { model: model.id, paths: [], outDir: tmp.dir })).rejects.toMatchObject({
+      code: 'bad-request',
+    });
+    await expect(
+      studio.call('compressImages', { model: model.id, paths: DIGITS.slice(0, 1), outDir: tmp.dir, quality: 50, targetBpp: 1 }),
+    ).rejects.toThrow('give at most one of quality, targetPsnr, targetBpp');
     await expect(studio.call('compressImages', { model: 'nope', paths: DIGITS.slice(0, 1), outDir: tmp.dir })).rejects.toThrow(
       'model nope is not in the catalog',
     );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAlpha, encodeAlpha } from '../../../src-main/core/codec/alpha-coder.js';
 import { readSourceMetadata, resetOrientation } from '../../../src-main/core/codec/metadata.js';
 import { joinAlpha, splitAlpha, toChannels } from '../../../src-main/core/codec/pixels.js';
-import { dequantize, quantize, qualityToStep, STEP_AT_100 } from '../../../src-main/core/codec/quantize.js';
+import { dequantize, quantize, qualityToStep, STEP_AT_100, stepFor } from '../../../src-main/core/codec/quantize.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import path from 'node:path';
 
@@ -27,6 +27,15 @@ describe('quality to step', () => {
     expect(qualityToStep(1, { min: -40, max: 40 })).toBeCloseTo(40, 4);
     expect(() => qualityToStep(0, { min: 0, max: 1 })).toThrow(RangeError);
     expect(() => qualityToStep(101, { min: 0, max: 1 })).toThrow(RangeError);
+  });
+
+  it('stops at a calibrated finest step when the model card has one', () => {
+    const card = { codeRange: { min: -8, max: 8 }, finestStep: Math.fround(Math.SQRT1_2) };
+    expect(stepFor(100, card)).toBe(card.finestStep);
+    expect(stepFor(1, card)).toBeCloseTo(8, 4);
+    expect(stepFor(50, card)).toBeGreaterThan(stepFor(51, card));
+    expect(stepFor(100, { codeRange: card.codeRange })).toBe(STEP_AT_100);
+    expect(stepFor(100, { codeRange: card.codeRange, finestStep: -1 })).toBe(STEP_AT_100);
   });
 
   it('quantizes to the nearest multiple of the step and back', () => {

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../src-main/core/engine/backend.js';
+import { conv2dFilterGrad } from '../../../src-main/core/engine/wasm-kernels.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -124,5 +125,27 @@ describe('wasm matmul with transposed operands', () => {
     await tf.setBackend('wasm');
     expect(wasm.length).toBe(cpu.length);
     expect(maxRelErr(wasm, cpu)).toBeLessThan(1e-4);
+  });
+});
+
+// The same filter-gradient formulation replaces the cpu backend's (element-by-element) kernel when
+// cpu is the chosen backend; here it runs on cpu against that stock kernel, still registered in
+// this process because wasm was chosen.
+describe('cpu Conv2DBackpropFilter replacement', () => {
+  it.each(cases)('matches the stock cpu kernel: pad $pad stride $stride x $x f $f', async ({ pad, stride, x, f }) => {
+    await tf.setBackend('cpu');
+    try {
+      const [ours, stock] = tf.tidy(() => {
+        const xs = tf.randomNormal(x, 0, 1, 'float32', 7) as tf.Tensor4D;
+        const fs = tf.randomNormal(f, 0, 1, 'float32', 8) as tf.Tensor4D;
+        const dy = tf.randomNormal(tf.conv2d(xs, fs, stride, pad).shape, 0, 1, 'float32', 9) as tf.Tensor4D;
+        const mine = conv2dFilterGrad(xs, dy, f, { strides: stride, pad });
+        const [, ref] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))([xs, fs], dy);
+        return [mine.dataSync(), ref!.dataSync()];
+      });
+      expect(maxRelErr(ours, stock)).toBeLessThan(1e-4);
+    } finally {
+      await tf.setBackend('wasm');
+    }
   });
 });

@@ -94,7 +94,12 @@ describe('code-size sweep', () => {
         void studio.call('cancelCodeSizeSweep', { jobId });
       }
     });
-    const started = await studio.call('sweepCodeSizes', { dataset: 'digits', codeSizes: [8, 16], train: { epochs: 50, seed: 1 }, codecs: ['webp'] });
+    const started = await studio.call('sweepCodeSizes', {
+      dataset: 'digits',
+      codeSizes: [8, 16],
+      train: { epochs: 50, seed: 1 },
+      codecs: ['webp'],
+    });
     jobId = started.jobId;
     await expect(studio.call('awaitCodeSizeSweep', { jobId })).rejects.toMatchObject({ code: 'cancelled' });
     off();

@@ -95,7 +95,13 @@ export function buildConv(h: ConvHyper, channels: number, seed: number): Autoenc
   // Each stage doubles the resolution: a 3x3 conv to 4x the filters, then depth-to-space.
   rev.forEach((filters) => {
     decoder.add(
-      tf.layers.conv2d({ filters: filters * 4, kernelSize: 3, padding: 'same', activation: h.activation, kernelInitializer: init(seed, k++) }),
+      tf.layers.conv2d({
+        filters: filters * 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: h.activation,
+        kernelInitializer: init(seed, k++),
+      }),
     );
     decoder.add(new DepthToSpace({ blockSize: 2 }));
   });

@@ -1,0 +1,186 @@
+// Folders (and the batch flags) for `compress` and `decompress`: runs a batch job through the
+// contract (startBatch / resumeBatch, then awaitBatch) with a progress line on stderr (files,
+// MB/s, ETA), prints one summary, and exits 2 when some inputs failed. Rerunning the same
+// command continues an interrupted job; --resume JOB continues a given one.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { BatchKind, BatchProgress, BatchStarted, BatchSummary } from '../core/contract/batch.js';
+import { StudioError } from '../core/contract/errors.js';
+import { intFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
+
+/** Flags the batch adds to compress and decompress. */
+export const BATCH_OPTIONS: Record<string, OptionSpec> = {
+  workers: { type: 'string' },
+  'skip-existing': { type: 'boolean' },
+  suffix: { type: 'string' },
+  'max-pixels': { type: 'string' },
+  resume: { type: 'string' },
+  fresh: { type: 'boolean' },
+};
+
+export const BATCH_USAGE = '[--workers N] [--skip-existing] [--suffix S] [--max-pixels N] [--fresh] | --resume JOB';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A folder among the inputs, or a batch flag, sends the command through the batch runner. */
+export function wantsBatch(values: Values, positionals: string[]): boolean {
+  return Object.keys(BATCH_OPTIONS).some((k) => values[k] !== undefined) || positionals.some(isFolder);
+}
+
+function numberFlag(values: Values, name: string, min: number, max: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got ${String(raw)}`);
+  return n;
+}
+
+function requestOf(kind: BatchKind, values: Values, positionals: string[]) {
+  const outDir = stringFlag(values, 'out');
+  if (!outDir) throw new UsageError('--out is required');
+  if (positionals.length === 0) throw new UsageError(`${kind} needs at least one file or folder`);
+  if (values.pack !== undefined) throw new UsageError('--pack takes image files: give the files, not folders or batch flags');
+  if (values.image !== undefined) throw new UsageError('--image applies to one pack, not to a batch');
+  const skipExisting = values['skip-existing'] === true;
+  const overwrite = values.overwrite === true;
+  if (skipExisting && overwrite) throw new UsageError('give one of --skip-existing and --overwrite');
+  const common = {
+    inputs: positionals,
+    outDir,
+    ...(values.workers !== undefined ? { workers: intFlag(values, 'workers', 1, 64)! } : {}),
+    ...(skipExisting ? { skipExisting } : {}),
+    ...(overwrite ? { overwrite } : {}),
+    ...(stringFlag(values, 'suffix') !== undefined ? { suffix: stringFlag(values, 'suffix')! } : {}),
+    ...(values['max-pixels'] !== undefined ? { maxPixels: intFlag(values, 'max-pixels', 1, 1_000_000_000)! } : {}),
+    ...(values.fresh ? { fresh: true } : {}),
+  };
+  if (kind === 'decompress') {
+    const format = stringFlag(values, 'format') ?? 'png';
+    if (format !== 'png' && format !== 'jpeg' && format !== 'webp')
+      throw new UsageError(`--format must be one of png, jpeg, webp, got ${format}`);
+    return { kind, ...common, format } as const;
+  }
+  const modelId = stringFlag(values, 'model');
+  if (!modelId) throw new UsageError('--model is required');
+  const quality = intFlag(values, 'quality', 1, 100);
+  const targetPsnr = numberFlag(values, 'target-psnr', 1, 100);
+  const targetBpp = numberFlag(values, 'target-bpp', 0.0001, 64);
+  if ([quality, targetPsnr, targetBpp].filter((v) => v !== undefined).length > 1) {
+    throw new UsageError('give at most one of --quality, --target-psnr, --target-bpp');
+  }
+  return {
+    kind,
+    ...common,
+    modelId,
+    ...(quality !== undefined ? { quality } : {}),
+    ...(targetPsnr !== undefined ? { targetPsnr } : {}),
+    ...(targetBpp !== undefined ? { targetBpp } : {}),
+    ...(values.measure ? { measure: true } : {}),
+    ...(values['no-metadata'] ? { keepMetadata: false } : {}),
+  } as const;
+}
+
+export function formatMb(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export function summaryText(s: BatchSummary): string {
+  const verb = s.kind === 'compress' ? 'compressed' : 'decompressed';
+  const parts = [
+    `${verb} ${s.files.length} of ${s.total} files into ${s.outDir} (job ${s.jobId}, ${s.state})`,
+    `  ${s.skipped.length} skipped, ${s.failed.length} failed; ${formatMb(s.bytesIn)} -> ${formatMb(s.bytesOut)}` +
+      (s.ratio > 0 ? `, ratio ${s.ratio.toFixed(1)}x` : ''),
+    `  ${s.seconds.toFixed(1)} s, ${s.filesPerSecond.toFixed(2)} files/s, ${s.mbPerSecond.toFixed(2)} MB/s, ${s.workers} worker(s)`,
+  ];
+  for (const f of s.failed) parts.push(`failed: ${f.error}`);
+  if (s.error && s.state !== 'done') parts.push(`stopped: ${s.error}`);
+  return parts.join('\n');
+}
+
+/** The --json document: the codec's {files, failed} fields plus the batch's own. */
+export function summaryJson(s: BatchSummary, started: BatchStarted, model?: string) {
+  return {
+    ...(model ? { model } : {}),
+    job: s.jobId,
+    kind: s.kind,
+    state: s.state,
+    resumed: started.resumed,
+    outDir: s.outDir,
+    files: s.files,
+    skipped: s.skipped,
+    failed: s.failed,
+    summary: {
+      total: s.total,
+      written: s.files.length,
+      skipped: s.skipped.length,
+      failed: s.failed.length,
+      bytesIn: s.bytesIn,
+      bytesOut: s.bytesOut,
+      ratio: s.ratio,
+      seconds: s.seconds,
+      filesPerSecond: s.filesPerSecond,
+      mbPerSecond: s.mbPerSecond,
+      workers: s.workers,
+    },
+    ...(s.error ? { error: s.error } : {}),
+  };
+}
+
+export async function runBatchCli(kind: BatchKind, args: { values: Values; positionals: string[] }, env: CliEnv): Promise<CommandResult> {
+  const { values, positionals } = args;
+  const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
+  if (resume !== undefined && positionals.length > 0)
+    throw new UsageError('--resume takes only the job id (the inputs are stored in the job)');
+  const request = resume === undefined ? requestOf(kind, values, positionals) : undefined;
+  const studio = env.studio();
+  const bar = env.progress(kind);
+  let jobId: number | undefined;
+  const off = studio.on((name, p) => {
+    if (name !== 'batchProgress') return;
+    const q = p as BatchProgress;
+    if (q.jobId !== jobId) return;
+    const rate = `${q.mbPerSecond.toFixed(1)} MB/s ${q.filesPerSecond.toFixed(1)} files/s`;
+    const state = q.state === 'paused' ? ' (paused)' : '';
+    bar.update(q.done, q.total, `${rate}${state}${q.currentFile ? ` ${path.basename(q.currentFile)}` : ''}`);
+  });
+  // Ctrl-C stops after the files in flight and leaves the job resumable (a second one quits at once).
+  const onInt = () => {
+    if (jobId !== undefined) void studio.call('cancelJob', { jobId }).catch(() => {});
+  };
+  process.once('SIGINT', onInt);
+  let started: BatchStarted;
+  let summary: BatchSummary;
+  try {
+    started = resume !== undefined ? await studio.call('resumeBatch', { jobId: resume }) : await studio.call('startBatch', request!);
+    jobId = started.jobId;
+    if (started.kind !== kind)
+      throw new UsageError(`job ${jobId} is a ${started.kind} job; run it with latent-studio ${started.kind} --resume ${jobId}`);
+    if (started.resumed)
+      env.stderr.write(`${kind}: continuing unfinished job ${jobId} (finished files are not redone; --fresh starts anew)\n`);
+    summary = await studio.call('awaitBatch', { jobId });
+  } finally {
+    process.removeListener('SIGINT', onInt);
+    off();
+    bar.done();
+  }
+  if (summary.state !== 'done') {
+    if (summary.state === 'cancelled')
+      env.stderr.write(`${kind}: stopped; continue with latent-studio ${kind} --resume ${summary.jobId}\n`);
+    else throw new StudioError('internal', `${kind} job ${summary.jobId} ${summary.state}: ${summary.error ?? 'stopped'}`);
+  }
+  const model = request && 'modelId' in request ? request.modelId : undefined;
+  return {
+    json: summaryJson(summary, started, model),
+    text: summaryText(summary),
+    exitCode: summary.failed.length > 0 || summary.state !== 'done' ? 2 : 0,
+  };
+}

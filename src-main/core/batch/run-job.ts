@@ -1,0 +1,294 @@
+// One run of a batch job: claim it in the catalog, walk the inputs and plan the outputs, settle
+// what an earlier run left (finished files are not redone, partial files are removed, a file
+// written just before a crash is recognised), run the worker pool, and record every file in the
+// catalog as it finishes, so the record always says exactly what is done.
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Catalog } from '../catalog/index.js';
+import { calibrationSource } from '../codec/handlers.js';
+import type { BatchFileResult, BatchKind, BatchProgress } from '../contract/batch.js';
+import type { JobState } from '../contract/catalog.js';
+import { StudioError } from '../contract/errors.js';
+import type { CoreContext } from '../context.js';
+import { batchInputOf, type BatchJobInput } from './job-input.js';
+import { copyTimes, removePartials } from './output.js';
+import { packFolderOf, planOutputs, type PlannedItem } from './plan.js';
+import { BatchPool } from './pool.js';
+import type { ItemOutcome } from './process-item.js';
+import { storedResult, type SkippedData, type StoredBatchResult } from './summary.js';
+import { walkInputs } from './walk.js';
+
+/** Largest image a batch decodes by default. */
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+/**
+ * Pixels the whole pool codes at once (a bigger image waits, then runs alone). Measured: about 35
+ * bytes per pixel in flight, ~140 MB per worker (tfjs and the model) and ~200 MB for the main
+ * thread, so two workers stay under 1.3 GB whatever the folder holds, while two photos of up to
+ * 10 megapixels still run side by side.
+ */
+export const POOL_PIXEL_BUDGET = 20_000_000;
+
+export type RunEnd = { state: Extract<JobState, 'done' | 'failed' | 'cancelled' | 'interrupted'>; error?: string };
+
+interface Counters {
+  written: number;
+  skipped: number;
+  failed: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export class BatchRun {
+  private pool: BatchPool | undefined;
+  private paused = false;
+  private cancelled = false;
+  private interrupting = false;
+  private readonly started = Date.now();
+  private pausedSince: number | undefined;
+  private pausedMs = 0;
+  private workers = 0;
+  private total = 0;
+  private done = 0;
+  /** Input bytes of the files this run processes, and of those finished so far. */
+  private runBytes = 0;
+  private runBytesDone = 0;
+  private runFilesDone = 0;
+  private readonly counts: Counters = { written: 0, skipped: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
+  private kind: BatchKind = 'compress';
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly catalog: Catalog,
+    readonly jobId: number,
+  ) {}
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.pausedSince = Date.now();
+    this.pool?.pause();
+    this.catalog.jobs.setState(this.jobId, 'paused');
+    this.emitProgress('paused');
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.pausedMs += Date.now() - (this.pausedSince ?? Date.now());
+    this.pool?.resume();
+    this.catalog.jobs.setState(this.jobId, 'running');
+    this.emitProgress('running');
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Cancel (the user) or interrupt (the studio is closing: the job stays resumable). */
+  stop(how: 'cancel' | 'interrupt'): void {
+    this.cancelled = true;
+    this.interrupting = how === 'interrupt';
+    this.pool?.cancel();
+  }
+
+  /** Seconds spent running in this run, pauses excluded. */
+  seconds(): number {
+    const pausedNow = this.pausedSince !== undefined && this.paused ? Date.now() - this.pausedSince : 0;
+    return (Date.now() - this.started - this.pausedMs - pausedNow) / 1000;
+  }
+
+  get workerCount(): number {
+    return this.workers;
+  }
+
+  async run(): Promise<RunEnd> {
+    const before = this.catalog.jobs.require(this.jobId);
+    const job = this.catalog.jobs.claim(this.jobId);
+    const input = batchInputOf(job);
+    this.kind = input.kind;
+    const prior = storedResult(before);
+    let end: RunEnd;
+    try {
+      end = await this.execute(input, before.startedAt);
+    } catch (err) {
+      end = { state: 'failed', error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+    }
+    const result: StoredBatchResult = {
+      seconds: (prior?.seconds ?? 0) + this.seconds(),
+      workers: this.workers || prior?.workers || 0,
+      ...this.totals(),
+    };
+    this.catalog.jobs.finish(this.jobId, end.state, { result, ...(end.error ? { error: end.error } : {}) });
+    return end;
+  }
+
+  /** Totals over every file the job has recorded (all runs). */
+  private totals(): Omit<StoredBatchResult, 'seconds' | 'workers'> {
+    const t = { written: 0, skipped: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
+    for (const item of this.catalog.jobs.items(this.jobId)) {
+      if (item.outcome === 'done') {
+        const f = item.data as BatchFileResult;
+        t.written++;
+        t.bytesIn += f.bytesIn;
+        t.bytesOut += f.bytes;
+      } else if (item.outcome === 'skipped') t.skipped++;
+      else t.failed++;
+    }
+    return t;
+  }
+
+  private async execute(input: BatchJobInput, firstStart: string | null): Promise<RunEnd> {
+    const models = this.catalog.models;
+    const model = input.kind === 'compress' ? models.get(input.modelId ?? '') : undefined;
+    if (input.kind === 'compress' && !model) {
+      throw new StudioError('not-found', `model ${input.modelId ?? '?'} is not in the catalog (see latent-studio models)`);
+    }
+    // The output folder is not walked when it lies inside an input folder (earlier outputs are not inputs).
+    // (When it is an input folder itself, outputs and inputs differ by type and nothing is excluded.)
+    const exclude = input.inputs.some((i) => path.resolve(i) === input.outDir) ? [] : [input.outDir];
+    const walked = await walkInputs(input.inputs, input.kind, exclude);
+    const plan = planOutputs(walked.files, { kind: input.kind, outDir: input.outDir, suffix: input.suffix, format: input.format });
+    const problems = [...walked.failed, ...plan.failed];
+    this.total = plan.items.length + problems.length;
+    this.catalog.jobs.setTotal(this.jobId, this.total);
+
+    const finished = this.catalog.jobs.finishedKeys(this.jobId);
+    for (const p of problems) if (!finished.has(p.path)) this.record(p.path, { outcome: 'failed', error: p.error }, 0);
+    const open = plan.items.filter((i) => !finished.has(i.input));
+    await removePartials(
+      open.map((i) => i.output),
+      input.kind === 'decompress' ? open.map((i) => packFolderOf(i.output)) : [],
+    );
+    const todo = firstStart ? await this.recoverWritten(open, firstStart) : open;
+    this.done = this.catalog.jobs.finishedKeys(this.jobId).size;
+    Object.assign(this.counts, this.totals());
+    this.runBytes = todo.reduce((n, i) => n + i.bytes, 0);
+
+    this.workers = Math.max(1, Math.min(input.workers ?? os.availableParallelism(), Math.max(1, todo.length)));
+    this.emitProgress(this.paused ? 'paused' : 'running');
+    if (todo.length === 0) return { state: 'done' };
+    if (this.cancelled) return this.stopped();
+    const maxPixels = input.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.pool = new BatchPool({
+      workers: this.workers,
+      input: {
+        kind: input.kind,
+        items: todo.map((i) => ({ input: i.input, output: i.output })),
+        budgetPixels: POOL_PIXEL_BUDGET,
+        options: {
+          kind: input.kind,
+          skipExisting: input.skipExisting ?? false,
+          overwrite: input.overwrite ?? false,
+          maxPixels,
+          keepMetadata: input.keepMetadata ?? true,
+          format: input.format ?? 'png',
+          settings: {
+            ...(input.quality !== undefined ? { quality: input.quality } : {}),
+            ...(input.targetPsnr !== undefined ? { targetPsnr: input.targetPsnr } : {}),
+            ...(input.targetBpp !== undefined ? { targetBpp: input.targetBpp } : {}),
+            ...(input.measure ? { measure: true } : {}),
+          },
+        },
+        ...(model ? { model: { id: model.id, dir: model.dir, calibration: calibrationSource(this.ctx, model) } } : {}),
+        ...(input.kind === 'decompress' ? { models: Object.fromEntries(models.list().map((m) => [m.id, m.dir])) } : {}),
+      },
+      onItem: (index, result) => {
+        const item = todo[index]!;
+        this.record(item.input, result, item.bytes, model?.id);
+      },
+    });
+    if (this.paused) this.pool.pause();
+    const how = await this.pool.run();
+    this.pool = undefined;
+    return how === 'cancelled' || this.cancelled ? this.stopped() : { state: 'done' };
+  }
+
+  private stopped(): RunEnd {
+    return this.interrupting ? { state: 'interrupted', error: 'the studio closed' } : { state: 'cancelled', error: 'cancelled' };
+  }
+
+  /**
+   * After a crash, an output can be in place while its record is missing (the process died
+   * between the two). One made since the job first started is this job's: it is recorded, not redone.
+   */
+  private async recoverWritten(open: PlannedItem[], firstStart: string): Promise<PlannedItem[]> {
+    const since = Date.parse(firstStart) - 1000;
+    const todo: PlannedItem[] = [];
+    for (const item of open) {
+      const st = await stat(item.output).catch(() => undefined);
+      const inSt = st && st.isFile() && st.ctimeMs >= since ? await stat(item.input).catch(() => undefined) : undefined;
+      if (!st || !inSt) {
+        todo.push(item);
+        continue;
+      }
+      if (st.mtimeMs !== inSt.mtimeMs) await copyTimes(item.output, inSt); // died before setting them
+      const file: BatchFileResult = { input: item.input, output: item.output, bytes: st.size, bytesIn: inSt.size };
+      this.catalog.jobs.recordItem(this.jobId, {
+        key: item.input,
+        outcome: 'done',
+        message: 'written before the interruption',
+        data: file,
+      });
+    }
+    return todo;
+  }
+
+  private record(key: string, result: ItemOutcome, bytes: number, modelId?: string): void {
+    const jobs = this.catalog.jobs;
+    if (result.outcome === 'done') {
+      const f = result.file;
+      this.catalog.transaction(() => {
+        if (this.kind === 'compress' && modelId && f.quality !== undefined && f.bpp !== undefined) {
+          f.latentId = this.catalog.latents.add({
+            sourcePath: f.input,
+            modelId,
+            quality: f.quality,
+            bytes: f.bytes,
+            bpp: f.bpp,
+            psnr: f.psnr ?? null,
+            outputPath: f.output,
+          });
+        }
+        jobs.recordItem(this.jobId, { key, outcome: 'done', data: f });
+      });
+      this.counts.written++;
+      this.counts.bytesIn += f.bytesIn;
+      this.counts.bytesOut += f.bytes;
+    } else if (result.outcome === 'skipped') {
+      const data: SkippedData = { output: result.output };
+      jobs.recordItem(this.jobId, { key, outcome: 'skipped', message: result.reason, data });
+      this.counts.skipped++;
+    } else {
+      jobs.recordItem(this.jobId, { key, outcome: 'failed', message: result.error });
+      this.counts.failed++;
+    }
+    this.done++;
+    if (bytes > 0) {
+      this.runBytesDone += bytes;
+      this.runFilesDone++;
+    }
+    this.emitProgress(this.paused ? 'paused' : 'running', key, result.outcome === 'failed' ? result.error : undefined);
+  }
+
+  private emitProgress(state: JobState, currentFile?: string, error?: string): void {
+    const seconds = Math.max(1e-3, this.seconds());
+    const bytesPerSecond = this.runBytesDone / seconds;
+    const left = this.runBytes - this.runBytesDone;
+    const p: BatchProgress = {
+      jobId: this.jobId,
+      kind: this.kind,
+      state,
+      done: this.done,
+      total: this.total,
+      ...this.counts,
+      ...(currentFile ? { currentFile } : {}),
+      ...(error ? { error } : {}),
+      mbPerSecond: bytesPerSecond / 1e6,
+      filesPerSecond: this.runFilesDone / seconds,
+      etaSeconds: this.runFilesDone > 0 && bytesPerSecond > 0 ? left / bytesPerSecond : null,
+      workers: this.workers,
+    };
+    this.ctx.emit('batchProgress', p);
+  }
+}

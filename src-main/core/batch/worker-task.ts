@@ -1,0 +1,87 @@
+// Worker task: one long-lived member of a batch pool. It loads its own model once, then claims
+// item after item from the shared counter (so fast and slow files balance across workers by
+// themselves) until the list runs out, reporting each file as it finishes. Only one image is
+// decoded at a time per worker, within the pool-wide pixel budget.
+import { loadModel } from '../engine/model-io.js';
+// Registers the conv decoder's DepthToSpace layer, which loadModel needs and does not import itself
+// (a fresh worker thread has nothing else that would).
+import '../engine/models/depth-to-space.js';
+import { calibratedModel, type CalibrationSource } from '../codec/calibrate.js';
+import type { CodecModel } from '../codec/model.js';
+import type { BatchKind } from '../contract/batch.js';
+import { StudioError } from '../contract/errors.js';
+import { defineTask } from '../jobs/task.js';
+import { claimNext, PixelBudget } from './pixel-budget.js';
+import { processItem, type ItemEnv, type ItemOptions, type ItemOutcome } from './process-item.js';
+
+export interface BatchWorkerInput {
+  kind: BatchKind;
+  worker: number;
+  items: Array<{ input: string; output: string }>;
+  /** Shared counter (next item) and pixel budget, see pixel-budget.ts. */
+  control: SharedArrayBuffer;
+  budgetPixels: number;
+  options: ItemOptions;
+  /** Compress: the model, under its catalog id, and where its calibration is cached. */
+  model?: { id: string; dir: string; calibration?: CalibrationSource };
+  /** Decompress: folder of every catalog model, by id. */
+  models?: Record<string, string>;
+}
+
+export type BatchWorkerMessage =
+  | { type: 'ready'; worker: number }
+  | { type: 'begin'; worker: number; index: number }
+  | { type: 'item'; worker: number; index: number; result: ItemOutcome };
+
+type Loaded = Awaited<ReturnType<typeof loadModel>>;
+
+/** The loaded model under the catalog's id (the id .latent files name). */
+function asCodecModel(m: Loaded, id: string): CodecModel {
+  return { id, weightsHash: m.weightsHash, card: m.card, encode: (img) => m.encode(img), decode: (c, w, h) => m.decode(c, w, h) };
+}
+
+export default defineTask<BatchWorkerInput, BatchWorkerMessage, { processed: number }>(async (input, io) => {
+  const loaded = new Map<string, Promise<Loaded>>();
+  const load = (id: string, dir: string): Promise<Loaded> => {
+    let m = loaded.get(id);
+    if (!m) loaded.set(id, (m = loadModel(dir)));
+    return m;
+  };
+  let compressModel: CodecModel | undefined;
+  if (input.kind === 'compress') {
+    if (!input.model) throw new StudioError('bad-request', 'a compress batch needs a model');
+    const m = asCodecModel(await load(input.model.id, input.model.dir), input.model.id);
+    compressModel = await calibratedModel(m, input.model.calibration);
+  }
+  const env: ItemEnv = {
+    options: input.options,
+    budget: new PixelBudget(input.control, input.budgetPixels),
+    signal: io.signal,
+    checkpoint: () => io.checkpoint(),
+    async model(id) {
+      if (compressModel) return compressModel;
+      const dir = id === undefined ? undefined : input.models?.[id];
+      if (id === undefined || dir === undefined) {
+        throw new StudioError('not-found', `needs model ${id ?? '?'}, which is not in the catalog (import that model first)`);
+      }
+      return asCodecModel(await load(id, dir), id);
+    },
+  };
+  io.progress({ type: 'ready', worker: input.worker });
+  let processed = 0;
+  try {
+    for (;;) {
+      await io.checkpoint();
+      const index = claimNext(input.control);
+      const item = input.items[index];
+      if (!item) break;
+      io.progress({ type: 'begin', worker: input.worker, index });
+      const result = await processItem(env, item);
+      io.progress({ type: 'item', worker: input.worker, index, result });
+      processed++;
+    }
+  } finally {
+    for (const m of loaded.values()) (await m.catch(() => undefined))?.dispose();
+  }
+  return { processed };
+});

@@ -1,0 +1,182 @@
+// Contract fragment: batch jobs that compress or decompress whole folders with a pool of workers.
+// Jobs are kept in the catalog (listJobs shows them), survive a restart, and resume without
+// redoing finished files. Browser-safe: zod and types only.
+import { z } from 'zod';
+import type { JobState } from './catalog.js';
+import { event, method } from './define.js';
+
+export type BatchKind = 'compress' | 'decompress';
+
+export interface BatchStarted {
+  jobId: number;
+  kind: BatchKind;
+  /** 'running', or 'queued' behind another batch job of this studio. */
+  state: JobState;
+  /** True when an unfinished job with the same request was found and continued instead. */
+  resumed: boolean;
+}
+
+export interface BatchProgress {
+  jobId: number;
+  kind: BatchKind;
+  state: JobState;
+  /** Files finished (written, skipped or failed) of total. */
+  done: number;
+  total: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  /** The file just finished, and its error when it failed. */
+  currentFile?: string;
+  error?: string;
+  /** Bytes of the inputs and outputs of the files written so far. */
+  bytesIn: number;
+  bytesOut: number;
+  /** Input megabytes (10^6) per second and files per second since this run started. */
+  mbPerSecond: number;
+  filesPerSecond: number;
+  /** Remaining seconds at the current rate; null until it can be estimated. */
+  etaSeconds: number | null;
+  workers: number;
+}
+
+export interface BatchFileResult {
+  input: string;
+  output: string;
+  /** Bytes of the written file. */
+  bytes: number;
+  /** Bytes of the input file. */
+  bytesIn: number;
+  width?: number;
+  height?: number;
+  channels?: 1 | 3 | 4;
+  /** Compress: quality, bits per pixel, input bytes / output bytes, PSNR when measured. */
+  quality?: number;
+  bpp?: number;
+  ratio?: number;
+  psnr?: number;
+  latentId?: number;
+  /** Decompress of a pack: how many images were written into the output folder. */
+  images?: number;
+}
+
+export interface BatchSkipped {
+  path: string;
+  output: string;
+  reason: string;
+}
+
+export interface BatchFailure {
+  path: string;
+  /** One line naming the file and the problem. */
+  error: string;
+}
+
+export interface BatchSummary {
+  jobId: number;
+  kind: BatchKind;
+  state: JobState;
+  outDir: string;
+  /** Files found in the inputs (folders walked recursively). */
+  total: number;
+  /** Files finished so far: written + skipped + failed. */
+  done: number;
+  files: BatchFileResult[];
+  skipped: BatchSkipped[];
+  failed: BatchFailure[];
+  bytesIn: number;
+  bytesOut: number;
+  /** bytesIn / bytesOut of the written files (0 when none). */
+  ratio: number;
+  /** Time spent running (all runs of the job together). */
+  seconds: number;
+  filesPerSecond: number;
+  mbPerSecond: number;
+  workers: number;
+  /** Why the job itself stopped, when it did not finish. */
+  error?: string;
+}
+
+/** batchFinished carries the counts and failures; the per-file list comes from getBatch. */
+export type BatchFinished = Omit<BatchSummary, 'files' | 'skipped'> & { written: number; skippedCount: number };
+
+const filePath = z.string().min(1).max(4096);
+const jobId = z.object({ jobId: z.number().int().positive() }).strict();
+
+export const batchRequest = z
+  .object({
+    kind: z.enum(['compress', 'decompress']),
+    /** Files and folders (walked recursively, hidden files skipped, stable order). */
+    inputs: z.array(filePath).min(1).max(100_000),
+    outDir: filePath,
+    /** Compress: the catalog model. */
+    modelId: z.string().min(1).max(255).optional(),
+    quality: z.number().int().min(1).max(100).optional(),
+    targetPsnr: z.number().min(1).max(100).optional(),
+    targetBpp: z.number().positive().max(64).optional(),
+    measure: z.boolean().optional(),
+    /** Carry EXIF and ICC into the outputs (default true). */
+    keepMetadata: z.boolean().optional(),
+    /** Decompress: output image format (default png). */
+    format: z.enum(['png', 'jpeg', 'webp']).optional(),
+    /** Worker threads, each with its own model (default: the number of cores). */
+    workers: z.number().int().min(1).max(64).optional(),
+    /** Skip a file whose output already exists, instead of reporting it (default false). */
+    skipExisting: z.boolean().optional(),
+    /**
+     * Compress only: replace .latent outputs that exist (never a file that is one of the inputs).
+     * A decompress batch never replaces an image: in a photo folder it could be an original.
+     */
+    overwrite: z.boolean().optional(),
+    /** Added to each output's stem: photo.jpg -> photo<suffix>.latent. */
+    suffix: z
+      .string()
+      .max(100)
+      .refine((s) => !/[/\\\0]/.test(s) && s !== '.' && s !== '..', 'a suffix cannot hold path separators')
+      .optional(),
+    /** Largest image (pixels) a batch decodes; bigger ones are reported (default 40 megapixels). */
+    maxPixels: z.number().int().min(1).max(1_000_000_000).optional(),
+    /** Start a new job even when an unfinished one has the same request (default: continue it). */
+    fresh: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => r.kind !== 'compress' || r.modelId !== undefined, { message: 'compress needs modelId' })
+  .refine((r) => [r.quality, r.targetPsnr, r.targetBpp].filter((v) => v !== undefined).length <= 1, {
+    message: 'give at most one of quality, targetPsnr, targetBpp',
+  })
+  .refine((r) => !(r.skipExisting && r.overwrite), { message: 'skipExisting and overwrite exclude each other' })
+  .refine((r) => !(r.kind === 'decompress' && r.overwrite), {
+    message:
+      'a decompress batch never replaces existing images (they may be originals): choose another output folder or skip existing ones',
+  });
+
+export type BatchRequest = z.infer<typeof batchRequest>;
+
+export const batchMethods = {
+  startBatch: method<BatchStarted>()(
+    batchRequest,
+    'Compress or decompress files and folders into outDir (folder structure mirrored, originals never touched) with a pool of workers. batchProgress events follow, then batchFinished.',
+  ),
+  awaitBatch: method<BatchSummary>()(
+    jobId,
+    'Wait for a batch job of this studio to end and get its summary (or the stored summary of an ended one).',
+  ),
+  getBatch: method<BatchSummary>()(jobId, 'The summary of a batch job so far: files written, skipped and failed, bytes, rate.'),
+  pauseJob: method<{ jobId: number; state: JobState }>()(
+    jobId,
+    'Pause a running batch job after the files in progress; resumeBatch continues it.',
+  ),
+  resumeBatch: method<BatchStarted>()(
+    jobId,
+    'Continue a paused, interrupted, cancelled or failed batch job: finished files are not redone, partial outputs are removed.',
+  ),
+  cancelJob: method<{ jobId: number; cancelled: boolean; state: JobState }>()(
+    jobId,
+    'Stop a batch, import or eval job after the items in progress; finished items stay, and the job can be resumed.',
+  ),
+} as const;
+
+export const batchEvents = {
+  batchProgress: event<BatchProgress>('A batch job finished one more file (or changed state).'),
+  batchFinished: event<BatchFinished>('A batch job ended: done, failed, cancelled or interrupted.'),
+} as const;

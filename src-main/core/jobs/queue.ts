@@ -1,0 +1,235 @@
+// The studio's queue of batch jobs (compress or decompress files and folders), persisted in the
+// catalog's jobs table: one job runs at a time with the whole worker pool, the others wait as
+// 'queued'. Jobs move queued -> running <-> paused -> done | failed | cancelled; a job whose
+// process died is 'interrupted' (the catalog marks it when it is next opened) and resumes where
+// it stopped. Queued jobs outlive the process: restore() picks them up at the next start.
+import { getCatalog, type Catalog, type JobRecord } from '../catalog/index.js';
+import { isProcessAlive } from '../catalog/process-alive.js';
+import type { BatchRequest, BatchStarted, BatchSummary } from '../contract/batch.js';
+import type { JobState } from '../contract/catalog.js';
+import { StudioError } from '../contract/errors.js';
+import type { CoreContext } from '../context.js';
+import { BATCH_JOB_KINDS, batchInputOf, isBatchJobKind, normalizeRequest, workKey, type BatchJobInput } from '../batch/job-input.js';
+import { BatchRun } from '../batch/run-job.js';
+import { batchSummary, finishedEvent } from '../batch/summary.js';
+
+/** States from which rerunning the same request continues the old job instead of starting anew. */
+const CONTINUABLE: readonly JobState[] = ['interrupted', 'cancelled', 'failed'];
+
+interface Waiter {
+  promise: Promise<BatchSummary>;
+  resolve(s: BatchSummary): void;
+  reject(err: unknown): void;
+}
+
+export class BatchQueue {
+  private readonly catalog: Catalog;
+  private readonly pending: number[] = [];
+  private active: BatchRun | undefined;
+  private activeEnd: Promise<void> | undefined;
+  private readonly waiters = new Map<number, Waiter>();
+  private closing = false;
+
+  constructor(private readonly ctx: CoreContext) {
+    // Taken first so the catalog outlives the queue when the studio closes (reverse order).
+    this.catalog = getCatalog(ctx);
+  }
+
+  /** Queues a batch job (running it at once when the queue is idle), or continues the same unfinished one. */
+  start(req: BatchRequest): BatchStarted {
+    const input = normalizeRequest(req);
+    this.check(input);
+    if (!req.fresh) {
+      const prior = this.findUnfinished(input);
+      if (prior) return { ...this.resume(prior.id), resumed: true };
+    }
+    const job = this.catalog.jobs.create({ kind: BATCH_JOB_KINDS[input.kind], input });
+    this.enqueue(job.id);
+    return { jobId: job.id, kind: input.kind, state: this.stateOf(job.id), resumed: false };
+  }
+
+  /** Continues a paused, interrupted, cancelled or failed job; finished files are not redone. */
+  resume(jobId: number): BatchStarted {
+    const job = this.catalog.jobs.require(jobId);
+    const input = batchInputOf(job);
+    const started = (state: JobState): BatchStarted => ({ jobId, kind: input.kind, state, resumed: false });
+    if (this.active?.jobId === jobId) {
+      this.active.resume();
+      return started('running');
+    }
+    if (this.pending.includes(jobId)) return started('queued');
+    if (job.state === 'done') throw new StudioError('conflict', `job ${jobId} is already done`);
+    if ((job.state === 'running' || job.state === 'paused') && job.pid !== null && job.pid !== process.pid && isProcessAlive(job.pid)) {
+      throw new StudioError('conflict', `job ${jobId} is ${job.state} in another process (${job.pid})`);
+    }
+    this.catalog.jobs.setState(jobId, 'queued');
+    this.enqueue(jobId);
+    return started(this.stateOf(jobId));
+  }
+
+  pause(jobId: number): { jobId: number; state: JobState } {
+    const job = this.catalog.jobs.require(jobId);
+    batchInputOf(job);
+    if (this.active?.jobId === jobId) {
+      this.active.pause();
+      return { jobId, state: 'paused' };
+    }
+    const at = this.pending.indexOf(jobId);
+    if (at >= 0 || job.state === 'queued') {
+      if (at >= 0) this.pending.splice(at, 1);
+      this.catalog.jobs.setState(jobId, 'paused');
+      this.waiters.get(jobId)?.resolve(this.summary(jobId));
+      this.waiters.delete(jobId);
+      return { jobId, state: 'paused' };
+    }
+    throw new StudioError('conflict', `job ${jobId} is ${job.state} here, not running or queued`);
+  }
+
+  /** Stops a job after the files in progress; it stays resumable. */
+  cancel(jobId: number): { jobId: number; cancelled: boolean; state: JobState } {
+    const job = this.catalog.jobs.require(jobId);
+    batchInputOf(job);
+    if (this.active?.jobId === jobId) {
+      this.active.stop('cancel');
+      return { jobId, cancelled: true, state: 'running' };
+    }
+    const at = this.pending.indexOf(jobId);
+    const abandoned =
+      (job.state === 'queued' || job.state === 'paused') && (job.pid === null || !isProcessAlive(job.pid) || job.pid === process.pid);
+    if (at >= 0 || abandoned) {
+      if (at >= 0) this.pending.splice(at, 1);
+      this.catalog.jobs.finish(jobId, 'cancelled', { error: 'cancelled', ...(job.result ? { result: job.result } : {}) });
+      this.ended(jobId);
+      return { jobId, cancelled: true, state: 'cancelled' };
+    }
+    return { jobId, cancelled: false, state: job.state };
+  }
+
+  /** Resolves when the job ends here (or at once with the stored summary of an ended job). */
+  wait(jobId: number): Promise<BatchSummary> {
+    const job = this.catalog.jobs.require(jobId);
+    batchInputOf(job);
+    if (this.active?.jobId === jobId || this.pending.includes(jobId)) return this.waiter(jobId).promise;
+    if (job.state === 'running' && job.pid !== process.pid) {
+      throw new StudioError('conflict', `job ${jobId} is running in another process (${job.pid ?? '?'})`);
+    }
+    return Promise.resolve(this.summary(jobId));
+  }
+
+  summary(jobId: number): BatchSummary {
+    const job = this.catalog.jobs.require(jobId);
+    const live = this.active?.jobId === jobId ? { seconds: this.active.seconds(), workers: this.active.workerCount } : undefined;
+    return batchSummary(this.catalog, job, live);
+  }
+
+  isActive(jobId: number): boolean {
+    return this.active?.jobId === jobId;
+  }
+
+  /** Queues the batch jobs a previous process left 'queued' (the app calls this at start). */
+  restore(): number[] {
+    const queued = this.catalog.jobs
+      .list({ state: 'queued', limit: 1000 })
+      .filter((j) => isBatchJobKind(j.kind) && !this.pending.includes(j.id) && this.active?.jobId !== j.id)
+      .reverse();
+    for (const j of queued) this.enqueue(j.id);
+    return queued.map((j) => j.id);
+  }
+
+  /** Studio closing: the running job is stopped and left 'interrupted', queued ones stay queued. */
+  async dispose(): Promise<void> {
+    this.closing = true;
+    this.pending.length = 0;
+    this.active?.stop('interrupt');
+    await this.activeEnd;
+    for (const [id, w] of this.waiters) w.reject(new StudioError('cancelled', `job ${id}: the studio closed before it ran`));
+    this.waiters.clear();
+  }
+
+  private check(input: BatchJobInput): void {
+    if (input.kind === 'compress' && !this.catalog.models.get(input.modelId ?? '')) {
+      throw new StudioError('not-found', `model ${input.modelId ?? '?'} is not in the catalog (see latent-studio models)`);
+    }
+    if (input.kind === 'decompress' && (input.modelId !== undefined || input.quality !== undefined)) {
+      throw new StudioError('bad-request', 'decompress takes no model or quality: each .latent file names its model');
+    }
+  }
+
+  private findUnfinished(input: BatchJobInput): JobRecord | undefined {
+    const key = workKey(input);
+    return this.catalog.jobs
+      .list({ kind: BATCH_JOB_KINDS[input.kind], limit: 200 })
+      .find((j) => CONTINUABLE.includes(j.state) && safeKey(j) === key);
+  }
+
+  private stateOf(jobId: number): JobState {
+    return this.catalog.jobs.require(jobId).state;
+  }
+
+  private waiter(jobId: number): Waiter {
+    let w = this.waiters.get(jobId);
+    if (!w) {
+      let resolve!: Waiter['resolve'];
+      let reject!: Waiter['reject'];
+      const promise = new Promise<BatchSummary>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // A waiter nobody awaits must not surface as an unhandled rejection.
+      promise.catch(() => {});
+      w = { promise, resolve, reject };
+      this.waiters.set(jobId, w);
+    }
+    return w;
+  }
+
+  private enqueue(jobId: number): void {
+    if (this.closing) throw new StudioError('conflict', 'the studio is closing');
+    this.pending.push(jobId);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.active || this.closing) return;
+    const jobId = this.pending.shift();
+    if (jobId === undefined) return;
+    const run = new BatchRun(this.ctx, this.catalog, jobId);
+    this.active = run;
+    // run() claims the job synchronously, so the job is 'running' when start() returns.
+    this.activeEnd = run.run().then(
+      () => this.ended(jobId),
+      (err: unknown) => {
+        // Not claimed (done already, or running in another process): nothing was changed.
+        this.active = undefined;
+        this.waiters.get(jobId)?.reject(err);
+        this.waiters.delete(jobId);
+        this.pump();
+      },
+    );
+  }
+
+  private ended(jobId: number): void {
+    if (this.active?.jobId === jobId) this.active = undefined;
+    const summary = this.summary(jobId);
+    this.ctx.emit('batchFinished', finishedEvent(summary));
+    this.waiters.get(jobId)?.resolve(summary);
+    this.waiters.delete(jobId);
+    this.pump();
+  }
+}
+
+function safeKey(job: JobRecord): string | undefined {
+  try {
+    return workKey(batchInputOf(job));
+  } catch {
+    return undefined;
+  }
+}
+
+export function batchQueue(ctx: CoreContext): BatchQueue {
+  return ctx.resource(
+    'jobs.batchQueue',
+    () => new BatchQueue(ctx),
+    (q) => q.dispose(),
+  );
+}

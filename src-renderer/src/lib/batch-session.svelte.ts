@@ -1,0 +1,175 @@
+// The batch job the Batch view shows: inputs (a dropped or chosen folder), settings, live
+// progress per file and overall, errors, and the summary. Jobs live in the catalog, so after a
+// restart the view finds them through listJobs and can resume one.
+import type { BatchFailure, BatchProgress, BatchSummary, JobInfo } from '../../../src-main/core/api';
+import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
+import { errorMessage } from './format';
+import { studio } from './studio';
+
+export const BATCH_KINDS = ['batch.compress', 'batch.decompress'];
+
+export interface BatchInput {
+  paths: string[];
+  /** The folder whose structure is mirrored, when one was given. */
+  folder: string | null;
+  label: string;
+  count: number;
+}
+
+export type BatchStatus = 'idle' | 'uploading' | 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+class BatchSession {
+  input = $state.raw<BatchInput | null>(null);
+  upload = $state.raw<UploadProgress | null>(null);
+  kind = $state<'compress' | 'decompress'>('compress');
+  modelId = $state('');
+  quality = $state(75);
+  outDir = $state('');
+  suffix = $state('');
+  skipExisting = $state(true);
+  format = $state<'png' | 'jpeg' | 'webp'>('png');
+
+  jobId = $state<number | null>(null);
+  status = $state<BatchStatus>('idle');
+  progress = $state.raw<BatchProgress | null>(null);
+  /** The latest files finished, newest first (for the per-file list). */
+  recent = $state.raw<{ file: string; error?: string }[]>([]);
+  errors = $state.raw<BatchFailure[]>([]);
+  summary = $state.raw<BatchSummary | null>(null);
+  error = $state<string | null>(null);
+  private subscribed = false;
+
+  get active(): boolean {
+    return this.status === 'uploading' || this.status === 'queued' || this.status === 'running' || this.status === 'paused';
+  }
+
+  subscribe(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    studio.on('batchProgress', (p) => {
+      if (p.jobId !== this.jobId) return;
+      this.progress = p;
+      this.status = p.state as BatchStatus;
+      if (p.currentFile) this.recent = [{ file: p.currentFile, ...(p.error ? { error: p.error } : {}) }, ...this.recent].slice(0, 200);
+      if (p.error && p.currentFile) this.errors = [...this.errors, { path: p.currentFile, error: p.error }];
+    });
+    studio.on('batchFinished', (f) => {
+      if (f.jobId !== this.jobId) return;
+      this.status = f.state as BatchStatus;
+      this.errors = f.failed;
+      if (f.error) this.error = f.error;
+      void this.loadSummary();
+    });
+  }
+
+  async setDropped(dropped: Dropped): Promise<void> {
+    this.error = null;
+    this.status = 'uploading';
+    this.upload = null;
+    try {
+      const r = await resolveDropped(dropped, (u) => (this.upload = u));
+      if (r.count === 0) throw new Error('nothing dropped: no files found');
+      this.setInput({
+        paths: r.folder && dropped.kind === 'files' ? [r.folder] : r.paths,
+        folder: r.folder,
+        label: r.topFolder ?? 'Dropped files',
+        count: r.count,
+      });
+      this.status = 'idle';
+    } catch (e) {
+      this.status = 'idle';
+      this.error = errorMessage(e);
+    }
+  }
+
+  setInput(input: BatchInput): void {
+    this.input = input;
+    // Output next to the input folder by default: never inside it, never over the originals.
+    if (input.folder && !this.outDir) this.outDir = `${input.folder.replace(/[\\/]+$/, '')}-latent`;
+  }
+
+  async start(fresh = false): Promise<void> {
+    if (!this.input) return;
+    this.subscribe();
+    this.error = null;
+    this.progress = null;
+    this.recent = [];
+    this.errors = [];
+    this.summary = null;
+    try {
+      const started = await studio.startBatch({
+        kind: this.kind,
+        inputs: this.input.paths,
+        outDir: this.outDir,
+        ...(this.kind === 'compress' ? { modelId: this.modelId, quality: this.quality } : { format: this.format }),
+        ...(this.skipExisting ? { skipExisting: true } : {}),
+        ...(this.suffix ? { suffix: this.suffix } : {}),
+        ...(fresh ? { fresh: true } : {}),
+      });
+      this.jobId = started.jobId;
+      this.status = started.state as BatchStatus;
+    } catch (e) {
+      this.error = errorMessage(e);
+    }
+  }
+
+  /** Show a job of the catalog (e.g. one from before a restart). */
+  async attach(job: JobInfo): Promise<void> {
+    this.subscribe();
+    this.jobId = job.id;
+    this.status = job.state as BatchStatus;
+    this.progress = null;
+    this.recent = [];
+    this.errors = job.errors.map((e) => ({ path: e.item, error: e.message }));
+    this.error = job.error;
+    await this.loadSummary();
+  }
+
+  async loadSummary(): Promise<void> {
+    if (this.jobId === null) return;
+    try {
+      const s = await studio.getBatch({ jobId: this.jobId });
+      this.summary = s;
+      this.errors = s.failed;
+      if (!this.active) this.status = s.state as BatchStatus;
+      if (!this.outDir) this.outDir = s.outDir;
+    } catch (e) {
+      this.error = errorMessage(e);
+    }
+  }
+
+  async pause(): Promise<void> {
+    await this.act(async (id) => {
+      const r = await studio.pauseJob({ jobId: id });
+      this.status = r.state as BatchStatus;
+    });
+  }
+
+  async resume(jobId = this.jobId): Promise<void> {
+    if (jobId === null) return;
+    this.subscribe();
+    this.jobId = jobId;
+    await this.act(async (id) => {
+      const r = await studio.resumeBatch({ jobId: id });
+      this.status = r.state as BatchStatus;
+    });
+  }
+
+  async cancel(): Promise<void> {
+    await this.act(async (id) => {
+      const r = await studio.cancelJob({ jobId: id });
+      this.status = r.state as BatchStatus;
+    });
+  }
+
+  private async act(fn: (jobId: number) => Promise<void>): Promise<void> {
+    if (this.jobId === null) return;
+    try {
+      await fn(this.jobId);
+    } catch (e) {
+      this.error = errorMessage(e);
+    }
+  }
+}
+
+export const batch = new BatchSession();

@@ -1,0 +1,31 @@
+// The catalog as the Library shows it: datasets, models, latent files and jobs, reloaded when a
+// job that changes them ends.
+import type { CatalogLatentFile, DatasetSummary, JobInfo, ModelSummary } from '../../../src-main/core/api';
+import { Loadable } from './loadable.svelte';
+import { studio } from './studio';
+
+class LibraryState {
+  datasets = new Loadable<DatasetSummary[]>(async () => (await studio.listDatasets({})).datasets);
+  models = new Loadable<ModelSummary[]>(async () => (await studio.listModels({})).models);
+  latents = new Loadable<CatalogLatentFile[]>(async () => (await studio.listLatentFiles({ limit: 200 })).latentFiles);
+  jobs = new Loadable<JobInfo[]>(async () => (await studio.listJobs({ limit: 50 })).jobs);
+  private subscribed = false;
+
+  /** First call subscribes to the events after which the lists change. */
+  ensure(): void {
+    if (!this.subscribed) {
+      this.subscribed = true;
+      studio.on('importFinished', () => void Promise.all([this.datasets.load(), this.jobs.load()]));
+      studio.on('trainFinished', () => void Promise.all([this.models.load(), this.datasets.load()]));
+      studio.on('batchFinished', () => void Promise.all([this.latents.load(), this.jobs.load(), this.models.load()]));
+      studio.on('evalFinished', () => void this.jobs.load());
+    }
+    void this.refresh();
+  }
+
+  refresh(): Promise<unknown> {
+    return Promise.all([this.datasets.load(), this.models.load(), this.latents.load(), this.jobs.load()]);
+  }
+}
+
+export const library = new LibraryState();

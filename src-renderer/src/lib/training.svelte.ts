@@ -1,0 +1,148 @@
+// The training job the Train view shows: live loss curves, rate, ETA and the latest validation
+// reconstructions, kept outside the view so they survive switching views.
+import type { TrainRequest, TrainResult } from '../../../src-main/core/contract/engine';
+import { errorMessage } from './format';
+import { studio } from './studio';
+
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  valLoss: number | null;
+  valPsnr: number | null;
+}
+
+export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+class TrainingSession {
+  jobId = $state<string | null>(null);
+  request = $state.raw<TrainRequest | null>(null);
+  status = $state<TrainStatus>('idle');
+  epoch = $state(0);
+  epochs = $state(0);
+  batchLoss = $state<number | null>(null);
+  samplesPerSecond = $state<number | null>(null);
+  etaSeconds = $state<number | null>(null);
+  history = $state.raw<EpochPoint[]>([]);
+  /** data: URLs of the latest validation originals and reconstructions. */
+  strip = $state.raw<{ original: string; reconstruction: string }[]>([]);
+  skipped = $state.raw<{ file: string; reason: string }[]>([]);
+  result = $state.raw<TrainResult | null>(null);
+  error = $state<string | null>(null);
+  startedAt = $state<number | null>(null);
+  private subscribed = false;
+
+  get busy(): boolean {
+    return this.status === 'starting' || this.status === 'running' || this.status === 'paused';
+  }
+
+  private subscribe(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    studio.on('trainProgress', (p) => {
+      if (p.jobId !== this.jobId) return;
+      switch (p.kind) {
+        case 'batch':
+          this.batchLoss = p.loss;
+          this.samplesPerSecond = p.samplesPerSecond;
+          if (p.etaSeconds !== null) this.etaSeconds = p.etaSeconds;
+          if (this.status === 'starting') this.status = 'running';
+          break;
+        case 'epoch':
+          this.epoch = p.epoch;
+          this.epochs = p.epochs;
+          this.samplesPerSecond = p.samplesPerSecond;
+          this.etaSeconds = p.etaSeconds;
+          this.history = [...this.history, { epoch: p.epoch, loss: p.loss, valLoss: p.valLoss, valPsnr: p.valPsnr }];
+          this.strip = p.reconstructions.map((r) => ({ original: pngUrl(r.original), reconstruction: pngUrl(r.reconstruction) }));
+          if (this.status === 'starting') this.status = 'running';
+          break;
+        case 'skipped':
+          this.skipped = [...this.skipped, { file: p.file, reason: p.reason }];
+          break;
+        case 'state':
+          this.status = p.state;
+          break;
+      }
+    });
+    studio.on('trainFinished', (p) => {
+      if (p.jobId !== this.jobId) return;
+      if (p.ok) {
+        this.result = p.result;
+        this.status = 'done';
+        this.etaSeconds = 0;
+      } else {
+        this.status = p.cancelled ? 'cancelled' : 'failed';
+        this.error = p.cancelled ? null : p.error;
+      }
+    });
+  }
+
+  async start(req: TrainRequest): Promise<void> {
+    this.subscribe();
+    this.reset();
+    this.request = req;
+    this.status = 'starting';
+    this.epochs = req.epochs ?? 0;
+    this.startedAt = Date.now();
+    try {
+      const { jobId } = await studio.trainModel(req);
+      this.jobId = jobId;
+    } catch (e) {
+      this.status = 'failed';
+      this.error = errorMessage(e);
+    }
+  }
+
+  /** Resolves when the current job ends (for flows such as "load the sample"). */
+  async wait(): Promise<TrainResult> {
+    if (!this.jobId) throw new Error(this.error ?? 'training did not start');
+    return studio.awaitTraining({ jobId: this.jobId });
+  }
+
+  async pause(): Promise<void> {
+    if (!this.jobId) return;
+    await this.guard(() => studio.pauseTraining({ jobId: this.jobId! }));
+    if (this.status === 'running') this.status = 'paused';
+  }
+
+  async resume(): Promise<void> {
+    if (!this.jobId) return;
+    await this.guard(() => studio.resumeTraining({ jobId: this.jobId! }));
+    if (this.status === 'paused') this.status = 'running';
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.jobId) return;
+    await this.guard(() => studio.cancelTraining({ jobId: this.jobId! }));
+  }
+
+  private async guard(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.error = errorMessage(e);
+    }
+  }
+
+  reset(): void {
+    this.jobId = null;
+    this.status = 'idle';
+    this.epoch = 0;
+    this.epochs = 0;
+    this.batchLoss = null;
+    this.samplesPerSecond = null;
+    this.etaSeconds = null;
+    this.history = [];
+    this.strip = [];
+    this.skipped = [];
+    this.result = null;
+    this.error = null;
+    this.startedAt = null;
+  }
+}
+
+function pngUrl(base64: string): string {
+  return base64.startsWith('data:') ? base64 : `data:image/png;base64,${base64}`;
+}
+
+export const training = new TrainingSession();
