@@ -3,9 +3,6 @@
 // themselves) until the list runs out, reporting each file as it finishes. Only one image is
 // decoded at a time per worker, within the pool-wide pixel budget.
 import { loadModel } from '../engine/model-io.js';
-// Registers the conv decoder's DepthToSpace layer, which loadModel needs and does not import itself
-// (a fresh worker thread has nothing else that would).
-import '../engine/models/depth-to-space.js';
 import { calibratedModel, type CalibrationSource } from '../codec/calibrate.js';
 import type { CodecModel } from '../codec/model.js';
 import type { BatchKind } from '../contract/batch.js';

@@ -10,6 +10,8 @@ import { chooseBackend } from './backend.js';
 import { convDecode, convEncode, denseDecode, denseEncode, type CodeGrid } from './inference.js';
 import type { ModelCard } from './model-card.js';
 import { toBytes, toFloat } from './pixels.js';
+// Registers the conv decoder's custom layer so saved conv models deserialize in any process.
+import './models/depth-to-space.js';
 
 export type { CodeGrid } from './inference.js';
 
