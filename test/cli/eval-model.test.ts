@@ -107,3 +107,30 @@ describe('cli eval with a model', () => {
     expect(r.stdout).toMatch(/^\s+webp\s+(\S+%|no overlap|too few points)\s+/m);
   });
 });
+
+describe('eval measures the codec that compress writes', () => {
+  it('gives the same bytes as compressImages at the same quality, including the calibrated top quality', async () => {
+    const studio = new Studio({ homeDir: home, host: 'test' });
+    try {
+      const image = path.join(sample, 'digit-3-05.png');
+      const out = path.join(tmp.dir, 'same-bytes');
+      const ev = await studio.call('evaluateModel', { model: modelId, paths: [image], codecs: [], qualities: [30, 100] });
+      const result = await studio.call('awaitEvaluation', { jobId: ev.jobId });
+      const latent = result.curves.latent!;
+      for (const quality of [30, 100]) {
+        const c = await studio.call('compressImages', {
+          model: modelId,
+          paths: [image],
+          outDir: out,
+          quality,
+          overwrite: true,
+          keepMetadata: false,
+        });
+        expect(c.failed).toEqual([]);
+        expect(latent.bytes[latent.quality.indexOf(quality)], `quality ${quality}`).toBe(c.files[0]!.bytes);
+      }
+    } finally {
+      await studio.close();
+    }
+  }, 120_000);
+});

@@ -5,6 +5,7 @@
 // JPEG/WebP/AVIF bytes themselves for the others).
 import { readFile, stat } from 'node:fs/promises';
 import type { LoadedCodecModel, ModelLoader } from '../codec/batch.js';
+import type { CalibrationSource } from '../codec/calibrate.js';
 import { prepareFile } from '../codec/compress.js';
 import { isPack, readSingle } from '../codec/container.js';
 import { decodeSingle } from '../codec/decompress.js';
@@ -16,10 +17,10 @@ import { CLASSICAL_CODECS, type ClassicalCodec } from './codecs.js';
 import { codecLabel } from './curves.js';
 import { colorOnly } from './pixels.js';
 import { rateOf } from './rate.js';
-import { finiteOrNull, latentSample } from './sweep.js';
+import { finiteOrNull, latentSample, withCalibration } from './sweep.js';
 
 export interface EqualSizeInput {
-  model: { id: string; dir: string };
+  model: { id: string; dir: string; calibration?: CalibrationSource };
   /** The original image (required unless the latent file's source is known). */
   imagePath: string;
   /** Compare this .latent file instead of compressing imagePath at `quality`. */
@@ -61,7 +62,7 @@ function entry(
 }
 
 export async function compareAtEqualSize(input: EqualSizeInput, loadModel: ModelLoader): Promise<EqualSizeComparison> {
-  const model: LoadedCodecModel = await loadModel(input.model.dir);
+  const model: LoadedCodecModel = await withCalibration(await loadModel(input.model.dir), input.model.calibration);
   try {
     const originalBytes = (await stat(input.imagePath)).size;
     let ref: RawImage;

@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { Catalog, ModelRecord } from '../catalog/index.js';
 import { getCatalog } from '../catalog/index.js';
 import { collectFiles } from '../catalog/import/collect-files.js';
+import type { CalibrationSource } from '../codec/calibrate.js';
+import { calibrationSource } from '../codec/handlers.js';
 import type { EvalFailure, EvalStarted, EvaluationResult, ImageEvaluation } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
@@ -178,6 +180,12 @@ export class EvalJobs {
     await Promise.allSettled(all.map((r) => r.finished));
   }
 
+  /** The model's calibration source while it is still in the catalog (see calibrate.ts). */
+  private calibrationFor(modelId: string): { calibration?: CalibrationSource } {
+    const rec = this.catalog.models.get(modelId);
+    return rec ? { calibration: calibrationSource(this.ctx, rec) } : {};
+  }
+
   private run(jobId: number): void {
     const catalog = this.catalog;
     const job = catalog.jobs.claim(jobId);
@@ -186,7 +194,7 @@ export class EvalJobs {
     const skip = [...catalog.jobs.finishedKeys(jobId)];
     const task: SweepTaskInput = {
       jobId,
-      ...(input.modelId && input.modelDir ? { model: { id: input.modelId, dir: input.modelDir } } : {}),
+      ...(input.modelId && input.modelDir ? { model: { id: input.modelId, dir: input.modelDir, ...this.calibrationFor(input.modelId) } } : {}),
       images: input.images,
       skip,
       latentQualities: input.latentQualities,

@@ -2,6 +2,7 @@
 // list, export) and the equal-size comparison, which runs in a worker like the sweeps.
 import path from 'node:path';
 import { getCatalog } from '../catalog/index.js';
+import { calibrationSource } from '../codec/handlers.js';
 import { peekLatent } from '../codec/latent-file.js';
 import { DEFAULT_QUALITY } from '../codec/quantize.js';
 import type { evalMethods } from '../contract/eval.js';
@@ -70,7 +71,7 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
     const rec = catalog.models.get(modelId!);
     if (!rec) throw new StudioError('not-found', `model ${modelId} is not in the catalog (see latent-studio models)`);
     const task = startWorkerTask('eval.compare', {
-      model: { id: rec.id, dir: rec.dir },
+      model: { id: rec.id, dir: rec.dir, calibration: calibrationSource(ctx, rec) },
       imagePath: imagePath!,
       ...(latentPath ? { latentPath, latentQuality } : {}),
       quality: req.quality ?? DEFAULT_QUALITY,

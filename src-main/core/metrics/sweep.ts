@@ -9,6 +9,7 @@
 import { stat } from 'node:fs/promises';
 import { compressImage, prepareFile, type PreparedImage } from '../codec/compress.js';
 import type { ModelLoader, LoadedCodecModel } from '../codec/batch.js';
+import { calibratedModel, type CalibrationSource } from '../codec/calibrate.js';
 import { readSingle } from '../codec/container.js';
 import { decodeSingle } from '../codec/decompress.js';
 import type { EvalCodecName, ImageEvaluation, RdSample } from '../contract/eval.js';
@@ -24,7 +25,8 @@ export const DEFAULT_LATENT_QUALITIES = [5, 15, 25, 35, 45, 55, 65, 75, 85, 95, 
 
 export interface SweepTaskInput {
   jobId: number;
-  model?: { id: string; dir: string };
+  /** calibration: the same finest-step mapping compress uses, so the sweep measures what users get. */
+  model?: { id: string; dir: string; calibration?: CalibrationSource };
   images: Array<{ path: string; imageId?: number }>;
   /** Paths already measured by an earlier run of the job. */
   skip: string[];
@@ -96,6 +98,12 @@ export async function latentSample(
   };
 }
 
+/** The loaded model with the quality mapping compress uses (calibrate.ts); dispose stays the loaded one's. */
+export async function withCalibration(loaded: LoadedCodecModel, source: CalibrationSource | undefined): Promise<LoadedCodecModel> {
+  const model = await calibratedModel(loaded, source);
+  return model === loaded ? loaded : { ...model, dispose: () => loaded.dispose() };
+}
+
 export async function runSweep(input: SweepTaskInput, loadModel: ModelLoader | undefined, io: SweepIO): Promise<SweepTaskResult> {
   const skip = new Set(input.skip);
   const todo = input.images.filter((i) => !skip.has(i.path));
@@ -105,7 +113,7 @@ export async function runSweep(input: SweepTaskInput, loadModel: ModelLoader | u
   let model: LoadedCodecModel | undefined;
   if (input.model) {
     if (!loadModel) throw new Error('a model loader is needed to evaluate a model');
-    model = await loadModel(input.model.dir);
+    model = await withCalibration(await loadModel(input.model.dir), input.model.calibration);
   }
   let done = 0;
   let measured = 0;
