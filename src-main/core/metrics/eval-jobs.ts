@@ -194,7 +194,9 @@ export class EvalJobs {
     const skip = [...catalog.jobs.finishedKeys(jobId)];
     const task: SweepTaskInput = {
       jobId,
-      ...(input.modelId && input.modelDir ? { model: { id: input.modelId, dir: input.modelDir, ...this.calibrationFor(input.modelId) } } : {}),
+      ...(input.modelId && input.modelDir
+        ? { model: { id: input.modelId, dir: input.modelDir, ...this.calibrationFor(input.modelId) } }
+        : {}),
       images: input.images,
       skip,
       latentQualities: input.latentQualities,
