@@ -7,6 +7,7 @@ import type { ResponseOf } from './contract/define.js';
 import type { CoreContext, HostKind, HostServices } from './context.js';
 import { studioHandlers } from './handlers.js';
 import { ensureHome, studioHome, type StudioHome } from './home.js';
+import { sweepStaleTemporaries } from './home-sweep.js';
 
 export type AnyEventListener = <E extends EventName>(name: E, payload: StudioEvents[E]) => void;
 
@@ -18,6 +19,8 @@ export interface StudioOptions {
 
 export class Studio {
   readonly home: StudioHome;
+  /** Half-written temporaries a killed process left in the home, being removed (paths removed). */
+  readonly swept: Promise<string[]>;
   private readonly listeners = new Set<AnyEventListener>();
   private readonly resources = new Map<string, { value: unknown; dispose?: (v: unknown) => void | Promise<void> }>();
   private readonly ctx: CoreContext;
@@ -25,6 +28,7 @@ export class Studio {
 
   constructor(options: StudioOptions) {
     this.home = ensureHome(studioHome(options.homeDir));
+    this.swept = sweepStaleTemporaries(this.home);
     this.ctx = {
       home: this.home,
       host: options.host,
@@ -74,6 +78,7 @@ export class Studio {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.swept;
     const all = [...this.resources.values()].reverse();
     this.resources.clear();
     for (const r of all) await r.dispose?.(r.value);
