@@ -89,16 +89,19 @@ function requestOf(kind: BatchKind, values: Values, positionals: string[]) {
   } as const;
 }
 
-export function formatMb(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`;
 }
 
 export function summaryText(s: BatchSummary): string {
   const verb = s.kind === 'compress' ? 'compressed' : 'decompressed';
   const parts = [
     `${verb} ${s.files.length} of ${s.total} files into ${s.outDir} (job ${s.jobId}, ${s.state})`,
-    `  ${s.skipped.length} skipped, ${s.failed.length} failed; ${formatMb(s.bytesIn)} -> ${formatMb(s.bytesOut)}` +
-      (s.ratio > 0 ? `, ratio ${s.ratio.toFixed(1)}x` : ''),
+    `  ${s.skipped.length} skipped, ${s.failed.length} failed; ${formatBytes(s.bytesIn)} -> ${formatBytes(s.bytesOut)}` +
+      // Compression ratio only means something one way; a decompress batch's bytes grow.
+      (s.kind === 'compress' && s.ratio > 0 ? `, ratio ${s.ratio.toFixed(1)}x` : ''),
     `  ${s.seconds.toFixed(1)} s, ${s.filesPerSecond.toFixed(2)} files/s, ${s.mbPerSecond.toFixed(2)} MB/s, ${s.workers} worker(s)`,
   ];
   for (const f of s.failed) parts.push(`failed: ${f.error}`);
