@@ -13,6 +13,7 @@ import { trainJobs } from '../engine/train-jobs.js';
 import type { ClassicalCodec } from './codecs.js';
 import { bdNumber, bdRates } from './curves.js';
 import { decoderBytesOf, evalJobs } from './eval-jobs.js';
+import { setBdRate } from './store.js';
 
 export const CODE_SIZE_JOB_KIND = 'eval.codesize';
 
@@ -176,6 +177,7 @@ export class CodeSizeJobs {
           row.curve = key;
           row.evaluationId = result.id;
           row.bdRate = bd;
+          if (Object.keys(result.bdRate).length === 0) setBdRate(this.catalog, result.id, bd);
           for (const [codec, pair] of Object.entries(bd)) {
             row.bdRatePsnr[codec as ClassicalCodecName] = bdNumber(pair?.psnr);
             row.bdRateMsssim[codec as ClassicalCodecName] = bdNumber(pair?.msssim);

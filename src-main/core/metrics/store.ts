@@ -102,6 +102,16 @@ export function saveEvaluation(
   return loadEvaluation(catalog, id);
 }
 
+/**
+ * Records BD-rates measured against anchors from another evaluation of the same images (a code-size
+ * sweep measures JPEG/WebP/AVIF once and compares every model with them), so each model's
+ * evaluation carries its own BD-rates like one that measured the classical codecs itself.
+ */
+export function setBdRate(catalog: Catalog, id: number, bdRate: EvaluationResult['bdRate']): void {
+  const rec = primaryRecord(catalog, id);
+  catalog.evaluations.updatePoints(rec.id, { ...rec.points, bdRate });
+}
+
 function isPrimary(p: Record<string, unknown>): p is Record<string, unknown> & PrimaryPoints {
   return p.version === 1 && Array.isArray(p.images) && typeof p.curve === 'object';
 }

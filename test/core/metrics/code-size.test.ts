@@ -69,6 +69,12 @@ describe('code-size sweep', () => {
     // The classical codec was measured once, with the first model.
     const evs = await studio.call('listEvaluations', {});
     expect(evs.evaluations.map((e) => e.codecs)).toEqual([['latent'], ['latent', 'webp']]);
+    // ...yet every model's stored evaluation carries its BD-rate against it (the chart's BD-rate table).
+    for (const row of r.rows) {
+      const ev = await studio.call('getEvaluation', { id: row.evaluationId! });
+      expect(ev.bdRate).toEqual(row.bdRate);
+    }
+    expect(evs.evaluations.map((e) => Object.keys(e.bdRatePsnr))).toEqual([['webp'], ['webp']]);
     expect(seen.map((p) => `${p.codeSize}:${p.phase}`)).toEqual(['4:train', '4:eval', '4:done', '32:train', '32:eval', '32:done']);
     // Stored with the job: readable again once finished.
     expect(await studio.call('awaitCodeSizeSweep', { jobId: started.jobId })).toEqual(r);

@@ -37,6 +37,12 @@ export class EvaluationsRepo {
     return Number(info.lastInsertRowid);
   }
 
+  /** Replaces a row's points (e.g. BD-rates computed later against another sweep's anchors). */
+  updatePoints(id: number, points: Record<string, unknown>): void {
+    const info = this.db.prepare('UPDATE evaluations SET points = ? WHERE id = ?').run(toJson(points), id);
+    if (info.changes === 0) throw new StudioError('not-found', `evaluation ${id} is not in the catalog`);
+  }
+
   get(id: number): EvaluationRecord | undefined {
     const row = this.db.prepare('SELECT * FROM evaluations WHERE id = ?').get(id) as EvaluationRow | undefined;
     return row && toRecord(row);
