@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { BatchKind, BatchProgress, BatchStarted, BatchSummary } from '../core/contract/batch.js';
 import { StudioError } from '../core/contract/errors.js';
-import { intFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
+import { intFlag, numberFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
 
 /** Flags the batch adds to compress and decompress. */
 export const BATCH_OPTIONS: Record<string, OptionSpec> = {
@@ -33,15 +33,6 @@ function isFolder(p: string): boolean {
 /** A folder among the inputs, or a batch flag, sends the command through the batch runner. */
 export function wantsBatch(values: Values, positionals: string[]): boolean {
   return Object.keys(BATCH_OPTIONS).some((k) => values[k] !== undefined) || positionals.some(isFolder);
-}
-
-function numberFlag(values: Values, name: string, min: number, max: number): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got ${String(raw)}`);
-  return n;
 }
 
 function requestOf(kind: BatchKind, values: Values, positionals: string[]) {

@@ -52,6 +52,15 @@ export function intFlag(values: Record<string, unknown>, name: string, min: numb
   return n;
 }
 
+export function numberFlag(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got ${String(raw)}`);
+  return n;
+}
+
 export function stringFlag(values: Record<string, unknown>, name: string): string | undefined {
   const raw = values[name];
   return typeof raw === 'string' ? raw : undefined;

@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
@@ -12,6 +11,7 @@ import { studioHome } from '../../src-main/core/home.js';
 import { noiseImages } from '../core/batch/helpers.js';
 import { trainTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
+import { sink } from '../helpers/text-sink.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const COUNT = 60;
@@ -20,18 +20,6 @@ let tmp: ReturnType<typeof makeTmpDir>;
 let home: string;
 let model: TinyModel;
 let src: string;
-
-function sink(): Writable & { text: () => string } {
-  let buf = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      buf += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => buf;
-  return w;
-}
 
 const latents = (dir: string) => {
   try {

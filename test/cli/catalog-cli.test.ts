@@ -1,27 +1,15 @@
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import { studioHome } from '../../src-main/core/home.js';
 import { LANDSCAPES, writeBadFiles, writeModelFolder } from '../core/catalog/catalog-fixtures.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
+import { sink } from '../helpers/text-sink.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeEach(() => (tmp = makeTmpDir('ls-cli-catalog-')));
 afterEach(() => tmp.cleanup());
-
-function sink(): Writable & { text: () => string } {
-  let buf = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      buf += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => buf;
-  return w;
-}
 
 async function run(...argv: string[]) {
   const stdout = sink();

@@ -2,7 +2,6 @@
 // catalog), on a tiny real model trained here.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
@@ -11,22 +10,11 @@ import { FORMAT_VERSION, readSingle, writeSingle } from '../../src-main/core/cod
 import { studioHome } from '../../src-main/core/home.js';
 import { DIGITS, trainTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
+import { sink } from '../helpers/text-sink.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let home: string;
 let model: TinyModel;
-
-function sink(): Writable & { text: () => string } {
-  let buf = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      buf += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => buf;
-  return w;
-}
 
 async function cli(...argv: string[]) {
   const stdout = sink();

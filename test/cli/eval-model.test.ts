@@ -1,11 +1,11 @@
 // `latent-studio eval --model ID --dataset NAME` on a tiny dense model really trained on the sample
 // digits: the --json document of DESIGN.md section 5 with a latent curve and a BD-rate per codec.
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
 import { Studio } from '../../src-main/core/studio.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
+import { sink } from '../helpers/text-sink.js';
 
 const sample = path.resolve(__dirname, '../../resources/sample/digits');
 let tmp: ReturnType<typeof makeTmpDir>;
@@ -26,18 +26,6 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(() => tmp.cleanup());
-
-function sink(): Writable & { text: () => string } {
-  let buf = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      buf += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => buf;
-  return w;
-}
 
 async function run(argv: string[]) {
   const stdout = sink();

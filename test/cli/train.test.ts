@@ -1,27 +1,15 @@
 // `train` through main(argv): one JSON document on stdout with the DESIGN.md section 5 fields,
 // progress on stderr, the model registered; one-line usage errors.
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
 import { FIXTURES } from '../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
+import { sink } from '../helpers/text-sink.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeAll(() => (tmp = makeTmpDir('ls-cli-train-')));
 afterAll(() => tmp.cleanup());
-
-function sink(): Writable & { text: () => string } {
-  let buf = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      buf += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => buf;
-  return w;
-}
 
 async function run(...argv: string[]) {
   const stdout = sink();

@@ -4,16 +4,7 @@ import path from 'node:path';
 import type { CompressImagesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
 import { BATCH_OPTIONS, BATCH_USAGE, runBatchCli, wantsBatch } from '../batch-run.js';
-import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
-
-function numberFlag(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got ${String(raw)}`);
-  return n;
-}
+import { intFlag, numberFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 export const compressCommand: CliCommand = {
   name: 'compress',

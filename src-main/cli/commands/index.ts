@@ -9,4 +9,13 @@ import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
-export const commands: CliCommand[] = [importCommand, trainCommand, compressCommand, decompressCommand, evalCommand, modelsCommand, datasetsCommand, serveCommand];
+export const commands: CliCommand[] = [
+  importCommand,
+  trainCommand,
+  compressCommand,
+  decompressCommand,
+  evalCommand,
+  modelsCommand,
+  datasetsCommand,
+  serveCommand,
+];

@@ -1,0 +1,16 @@
+// A writable stream that keeps what the CLI prints, for tests that run `main` in-process.
+import { Writable } from 'node:stream';
+
+export type TextSink = Writable & { text: () => string };
+
+export function sink(): TextSink {
+  let buf = '';
+  const w = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      buf += chunk.toString();
+      cb();
+    },
+  }) as TextSink;
+  w.text = () => buf;
+  return w;
+}
