@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, screen, session, shell, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../core/csp.js';
 import { resolveHomeDir } from '../core/home.js';
+import { restoreQueuedJobs } from '../core/jobs/kinds.js';
 import { Studio } from '../core/studio.js';
 import { bindContract, forwardEvents, makeSenderCheck } from './ipc.js';
 import { nativeBindingForElectron } from './native.js';
@@ -53,6 +54,9 @@ async function start(): Promise<void> {
       },
     },
   });
+
+  // Jobs a previous run left queued start now; interrupted ones wait in the job list for resumeJob.
+  restoreQueuedJobs(studio.context);
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });

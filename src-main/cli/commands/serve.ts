@@ -1,4 +1,5 @@
 // `serve`: the browser studio on the same core, bound to loopback with a per-launch token.
+import { restoreQueuedJobs } from '../../core/jobs/kinds.js';
 import { Studio } from '../../core/studio.js';
 import { startServer } from '../../server/server.js';
 import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
@@ -14,6 +15,8 @@ export const serveCommand: CliCommand = {
     if (!isLoopback(host)) throw new UsageError(`--host ${host}: the studio serves on loopback only (127.0.0.1, ::1 or localhost)`);
     const port = intFlag(values, 'port', 0, 65535) ?? 0;
     const studio = new Studio({ homeDir: env.homeDir, host: 'server' });
+    // Jobs a previous run left queued start now; interrupted ones wait in the job list for resumeJob.
+    restoreQueuedJobs(studio.context);
     const server = await startServer({ studio, host, port });
     env.stderr.write(`Latent Studio is serving at ${server.url}\n`);
     if (env.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');

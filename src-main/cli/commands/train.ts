@@ -81,7 +81,7 @@ export const trainCommand: CliCommand = {
     };
     const studio = env.studio();
     const bar = env.progress('train');
-    let jobId = '';
+    let jobId = 0;
     let epochs = req.epochs ?? 0;
     let epoch = 0;
     const off = studio.on((name, payload) => {

@@ -9,6 +9,7 @@ import { deleteModel } from './delete-model.js';
 import { IMPORT_JOB_KIND } from './import/job-input.js';
 import { importJobs } from './import-jobs.js';
 import { getCatalog } from './index.js';
+import { resumeJob } from '../jobs/kinds.js';
 import { exportModel, importModel } from './lsmodel/transfer.js';
 import { loadThumbnail, THUMBNAIL_MIME } from './thumbnails.js';
 import type { DatasetRecord, ModelRecord } from './types.js';
@@ -143,10 +144,6 @@ export const catalogHandlers: Handlers<typeof catalogMethods> = {
   },
 
   async resumeJob(req, ctx) {
-    const job = getCatalog(ctx).jobs.require(req.jobId);
-    if (job.kind !== IMPORT_JOB_KIND)
-      throw new StudioError('unsupported', `job ${job.id}: ${job.kind} jobs cannot be resumed from the catalog yet`);
-    importJobs(ctx).resume(job.id);
-    return { jobId: job.id, kind: job.kind, state: 'running' };
+    return resumeJob(ctx, req.jobId);
   },
 };

@@ -164,7 +164,7 @@ export const batchMethods = {
   getBatch: method<BatchSummary>()(jobId, 'The summary of a batch job so far: files written, skipped and failed, bytes, rate.'),
   pauseJob: method<{ jobId: number; state: JobState }>()(
     jobId,
-    'Pause a running batch job after the files in progress; resumeBatch continues it.',
+    'Pause a running or queued batch job, or a training job, after the work in progress; resumeJob continues it. Other kinds cannot pause (unsupported).',
   ),
   resumeBatch: method<BatchStarted>()(
     jobId,
@@ -172,7 +172,7 @@ export const batchMethods = {
   ),
   cancelJob: method<{ jobId: number; cancelled: boolean; state: JobState }>()(
     jobId,
-    'Stop a batch, import or eval job after the items in progress; finished items stay, and the job can be resumed.',
+    'Stop a job of any kind after the items in progress; finished items stay and resumeJob continues it (a cancelled training job keeps no checkpoint: it starts over).',
   ),
 } as const;
 

@@ -304,7 +304,7 @@ export const catalogMethods = {
   ),
   resumeJob: method<{ jobId: number; kind: string; state: JobState }>()(
     z.object({ jobId: z.number().int().positive() }).strict(),
-    'Continue an interrupted, failed or cancelled job where it stopped (finished items are not redone).',
+    'Continue a job of any kind (import, train, batch, eval, code-size sweep) where it stopped: finished items (files, epochs, images, code sizes) are not redone.',
   ),
 } as const;
 

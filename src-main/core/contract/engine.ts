@@ -65,9 +65,9 @@ export interface TrainResult {
 }
 
 export type TrainProgressPayload =
-  | { jobId: string; kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null }
+  | { jobId: number; kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null }
   | {
-      jobId: string;
+      jobId: number;
       kind: 'epoch';
       epoch: number;
       epochs: number;
@@ -81,24 +81,31 @@ export type TrainProgressPayload =
       /** Validation originals and their reconstructions (rounded code), PNG base64. */
       reconstructions: { original: string; reconstruction: string }[];
     }
-  | { jobId: string; kind: 'skipped'; file: string; reason: string }
-  | { jobId: string; kind: 'state'; state: 'running' | 'paused' };
+  | { jobId: number; kind: 'skipped'; file: string; reason: string }
+  | { jobId: number; kind: 'state'; state: 'running' | 'paused' };
 
 export type TrainFinishedPayload =
-  { jobId: string; ok: true; result: TrainResult } | { jobId: string; ok: false; error: string; cancelled: boolean };
+  { jobId: number; ok: true; result: TrainResult } | { jobId: number; ok: false; error: string; cancelled: boolean };
 
-const JobRef = z.object({ jobId: z.string().min(1).max(100) }).strict();
+/** Training jobs are catalog jobs (kind 'train'): listJobs shows them, resumeJob continues one from its last finished epoch. */
+const JobRef = z.object({ jobId: z.number().int().positive() }).strict();
 
 export const engineMethods = {
   getBackendInfo: method<BackendReport>()(z.object({}).strict(), 'Which tfjs backend trains and runs models, and why.'),
-  trainModel: method<{ jobId: string }>()(
+  trainModel: method<{ jobId: number }>()(
     TrainRequest,
-    'Start training an autoencoder on a dataset in a worker thread; progress arrives as trainProgress events.',
+    'Start training an autoencoder on a dataset in a worker thread, as a catalog job checkpointed after every epoch; progress arrives as trainProgress events.',
   ),
-  awaitTraining: method<TrainResult>()(JobRef, 'Wait for a training job to finish and return its result.'),
+  awaitTraining: method<TrainResult>()(
+    JobRef,
+    'Wait for a training job to finish and return its result (or the stored result of a finished one).',
+  ),
   pauseTraining: method<{ paused: boolean }>()(JobRef, 'Pause a training job after the current batch.'),
   resumeTraining: method<{ resumed: boolean }>()(JobRef, 'Resume a paused training job.'),
-  cancelTraining: method<{ cancelled: boolean }>()(JobRef, 'Cancel a training job (stops within one batch); nothing is saved.'),
+  cancelTraining: method<{ cancelled: boolean }>()(
+    JobRef,
+    'Cancel a training job (stops within one batch); no model is saved and its checkpoint is removed.',
+  ),
 } as const;
 
 export const engineEvents = {

@@ -233,7 +233,7 @@ export interface CodeSizeProgress {
   count: number;
   phase: 'train' | 'eval' | 'done' | 'failed';
   /** The training job now running (its trainProgress events carry the same id). */
-  trainJobId?: string;
+  trainJobId?: number;
   /** The evaluation job now running (its evalProgress events carry the same id). */
   evalJobId?: number;
   error?: string;

@@ -11,6 +11,13 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
+/** Everything the optimizer carries between steps besides the weights (saved in training checkpoints). */
+export interface AdamState {
+  steps: number;
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
 export class FusedAdam {
   learningRate: number;
   private readonly beta1: number;
@@ -33,6 +40,22 @@ export class FusedAdam {
     this.weights = vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
     this.m = vars.map((v) => new Float32Array(v.size));
     this.v = vars.map((v) => new Float32Array(v.size));
+  }
+
+  /** A copy of the moments and step count. */
+  snapshot(): AdamState {
+    return { steps: this.steps, m: this.m.map((a) => a.slice()), v: this.v.map((a) => a.slice()) };
+  }
+
+  /** Continues from a snapshot of an optimizer over the same variables (the weights are the variables' current values). */
+  restore(state: AdamState): void {
+    const fits = (arrays: Float32Array[]) => arrays.length === this.m.length && arrays.every((a, k) => a.length === this.m[k]!.length);
+    if (!fits(state.m) || !fits(state.v)) throw new Error('optimizer state does not fit this model');
+    state.m.forEach((a, k) => this.m[k]!.set(a));
+    state.v.forEach((a, k) => this.v[k]!.set(a));
+    this.steps = state.steps;
+    // The variables may have been set after construction (a restored checkpoint): start from them.
+    this.vars.forEach((v, k) => this.weights[k]!.set(v.dataSync() as Float32Array));
   }
 
   /**

@@ -23,7 +23,6 @@ export const engineHandlers: Handlers<typeof engineMethods> = {
     return { resumed: true };
   },
   async cancelTraining(req, ctx) {
-    trainJobs(ctx).cancel(req.jobId);
-    return { cancelled: true };
+    return { cancelled: trainJobs(ctx).cancel(req.jobId) };
   },
 };

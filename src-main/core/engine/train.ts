@@ -2,7 +2,8 @@
 // fused Adam update) rather than model.fit: about 5x faster on wasm (docs/performance.md).
 // Quantization-aware: uniform noise in [-0.5, 0.5] is added to the code so the decoder tolerates
 // rounding. Seeded, pausable, cancellable within one batch, with early stopping and a cosine
-// learning-rate schedule.
+// learning-rate schedule. After each epoch it can hand out a checkpoint, and continue from one
+// exactly as if it had not stopped (same weights, moments, PRNG position; see train-checkpoint.ts).
 import * as tf from '@tensorflow/tfjs';
 import { encodeImage } from '../imaging/index.js';
 import type { TaskIO } from '../jobs/task.js';
@@ -13,7 +14,8 @@ import { denseLayers, denseLossAndGrads } from './dense-step.js';
 import { buildAutoencoder, type Autoencoder } from './models/build.js';
 import type { EpochRecord, Hyper, LossName, ModelCard } from './model-card.js';
 import { toBytes } from './pixels.js';
-import { mulberry32 } from './random.js';
+import { Mulberry32 } from './random.js';
+import type { TrainCheckpoint } from './train-checkpoint.js';
 
 export interface TrainOptions {
   name: string;
@@ -42,6 +44,16 @@ export type TrainProgress =
   | { kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null }
   | ({ kind: 'epoch'; epochs: number; etaSeconds: number; reconstructions: Reconstruction[] } & EpochRecord)
   | { kind: 'skipped'; file: string; reason: string };
+
+/** Crash safety: where to continue from, and where to hand each finished epoch's state. */
+export interface TrainHooks {
+  /** Continue after the last epoch of this checkpoint (same options; a previous run of this job). */
+  from?: TrainCheckpoint;
+  /** Awaited after each finished epoch, before its progress event; a crash then loses at most the epoch in flight. */
+  checkpoint?: (c: TrainCheckpoint) => Promise<void>;
+  /** Stored in each checkpoint. */
+  modelId?: string;
+}
 
 export interface TrainedModel extends Autoencoder {
   card: Omit<ModelCard, 'id' | 'decoderBytes'>;
@@ -115,14 +127,34 @@ async function pngBase64(data: Float32Array, edge: number, channels: 1 | 3): Pro
   return png.toString('base64');
 }
 
-export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgress>): Promise<TrainedModel> {
+function modelWeights(model: tf.LayersModel): Float32Array[] {
+  return model.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+}
+
+function setModelWeights(model: tf.LayersModel, arrays: Float32Array[]): void {
+  const current = model.getWeights();
+  if (arrays.length !== current.length || arrays.some((a, i) => a.length !== current[i]!.size))
+    throw new Error('checkpoint weights do not fit this model (were the options changed?)');
+  const tensors = arrays.map((a, i) => tf.tensor(a, current[i]!.shape, 'float32'));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgress>, hooks: TrainHooks = {}): Promise<TrainedModel> {
   const { backend } = await chooseBackend();
   const { hyper, channels } = opts;
   const edge = sampleEdge(hyper);
   const source = new ImageSource({ channels, size: edge, cropsPerImage: opts.cropsPerImage });
-  const rand = mulberry32(opts.seed);
+  const from = hooks.from;
+  const rng = new Mulberry32(from ? from.rand : opts.seed);
+  const rand = rng.next;
   const model = buildAutoencoder(hyper, channels, opts.seed);
+  if (from) {
+    setModelWeights(model.encoder, from.encoder);
+    setModelWeights(model.decoder, from.decoder);
+  }
   const optimizer = new FusedAdam(trainableVariables(model), opts.learningRate);
+  if (from) optimizer.restore(from.adam);
 
   const valFiles =
     opts.valFiles.length > 0 ? opts.valFiles : opts.trainFiles.slice(0, Math.max(1, Math.floor(opts.trainFiles.length / 10)));
@@ -131,18 +163,18 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
   valSamples.forEach((s, i) => valData.set(s, i * s.length));
   const valX = tf.tensor(valData, batchShape(hyper, valSamples.length, channels));
 
-  const history: EpochRecord[] = [];
-  const started = performance.now();
-  let trainSeconds = 0;
-  let seen = 0;
-  let step = 0;
-  let best = Infinity;
-  let sinceBest = 0;
-  let stoppedEarly = false;
-  let estBatches = Math.ceil((opts.trainFiles.length * opts.cropsPerImage) / opts.batchSize);
+  const history: EpochRecord[] = from ? [...from.history] : [];
+  const started = performance.now() - (from?.elapsedSeconds ?? 0) * 1000;
+  let trainSeconds = from?.trainSeconds ?? 0;
+  let seen = from?.seen ?? 0;
+  let step = from?.step ?? 0;
+  let best = from?.best ?? Infinity;
+  let sinceBest = from?.sinceBest ?? 0;
+  let stoppedEarly = from?.stoppedEarly ?? false;
+  let estBatches = from?.estBatches ?? Math.ceil((opts.trainFiles.length * opts.cropsPerImage) / opts.batchSize);
 
   try {
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let epoch = history.length; epoch < opts.epochs && !stoppedEarly; epoch++) {
       const lr = cosineLr(opts.learningRate, epoch, opts.epochs);
       optimizer.learningRate = lr;
       const epochStart = performance.now();
@@ -214,7 +246,29 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
         learningRate: lr,
       };
       history.push(record);
+      if (valLoss < best * (1 - 1e-4)) {
+        best = valLoss;
+        sinceBest = 0;
+      } else if (opts.patience > 0 && ++sinceBest >= opts.patience) {
+        stoppedEarly = true;
+      }
       const elapsed = (performance.now() - started) / 1000;
+      await hooks.checkpoint?.({
+        modelId: hooks.modelId ?? '',
+        history: [...history],
+        best,
+        sinceBest,
+        stoppedEarly,
+        step,
+        seen,
+        trainSeconds,
+        elapsedSeconds: elapsed,
+        estBatches,
+        rand: rng.state,
+        encoder: modelWeights(model.encoder),
+        decoder: modelWeights(model.decoder),
+        adam: optimizer.snapshot(),
+      });
       io.progress({
         kind: 'epoch',
         epochs: opts.epochs,
@@ -222,13 +276,6 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
         reconstructions,
         ...record,
       });
-      if (valLoss < best * (1 - 1e-4)) {
-        best = valLoss;
-        sinceBest = 0;
-      } else if (opts.patience > 0 && ++sinceBest >= opts.patience) {
-        stoppedEarly = true;
-        break;
-      }
     }
 
     const codeRange = tf.tidy(() => {

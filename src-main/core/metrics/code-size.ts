@@ -4,6 +4,7 @@
 // evaluation each run in their own worker (the engine's training jobs, our evaluation jobs); this
 // orchestrates them one after the other (two cores: running them side by side would only slow
 // both). The classical codecs are measured once, with the first model, on the same images.
+// Each finished code size is a job item (its row and curves), so a resumed sweep skips it.
 import { getCatalog, type Catalog } from '../catalog/index.js';
 import type { TrainRequest } from '../contract/engine.js';
 import type { ClassicalCodecName, CodecCurve, CodeSizeFinished, CodeSizeRow, CodeSizeSweepResult, EvalStarted } from '../contract/eval.js';
@@ -68,10 +69,20 @@ function modelFacts(catalog: Catalog, id: string): Pick<CodeSizeRow, 'modelBytes
   };
 }
 
+/** What a finished code size leaves in the job's items: enough to rebuild its row and curves. */
+interface CodeSizeItem {
+  row: CodeSizeRow;
+  curve: CodecCurve;
+  classical: Partial<Record<ClassicalCodecName, CodecCurve>>;
+  images: number;
+}
+
+const itemKey = (codeSize: number) => `code ${codeSize}`;
+
 interface Running {
   finished: Promise<CodeSizeSweepResult>;
   cancelled: boolean;
-  current: { train?: string; evalJob?: number };
+  current: { train?: number; evalJob?: number };
 }
 
 export class CodeSizeJobs {
@@ -87,12 +98,24 @@ export class CodeSizeJobs {
       throw new StudioError('not-found', `dataset ${req.dataset} is not in the catalog (see latent-studio datasets)`);
     const sizes = [...new Set(req.codeSizes)];
     const job = this.catalog.jobs.create({ kind: CODE_SIZE_JOB_KIND, input: { ...req, codeSizes: sizes }, total: sizes.length });
-    this.catalog.jobs.claim(job.id);
+    return this.launch(job.id, { ...req, codeSizes: sizes });
+  }
+
+  /** Continues a stopped sweep: code sizes already trained and evaluated are not redone. */
+  resume(jobId: number): EvalStarted {
+    if (this.running.has(jobId)) throw new StudioError('conflict', `code-size sweep ${jobId} is already running`);
+    const job = this.catalog.jobs.require(jobId);
+    if (job.kind !== CODE_SIZE_JOB_KIND) throw new StudioError('bad-request', `job ${jobId} is a ${job.kind} job, not a code-size sweep`);
+    return this.launch(jobId, job.input as CodeSizeRequest);
+  }
+
+  private launch(jobId: number, req: CodeSizeRequest): EvalStarted {
+    this.catalog.jobs.claim(jobId);
     const state: Running = { cancelled: false, current: {}, finished: Promise.resolve(null as unknown as CodeSizeSweepResult) };
-    this.running.set(job.id, state);
-    state.finished = this.run(job.id, { ...req, codeSizes: sizes }, state);
+    this.running.set(jobId, state);
+    state.finished = this.run(jobId, req, state);
     state.finished.catch(() => {});
-    return { jobId: job.id, total: sizes.length };
+    return { jobId, total: req.codeSizes.length };
   }
 
   async wait(jobId: number): Promise<CodeSizeSweepResult> {
@@ -112,7 +135,7 @@ export class CodeSizeJobs {
     if (!r) return false;
     r.cancelled = true;
     try {
-      if (r.current.train) trainJobs(this.ctx).cancel(r.current.train);
+      if (r.current.train !== undefined) trainJobs(this.ctx).cancel(r.current.train);
       if (r.current.evalJob !== undefined) evalJobs(this.ctx).cancel(r.current.evalJob);
     } catch {
       // it had just finished; the loop sees `cancelled` before starting the next step
@@ -134,9 +157,19 @@ export class CodeSizeJobs {
     let classical: Partial<Record<ClassicalCodecName, CodecCurve>> | undefined;
     let images = 0;
     const count = req.codeSizes.length;
+    const prior = new Map(this.catalog.jobs.items(jobId, 'done').map((i) => [i.key, i.data as CodeSizeItem]));
     try {
       for (const [index, codeSize] of req.codeSizes.entries()) {
         if (state.cancelled) throw new StudioError('cancelled', 'cancelled');
+        const saved = prior.get(itemKey(codeSize));
+        if (saved) {
+          rows.push(saved.row);
+          if (saved.row.curve) curves[saved.row.curve] = saved.curve;
+          classical ??= saved.classical;
+          images = saved.images;
+          this.ctx.emit('codeSizeProgress', { jobId, codeSize, index, count, phase: 'done' });
+          continue;
+        }
         const row = emptyRow(codeSize);
         rows.push(row);
         try {
@@ -182,6 +215,8 @@ export class CodeSizeJobs {
             row.bdRatePsnr[codec as ClassicalCodecName] = bdNumber(pair?.psnr);
             row.bdRateMsssim[codec as ClassicalCodecName] = bdNumber(pair?.msssim);
           }
+          const item: CodeSizeItem = { row, curve: curves[key]!, classical, images };
+          this.catalog.jobs.recordItem(jobId, { key: itemKey(codeSize), outcome: 'done', data: item });
           this.ctx.emit('codeSizeProgress', { jobId, codeSize, index, count, phase: 'done' });
         } catch (err) {
           state.current = {};

@@ -14,7 +14,7 @@ export interface EpochPoint {
 export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 class TrainingSession {
-  jobId = $state<string | null>(null);
+  jobId = $state<number | null>(null);
   request = $state.raw<TrainRequest | null>(null);
   status = $state<TrainStatus>('idle');
   epoch = $state(0);

@@ -44,7 +44,7 @@ describe('training jobs', () => {
 
   it('pause holds the job; cancel ends it without saving a model', async () => {
     const epochs: number[] = [];
-    let jobId = '';
+    let jobId = 0;
     let pausedAt = -1;
     studio.on((name, p) => {
       const q = p as TrainProgressPayload;

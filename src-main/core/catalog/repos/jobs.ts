@@ -123,6 +123,11 @@ export class JobsRepo {
     this.db.prepare('UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?').run(state, nowIso(), id);
   }
 
+  /** Progress of a job whose units are not items (a training job's finished epochs). */
+  setDone(id: number, done: number): void {
+    this.db.prepare('UPDATE jobs SET done = ?, updated_at = ? WHERE id = ?').run(done, nowIso(), id);
+  }
+
   setTotal(id: number, total: number): void {
     this.db.prepare('UPDATE jobs SET total = ?, updated_at = ? WHERE id = ?').run(total, nowIso(), id);
   }
