@@ -125,8 +125,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       unsubscribe();
       for (const res of sseClients) res.end();
       sseClients.clear();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end, and a page's EventSource reconnects at once:
+      // stop listening, then drop all connections, then wait.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

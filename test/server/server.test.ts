@@ -74,7 +74,11 @@ describe('server', () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('pickPaths');
     const unknown = await call('formatDisk', {});
     expect(unknown.status).toBe(404);
-    const notJson = await fetch(`${server.url}api/getAppInfo`, { method: 'POST', headers: { 'x-studio-token': server.token }, body: '{nope' });
+    const notJson = await fetch(`${server.url}api/getAppInfo`, {
+      method: 'POST',
+      headers: { 'x-studio-token': server.token },
+      body: '{nope',
+    });
     expect(notJson.status).toBe(400);
   });
 
@@ -98,6 +102,23 @@ describe('server', () => {
     expect((await fetch(`${server.url}api/events?token=wrong`)).status).toBe(401);
   });
 
+  it('closes even while a request is still in flight (a page reconnecting its event stream, a stalled upload)', async () => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port: server.port,
+      method: 'POST',
+      path: '/upload?batch=b1&name=a.png',
+      headers: { 'x-studio-token': server.token, 'content-length': '1000000' },
+    });
+    req.on('error', () => {}); // the server drops it
+    req.write(Buffer.alloc(10));
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = server.close().then(() => 'closed');
+    const late = new Promise((r) => setTimeout(() => r('still open'), 2000));
+    expect(await Promise.race([closed, late])).toBe('closed');
+    req.destroy();
+  });
+
   it('stores uploaded files under the home and answers with their path', async () => {
     const res = await fetch(`${server.url}upload?batch=b1&name=${encodeURIComponent('shoot/a.jpg')}`, {
       method: 'POST',
@@ -113,7 +134,9 @@ describe('server', () => {
       headers: { 'x-studio-token': server.token },
       body: 'x',
     });
-    expect(((await sneaky.json()) as { result: { path: string } }).result.path.startsWith(path.join(tmp.dir, 'home', 'uploads'))).toBe(true);
+    expect(((await sneaky.json()) as { result: { path: string } }).result.path.startsWith(path.join(tmp.dir, 'home', 'uploads'))).toBe(
+      true,
+    );
     expect((await fetch(`${server.url}upload?name=a.jpg`, { method: 'POST', body: 'x' })).status).toBe(401);
   });
 });
