@@ -4,10 +4,16 @@
 // RSS (main thread and worker threads together) is its own. Prints files/s, MB/s, megapixels/s,
 // peak RSS, and the speed-up of each worker count over one.
 //
-//   node bin/run-ts.js scripts/bench/batch.ts [--count 2000] [--workers 1,2] [--photos DIR] [--model DIR] [--keep]
+//   node bin/run-ts.js scripts/bench/batch.ts [--count 2000] [--megapixels 2-12] [--workers 1,2] [--photos DIR] [--model DIR] [--keep]
 //
 // --count   photos to make (default 2000; --count 100 for a quick run). They are cached in
-//           $TMPDIR/latent-studio-bench-batch/photos-<count> and reused by later runs.
+//           $TMPDIR/latent-studio-bench-batch/photos-<count> and reused by later runs. Each photo
+//           takes about 0.65 s to make and 3.5 s of one core to compress here, so the full 2000
+//           is hours on 2 cores; docs/performance.md says which count was measured.
+// --megapixels  the size range of the photos (default 2-12); another range gets its own cache
+//           folder (photos-<count>-<min>-<max>mp), e.g. many small files to watch per-file costs.
+// Each run prints the load average (what `uptime` shows) before and after it: on a shared
+// machine the second worker only helps when a second core is free.
 // --model   a saved model folder (<home>/models/<id>); without it a small conv model (downsampling
 //           8, filters 32-32-32, 8 code channels, kernel 5) is trained for one epoch: its speed
 //           is what counts here, not its quality.
@@ -29,6 +35,7 @@ const DATA = path.resolve(process.env.LATENT_STUDIO_DATA ?? path.join(ROOT, '../
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '2000' },
+    megapixels: { type: 'string', default: '2-12' },
     workers: { type: 'string', default: '1,2' },
     photos: { type: 'string' },
     model: { type: 'string' },
@@ -156,9 +163,10 @@ function rng(seed: number): () => number {
   };
 }
 
-async function makePhotos(dir: string, count: number): Promise<void> {
+async function makePhotos(dir: string, count: number, mpMin: number, mpMax: number): Promise<void> {
   const marker = path.join(dir, '.complete');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === String(count)) return;
+  const stamp = `${count} ${mpMin}-${mpMax}`;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp) return;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const src = sources();
@@ -168,8 +176,8 @@ async function makePhotos(dir: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const k = i % src.length;
     const m = meta[k]!;
-    // 2 to 12 megapixels, landscape or portrait, 3:2 or 4:3.
-    const mp = 2e6 + rand() * 10e6;
+    // 2 to 12 megapixels (or the --megapixels range), landscape or portrait, 3:2 or 4:3.
+    const mp = (mpMin + rand() * (mpMax - mpMin)) * 1e6;
     const aspect = rand() < 0.5 ? 1.5 : 4 / 3;
     const portrait = rand() < 0.2;
     let w = Math.round(Math.sqrt(mp * aspect));
@@ -190,7 +198,7 @@ async function makePhotos(dir: string, count: number): Promise<void> {
       .toFile(path.join(sub, `photo-${String(i).padStart(5, '0')}.jpg`));
     if ((i + 1) % 100 === 0) process.stderr.write(`  made ${i + 1}/${count} photos (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
-  writeFileSync(marker, String(count));
+  writeFileSync(marker, stamp);
 }
 
 function folderStats(dir: string): { files: number; bytes: number } {
@@ -271,12 +279,24 @@ function runChild(args: string[]): Promise<RunFigures> {
   });
 }
 
+/** What `uptime` prints: the load averages over 1, 5 and 15 minutes (other processes on the cores). */
+function uptime(): string {
+  return `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
+}
+
 async function parent(): Promise<void> {
   const count = Number(values.count);
+  const [mpMin, mpMax] = values.megapixels.split('-').map(Number) as [number, number];
+  if (!(mpMin > 0 && mpMax >= mpMin)) throw new Error(`--megapixels wants MIN-MAX, e.g. 2-12: ${values.megapixels}`);
   const workerCounts = values.workers.split(',').map((s) => Number(s.trim()));
   const base = path.join(os.tmpdir(), 'latent-studio-bench-batch');
-  const photos = path.resolve(values.photos ?? path.join(base, `photos-${count}`));
-  if (!values.photos) await makePhotos(photos, count);
+  const photos = path.resolve(
+    values.photos ?? path.join(base, values.megapixels === '2-12' ? `photos-${count}` : `photos-${count}-${mpMin}-${mpMax}mp`),
+  );
+  if (!values.photos) await makePhotos(photos, count, mpMin, mpMax);
   const stats = folderStats(photos);
   log(`photos: ${stats.files} files, ${(stats.bytes / 1e6).toFixed(1)} MB in ${photos}`);
 
@@ -315,7 +335,7 @@ async function parent(): Promise<void> {
   for (const n of workerCounts) {
     const out = path.join(base, `out-${process.pid}-${n}`);
     rmSync(out, { recursive: true, force: true });
-    log(`compressing with ${n} worker(s)...`);
+    log(`compressing with ${n} worker(s)... (${uptime()})`);
     const r = await runChild([
       '--home',
       home,
@@ -331,6 +351,7 @@ async function parent(): Promise<void> {
       values.quality,
     ]);
     results.push(r);
+    log(`  done (${uptime()})`);
     log(
       `  ${r.files} files (${r.failed} failed), ${(r.bytesIn / 1e6).toFixed(1)} MB -> ${(r.bytesOut / 1e6).toFixed(2)} MB in ${r.seconds.toFixed(1)} s`,
     );

@@ -18,7 +18,9 @@ import { readSingle } from '../../src-main/core/codec/container.js';
 import { decodeSingle } from '../../src-main/core/codec/decompress.js';
 import { calibrateFinestStep } from '../../src-main/core/codec/calibrate.js';
 import { quantize, stepFor } from '../../src-main/core/codec/quantize.js';
+import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src-main/core/engine/backend.js';
+import { reach } from '../../src-main/core/engine/inference.js';
 import { loadModel, saveModelDir, type LoadedModel } from '../../src-main/core/engine/model-io.js';
 import type { Hyper } from '../../src-main/core/engine/model-card.js';
 import { trainAutoencoder } from '../../src-main/core/engine/train.js';
@@ -268,6 +270,115 @@ async function versusBrotli(title: string, model: LoadedModel, imgs: RawImage[],
   );
 }
 
+// ---- arithmetic: what the network costs per pixel and how fast the backend runs it ----------
+
+/**
+ * Multiply-accumulates of a sequential model per position of its input, from its layers' kernels:
+ * a conv2d costs kh*kw*cin*cout per output position ('same' padding), a strided one has 1/s^2 as
+ * many positions, depth-to-space multiplies them by b^2, a dense layer costs in*out per sample.
+ * `area` is the output positions per input position (64 for a decoder upsampling by 8).
+ */
+function macs(model: tf.LayersModel): { perInput: number; area: number } {
+  let area = 1;
+  let perInput = 0;
+  for (const layer of model.layers) {
+    const c = layer.getConfig() as { strides?: number | number[]; blockSize?: number };
+    const kernel = layer.getWeights()[0];
+    if (c.blockSize !== undefined) area *= c.blockSize * c.blockSize;
+    else if (kernel && kernel.shape.length === 4) {
+      const s = Math.max(...[c.strides ?? 1].flat());
+      area /= s * s;
+      perInput += area * kernel.shape.reduce((a, b) => a * b, 1);
+    } else if (kernel && kernel.shape.length === 2) perInput += kernel.shape[0]! * kernel.shape[1]!;
+  }
+  return { perInput, area };
+}
+
+/** Code cells the tiled conv decoder runs (halo included) over the cells it keeps, as convDecode tiles. */
+function haloFactor(gh: number, gw: number, tile: number, f: number, hc: number): number {
+  const tc = Math.max(1, Math.floor(tile / f));
+  let run = 0;
+  for (let cy = 0; cy < gh; cy += tc)
+    for (let cx = 0; cx < gw; cx += tc) {
+      const h = Math.min(gh, cy + tc + hc) - Math.max(0, cy - hc);
+      const w = Math.min(gw, cx + tc + hc) - Math.max(0, cx - hc);
+      run += h * w;
+    }
+  return run / (gh * gw);
+}
+
+/** Seconds per predict call on an input of `shape` (best of `reps` after a warm-up). */
+function predictSeconds(model: tf.LayersModel, shape: number[], reps = 3): number {
+  const x = tf.randomUniform(shape);
+  let best = Infinity;
+  for (let i = 0; i <= reps; i++) {
+    const t0 = performance.now();
+    tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+    if (i > 0) best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  x.dispose();
+  return best;
+}
+
+function arithmetic(dense: LoadedModel, conv: LoadedModel, photoSizes: Array<{ width: number; height: number }>): void {
+  log('\nArithmetic: multiply-accumulates (MAC) per pixel, and what the backend reaches on one predict call');
+  log('| model | part | MAC/pixel | with halo | predict input | MAC/call | s/call | GMAC/s | ceiling MP/s |');
+  log('|---|---|---:|---:|---|---:|---:|---:|---:|');
+  const h = conv.card.hyper as { downsampling: number; codeChannels: number; tile: number };
+  const f = h.downsampling;
+  // The conv decoder in the bench photos' own tiles: how many extra cells the halo makes it run.
+  const hc = Math.ceil(reach(conv.decoder)) + 1;
+  const cells = photoSizes.reduce((n, p) => n + Math.ceil(p.width / f) * Math.ceil(p.height / f), 0);
+  const run = photoSizes.reduce(
+    (n, p) =>
+      n + haloFactor(Math.ceil(p.height / f), Math.ceil(p.width / f), h.tile, f, hc) * Math.ceil(p.width / f) * Math.ceil(p.height / f),
+    0,
+  );
+  const decHalo = run / cells;
+  const he = Math.ceil(reach(conv.encoder) / f) + 1;
+  const encHalo =
+    photoSizes.reduce(
+      (n, p) =>
+        n + haloFactor(Math.ceil(p.height / f), Math.ceil(p.width / f), h.tile, f, he) * Math.ceil(p.width / f) * Math.ceil(p.height / f),
+      0,
+    ) / cells;
+  const tc = Math.floor(h.tile / f);
+  const rows: Array<[string, string, tf.LayersModel, number, number, number[], number]> = [];
+  // conv encoder: MAC per input pixel; one full tile with its halo as the timed call.
+  const ce = macs(conv.encoder);
+  const encSide = (tc + 2 * he) * f;
+  rows.push(['conv', 'encode', conv.encoder, ce.perInput, encHalo, [1, encSide, encSide, 3], ce.perInput * encSide * encSide]);
+  const cd = macs(conv.decoder);
+  const decSide = tc + 2 * hc;
+  rows.push([
+    'conv',
+    'decode',
+    conv.decoder,
+    cd.perInput / cd.area,
+    decHalo,
+    [1, decSide, decSide, h.codeChannels],
+    cd.perInput * decSide * decSide,
+  ]);
+  const dh = dense.card.hyper as { tile: number; codeSize: number };
+  const px = dh.tile * dh.tile;
+  const de = macs(dense.encoder);
+  const dd = macs(dense.decoder);
+  rows.push(['dense', 'encode (1 digit)', dense.encoder, de.perInput / px, 1, [1, px], de.perInput]);
+  rows.push(['dense', 'decode (1 digit)', dense.decoder, dd.perInput / px, 1, [1, dh.codeSize], dd.perInput]);
+  rows.push(['dense', 'encode (500 digits)', dense.encoder, de.perInput / px, 1, [500, px], de.perInput * 500]);
+  rows.push(['dense', 'decode (500 digits)', dense.decoder, dd.perInput / px, 1, [500, dh.codeSize], dd.perInput * 500]);
+  for (const [name, part, model, perPixel, halo, shape, perCall] of rows) {
+    const s = predictSeconds(model, shape);
+    const rate = perCall / s;
+    log(
+      `| ${name} | ${part} | ${Math.round(perPixel)} | ${Math.round(perPixel * halo)} | ${shape.join('x')} | ${(perCall / 1e6).toFixed(1)} M | ${s.toFixed(4)} | ${(rate / 1e9).toFixed(2)} | ${(rate / (perPixel * halo) / 1e6).toFixed(2)} |`,
+    );
+  }
+  log(
+    `(conv halo: decoder ${hc} code cells, encoder ${he} cells, tile ${h.tile} px; ceiling = GMAC/s over MAC/pixel with halo: the network alone, no codec work)`,
+  );
+}
+
 // ---- run -------------------------------------------------------------------------------------
 
 const backend = await chooseBackend();
@@ -290,6 +401,8 @@ table(`Conv model on ${bigPhotos.length} photos (${mp})`, [
   await classical('jpeg', bigPhotos, QUALITY),
   await classical('webp', bigPhotos, QUALITY),
 ]);
+
+arithmetic(dense, conv, bigPhotos);
 
 await sweep('Dense model, digits', dense, testDigits.slice(0, 300));
 const land = path.join(DATA, 'B_landscapes_endless_sky_720x360');
