@@ -1,32 +1,17 @@
 // compress / decompress with folders through the command line: one JSON document with --json,
 // a progress line (files, MB/s, ETA) on a terminal, exit 2 when some inputs failed.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
-import { openCatalog } from '../../src-main/core/catalog/index.js';
-import { studioHome } from '../../src-main/core/home.js';
 import { digitFolder } from '../core/batch/helpers.js';
-import { trainTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
+import { catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
+import { sink } from '../helpers/text-sink.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let home: string;
 let model: TinyModel;
-
-function sink(tty = false): Writable & { text: () => string; isTTY?: boolean } {
-  let buf = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      buf += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: () => string; isTTY?: boolean };
-  w.text = () => buf;
-  if (tty) w.isTTY = true;
-  return w;
-}
 
 async function cli(argv: string[], tty = false) {
   const stdout = sink();
@@ -38,20 +23,7 @@ async function cli(argv: string[], tty = false) {
 beforeAll(async () => {
   tmp = makeTmpDir('ls-batch-cli-');
   home = path.join(tmp.dir, 'home');
-  const h = studioHome(home);
-  mkdirSync(h.modelsDir, { recursive: true });
-  model = await trainTinyModel('dense-digits', h.modelsDir, 'cli-batch', 3);
-  const catalog = openCatalog(h.catalogFile);
-  catalog.models.add({
-    id: model.id,
-    name: 'cli batch',
-    datasetId: null,
-    arch: 'dense',
-    dir: model.dir,
-    weightsHash: model.weightsHash,
-    card: model.model.card,
-  });
-  catalog.close();
+  model = await catalogedTinyModel(home, 'cli-batch', 'cli batch', 3);
 });
 
 afterAll(() => {

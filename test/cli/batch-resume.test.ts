@@ -2,14 +2,14 @@
 // command runs again: the job is found 'interrupted', finished files are not redone, temporary
 // files are removed, and every input ends up with exactly one output.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import { studioHome } from '../../src-main/core/home.js';
 import { noiseImages } from '../core/batch/helpers.js';
-import { trainTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
+import { catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 import { sink } from '../helpers/text-sink.js';
 
@@ -32,20 +32,7 @@ const latents = (dir: string) => {
 beforeAll(async () => {
   tmp = makeTmpDir('ls-batch-kill-');
   home = path.join(tmp.dir, 'home');
-  const h = studioHome(home);
-  mkdirSync(h.modelsDir, { recursive: true });
-  model = await trainTinyModel('dense-digits', h.modelsDir, 'kill-model', 3);
-  const catalog = openCatalog(h.catalogFile);
-  catalog.models.add({
-    id: model.id,
-    name: 'kill',
-    datasetId: null,
-    arch: 'dense',
-    dir: model.dir,
-    weightsHash: model.weightsHash,
-    card: model.model.card,
-  });
-  catalog.close();
+  model = await catalogedTinyModel(home, 'kill-model', 'kill', 3);
   src = path.dirname((await noiseImages(path.join(tmp.dir, 'photos'), COUNT, 480, 360))[0]!);
 }, 120_000);
 

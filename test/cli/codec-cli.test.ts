@@ -8,7 +8,7 @@ import { main } from '../../src-main/cli/main.js';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import { FORMAT_VERSION, readSingle, writeSingle } from '../../src-main/core/codec/container.js';
 import { studioHome } from '../../src-main/core/home.js';
-import { DIGITS, trainTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
+import { DIGITS, catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 import { sink } from '../helpers/text-sink.js';
 
@@ -26,20 +26,7 @@ async function cli(...argv: string[]) {
 beforeAll(async () => {
   tmp = makeTmpDir();
   home = path.join(tmp.dir, 'home');
-  const h = studioHome(home);
-  mkdirSync(h.modelsDir, { recursive: true });
-  model = await trainTinyModel('dense-digits', h.modelsDir, 'digits-tiny', 10);
-  const catalog = openCatalog(h.catalogFile);
-  catalog.models.add({
-    id: model.id,
-    name: 'digits tiny',
-    datasetId: null,
-    arch: 'dense',
-    dir: model.dir,
-    weightsHash: model.weightsHash,
-    card: model.model.card,
-  });
-  catalog.close();
+  model = await catalogedTinyModel(home, 'digits-tiny', 'digits tiny', 10);
 });
 
 afterAll(() => {

@@ -1,9 +1,10 @@
 // A writable stream that keeps what the CLI prints, for tests that run `main` in-process.
 import { Writable } from 'node:stream';
 
-export type TextSink = Writable & { text: () => string };
+export type TextSink = Writable & { text: () => string; isTTY?: boolean };
 
-export function sink(): TextSink {
+/** tty: pretend to be a terminal, for the CLI's live progress line. */
+export function sink(tty = false): TextSink {
   let buf = '';
   const w = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -12,5 +13,6 @@ export function sink(): TextSink {
     },
   }) as TextSink;
   w.text = () => buf;
+  if (tty) w.isTTY = true;
   return w;
 }

@@ -1,11 +1,13 @@
 // Trains a tiny real model with the engine's API (seconds, few epochs on the committed fixtures)
 // and saves it like the studio does, so codec tests run on real latents and a real decoder.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openCatalog } from '../../../src-main/core/catalog/index.js';
 import { loadModel, saveModelDir, type LoadedModel } from '../../../src-main/core/engine/model-io.js';
 import type { Hyper } from '../../../src-main/core/engine/model-card.js';
 import { trainAutoencoder } from '../../../src-main/core/engine/train.js';
+import { studioHome } from '../../../src-main/core/home.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, '../../fixtures/codec');
@@ -56,4 +58,26 @@ export async function trainTinyModel(kind: TinyKind, modelsDir: string, id = `ti
   trained.encoder.dispose();
   trained.decoder.dispose();
   return { id, dir, weightsHash, model: await loadModel(dir) };
+}
+
+/** trainTinyModel into a studio home, recorded in its catalog as a dataset-less dense model. */
+export async function catalogedTinyModel(home: string, id: string, name: string, epochs: number): Promise<TinyModel> {
+  const h = studioHome(home);
+  mkdirSync(h.modelsDir, { recursive: true });
+  const model = await trainTinyModel('dense-digits', h.modelsDir, id, epochs);
+  const catalog = openCatalog(h.catalogFile);
+  try {
+    catalog.models.add({
+      id: model.id,
+      name,
+      datasetId: null,
+      arch: 'dense',
+      dir: model.dir,
+      weightsHash: model.weightsHash,
+      card: model.model.card,
+    });
+  } finally {
+    catalog.close();
+  }
+  return model;
 }
