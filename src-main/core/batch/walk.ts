@@ -6,6 +6,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BatchFailure, BatchKind } from '../contract/batch.js';
+import { statInput } from '../input-path.js';
 
 /** Image types sharp decodes that a folder walk picks up for compression. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -96,16 +97,13 @@ export async function walkInputs(inputs: string[], kind: BatchKind, exclude: str
 
   for (const raw of inputs) {
     const input = path.resolve(raw);
-    let st;
-    try {
-      st = await stat(input);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      failed.push({ path: input, error: `${input}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? 'error'})`}` });
+    const found = await statInput(input);
+    if ('error' in found) {
+      failed.push({ path: input, error: found.error });
       continue;
     }
-    if (st.isDirectory()) await walkDir(input, input);
-    else add(input, path.basename(input), st.size);
+    if (found.stats.isDirectory()) await walkDir(input, input);
+    else add(input, path.basename(input), found.stats.size);
   }
   return { files, failed };
 }

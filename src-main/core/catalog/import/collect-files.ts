@@ -1,8 +1,9 @@
 // Expands the paths given to an import into image files: folders recursively (hidden entries
 // and files without an image extension left out), files as given whatever their name, so a
 // mislabelled file the user chose is reported rather than silently ignored.
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { statInput } from '../../input-path.js';
 
 /** Extensions picked up inside folders; formats sharp cannot decode here are still reported as failures. */
 export const IMAGE_EXTENSIONS = new Set([
@@ -60,15 +61,12 @@ export async function collectFiles(inputs: readonly string[]): Promise<Collected
   const missing: CollectedFiles['missing'] = [];
   for (const raw of inputs) {
     const p = path.resolve(raw);
-    let st;
-    try {
-      st = await stat(p);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      missing.push({ path: p, error: `${p}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? 'error'})`}` });
+    const input = await statInput(p);
+    if ('error' in input) {
+      missing.push({ path: p, error: input.error });
       continue;
     }
-    if (st.isDirectory()) await walkFolder(p, found);
+    if (input.stats.isDirectory()) await walkFolder(p, found);
     else found.push(p);
   }
   return { files: [...new Set(found)], missing };
