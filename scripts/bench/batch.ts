@@ -24,8 +24,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
-// loadModel needs the conv decoder's layer registered (model-io does not import it itself).
-import '../../src-main/core/engine/models/depth-to-space.js';
 import { readCard } from '../../src-main/core/engine/model-io.js';
 import { studioHome, ensureHome } from '../../src-main/core/home.js';
 import { Studio } from '../../src-main/core/studio.js';
