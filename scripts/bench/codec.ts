@@ -327,7 +327,7 @@ function arithmetic(dense: LoadedModel, conv: LoadedModel, photoSizes: Array<{ w
   const h = conv.card.hyper as { downsampling: number; codeChannels: number; tile: number };
   const f = h.downsampling;
   // The conv decoder in the bench photos' own tiles: how many extra cells the halo makes it run.
-  const hc = Math.ceil(reach(conv.decoder)) + 1;
+  const hc = Math.ceil(reach(conv.decoder!)) + 1;
   const cells = photoSizes.reduce((n, p) => n + Math.ceil(p.width / f) * Math.ceil(p.height / f), 0);
   const run = photoSizes.reduce(
     (n, p) =>
@@ -335,7 +335,7 @@ function arithmetic(dense: LoadedModel, conv: LoadedModel, photoSizes: Array<{ w
     0,
   );
   const decHalo = run / cells;
-  const he = Math.ceil(reach(conv.encoder) / f) + 1;
+  const he = Math.ceil(reach(conv.encoder!) / f) + 1;
   const encHalo =
     photoSizes.reduce(
       (n, p) =>
@@ -345,15 +345,15 @@ function arithmetic(dense: LoadedModel, conv: LoadedModel, photoSizes: Array<{ w
   const tc = Math.floor(h.tile / f);
   const rows: Array<[string, string, tf.LayersModel, number, number, number[], number]> = [];
   // conv encoder: MAC per input pixel; one full tile with its halo as the timed call.
-  const ce = macs(conv.encoder);
+  const ce = macs(conv.encoder!);
   const encSide = (tc + 2 * he) * f;
-  rows.push(['conv', 'encode', conv.encoder, ce.perInput, encHalo, [1, encSide, encSide, 3], ce.perInput * encSide * encSide]);
-  const cd = macs(conv.decoder);
+  rows.push(['conv', 'encode', conv.encoder!, ce.perInput, encHalo, [1, encSide, encSide, 3], ce.perInput * encSide * encSide]);
+  const cd = macs(conv.decoder!);
   const decSide = tc + 2 * hc;
   rows.push([
     'conv',
     'decode',
-    conv.decoder,
+    conv.decoder!,
     cd.perInput / cd.area,
     decHalo,
     [1, decSide, decSide, h.codeChannels],
@@ -361,12 +361,12 @@ function arithmetic(dense: LoadedModel, conv: LoadedModel, photoSizes: Array<{ w
   ]);
   const dh = dense.card.hyper as { tile: number; codeSize: number };
   const px = dh.tile * dh.tile;
-  const de = macs(dense.encoder);
-  const dd = macs(dense.decoder);
-  rows.push(['dense', 'encode (1 digit)', dense.encoder, de.perInput / px, 1, [1, px], de.perInput]);
-  rows.push(['dense', 'decode (1 digit)', dense.decoder, dd.perInput / px, 1, [1, dh.codeSize], dd.perInput]);
-  rows.push(['dense', 'encode (500 digits)', dense.encoder, de.perInput / px, 1, [500, px], de.perInput * 500]);
-  rows.push(['dense', 'decode (500 digits)', dense.decoder, dd.perInput / px, 1, [500, dh.codeSize], dd.perInput * 500]);
+  const de = macs(dense.encoder!);
+  const dd = macs(dense.decoder!);
+  rows.push(['dense', 'encode (1 digit)', dense.encoder!, de.perInput / px, 1, [1, px], de.perInput]);
+  rows.push(['dense', 'decode (1 digit)', dense.decoder!, dd.perInput / px, 1, [1, dh.codeSize], dd.perInput]);
+  rows.push(['dense', 'encode (500 digits)', dense.encoder!, de.perInput / px, 1, [500, px], de.perInput * 500]);
+  rows.push(['dense', 'decode (500 digits)', dense.decoder!, dd.perInput / px, 1, [500, dh.codeSize], dd.perInput * 500]);
   for (const [name, part, model, perPixel, halo, shape, perCall] of rows) {
     const s = predictSeconds(model, shape);
     const rate = perCall / s;

@@ -2,6 +2,7 @@
 // of the model's latent codec and the classical codecs on the same images, and BD-rates. Prints a
 // table, or with --json {"model", "curves": {codec: {"bpp", "psnr-rgb", "ms-ssim-rgb", ...}},
 // "bdRate": {codec: percent | null}, ...}. Exit 2 when some images could not be measured.
+import type { FamilyName } from '../../core/engine/models/families.js';
 import path from 'node:path';
 import type {
   BdRateResult,
@@ -231,7 +232,7 @@ async function runCodeSizeSweep(
       dataset,
       codeSizes,
       train: {
-        ...(arch ? { arch: arch as 'dense' | 'conv' } : {}),
+        ...(arch ? { arch: arch as FamilyName } : {}),
         ...(loss ? { loss: loss as 'mse' | 'bce' } : {}),
         ...(layers ? { layers } : {}),
         ...(epochs !== undefined ? { epochs } : {}),

@@ -1,8 +1,17 @@
-// `train --dataset NAME [--arch dense|conv] [--code-size N] [--layers N,N,..] [--loss mse|bce]
-//        [--tile N] [--epochs N] [--batch-size N] [--seed N] [--name NAME]`
+// `train --dataset NAME [--arch FAMILY] [--minutes N | --steps N | --epochs N] [--lambdas X,Y,..] ...`
+// `train --resume JOB` continues an interrupted training job. Family names come from the registry.
 // A progress bar on stderr; --json: {"model","backend","epochs","loss","valLoss","seconds","samplesPerSecond",...}.
 import type { TrainProgressPayload, TrainRequest, TrainResult } from '../../core/contract/engine.js';
+import { FAMILY_NAMES } from '../../core/engine/models/families.js';
 import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+
+function floatListFlag(raw: string | undefined, name: string): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.length > 8 || parts.some((n) => !(n > 0 && n <= 10)))
+    throw new UsageError(`--${name} must be 1 to 8 numbers in (0, 10] separated by commas, got '${raw}'`);
+  return parts;
+}
 
 function listFlag(raw: string | undefined, name: string): number[] | undefined {
   if (raw === undefined) return undefined;
@@ -20,6 +29,15 @@ function oneOf<T extends string>(raw: string | undefined, name: string, allowed:
 
 function resultText(r: TrainResult): string {
   const psnr = r.valPsnr === null ? '' : `, validation PSNR ${r.valPsnr.toFixed(2)} dB`;
+  if (r.rd && r.rd.length > 0) {
+    const curve = r.rd.map((p) => `${p.bpp.toFixed(3)} bpp / ${p.psnr.toFixed(2)} dB`).join(', ');
+    return [
+      `model ${r.model} (${r.name}, ${r.arch}) trained on ${r.backend}: ${r.steps ?? 0} steps (${r.epochs} epochs) in ${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s`,
+      `validation (entropy-model rate, lowest to highest quality): ${curve}`,
+      ...(r.mac ? [`decoder ${Math.round(r.mac.decoder)} MAC/pixel, encoder ${Math.round(r.mac.encoder)}`] : []),
+      `seed ${r.seed}; backend ${r.backend}: ${r.backendReason}`,
+    ].join('\n');
+  }
   return [
     `model ${r.model} (${r.name}, ${r.arch}) trained on ${r.backend}: ${r.epochs} epochs in ${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s`,
     `loss ${r.loss.toFixed(4)}, validation loss ${r.valLoss?.toFixed(4) ?? '-'}${psnr}${r.stoppedEarly ? ' (stopped early)' : ''}; seed ${r.seed}`,
@@ -29,11 +47,15 @@ function resultText(r: TrainResult): string {
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  summary: 'train an autoencoder on a dataset (dense stack or convolutional)',
+  summary: `train a model on a dataset (families: ${FAMILY_NAMES.join(', ')})`,
   usage:
-    'train --dataset NAME [--arch dense|conv] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME]',
+    `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME]\n       train --resume JOB`,
   options: {
     dataset: { type: 'string' },
+    minutes: { type: 'string' },
+    steps: { type: 'string' },
+    lambdas: { type: 'string' },
+    resume: { type: 'string' },
     arch: { type: 'string' },
     'code-size': { type: 'string' },
     layers: { type: 'string' },
@@ -59,9 +81,16 @@ export const trainCommand: CliCommand = {
     if (lr !== undefined && !(lr > 0 && lr <= 1)) throw new UsageError(`--learning-rate must be a number in (0, 1], got '${lrRaw}'`);
     const downsample = intFlag(values, 'downsample', 8, 16);
     if (downsample !== undefined && downsample !== 8 && downsample !== 16) throw new UsageError('--downsample must be 8 or 16');
-    const req: TrainRequest = {
+    const minutesRaw = stringFlag(values, 'minutes');
+    const minutes = minutesRaw === undefined ? undefined : Number(minutesRaw);
+    if (minutes !== undefined && !(minutes > 0 && minutes <= 10080)) throw new UsageError(`--minutes must be a number in (0, 10080], got '${minutesRaw}'`);
+    const resume = intFlag(values, 'resume', 1, 2 ** 31 - 1);
+    const req: TrainRequest | undefined = resume !== undefined ? undefined : {
       dataset: requiredFlag(values, 'dataset'),
-      ...defined('arch', oneOf(stringFlag(values, 'arch'), 'arch', ['dense', 'conv'] as const)),
+      ...defined('arch', oneOf(stringFlag(values, 'arch'), 'arch', FAMILY_NAMES)),
+      ...defined('minutes', minutes),
+      ...defined('steps', intFlag(values, 'steps', 1, 10_000_000)),
+      ...defined('lambdas', floatListFlag(stringFlag(values, 'lambdas'), 'lambdas')),
       ...defined('codeSize', intFlag(values, 'code-size', 1, 4096)),
       ...defined('layers', listFlag(stringFlag(values, 'layers'), 'layers')),
       ...defined('decoderLayers', listFlag(stringFlag(values, 'decoder-layers'), 'decoder-layers')),
@@ -82,7 +111,7 @@ export const trainCommand: CliCommand = {
     const studio = env.studio();
     const bar = env.progress('train');
     let jobId = 0;
-    let epochs = req.epochs ?? 0;
+    let epochs = req?.epochs ?? 0;
     let epoch = 0;
     const off = studio.on((name, payload) => {
       if (name !== 'trainProgress') return;
@@ -91,9 +120,11 @@ export const trainCommand: CliCommand = {
       if (p.kind === 'epoch') {
         epoch = p.epoch;
         epochs = p.epochs;
-        bar.update(epoch, epochs, `loss ${p.loss.toFixed(4)} val ${p.valLoss?.toFixed(4) ?? '-'} ${Math.round(p.samplesPerSecond)}/s`);
+        const rd = p.valBpp !== undefined ? `val ${p.valBpp.toFixed(3)} bpp ${p.valPsnr?.toFixed(2) ?? '-'} dB` : `val ${p.valLoss?.toFixed(4) ?? '-'}`;
+        bar.update(epoch, epochs, `loss ${p.loss.toFixed(4)} ${rd} ${Math.round(p.samplesPerSecond)}/s`);
       } else if (p.kind === 'batch' && epochs > 0) {
-        bar.update(epoch, epochs, `epoch ${p.epoch} batch ${p.batch} loss ${p.loss.toFixed(4)} ${Math.round(p.samplesPerSecond)}/s`);
+        const rd = p.bpp !== undefined ? ` ${p.bpp.toFixed(3)} bpp ${p.psnr?.toFixed(2)} dB` : '';
+        bar.update(epoch, epochs, `epoch ${p.epoch} batch ${p.batch} loss ${p.loss.toFixed(4)}${rd} ${Math.round(p.samplesPerSecond)}/s`);
       } else if (p.kind === 'skipped') {
         env.stderr.write(`\nskipped ${p.reason}\n`);
       }
@@ -101,7 +132,11 @@ export const trainCommand: CliCommand = {
     const stop = () => void studio.call('cancelTraining', { jobId }).catch(() => {});
     process.once('SIGINT', stop);
     try {
-      jobId = (await studio.call('trainModel', req)).jobId;
+      if (req) jobId = (await studio.call('trainModel', req)).jobId;
+      else {
+        jobId = resume!;
+        await studio.call('resumeJob', { jobId });
+      }
       const result = await studio.call('awaitTraining', { jobId });
       return { json: result, text: resultText(result) };
     } finally {

@@ -34,7 +34,14 @@ type Loaded = Awaited<ReturnType<typeof loadModel>>;
 
 /** The loaded model under the catalog's id (the id .latent files name). */
 function asCodecModel(m: Loaded, id: string): CodecModel {
-  return { id, weightsHash: m.weightsHash, card: m.card, encode: (img) => m.encode(img), decode: (c, w, h) => m.decode(c, w, h) };
+  return {
+    id,
+    weightsHash: m.weightsHash,
+    card: m.card,
+    encode: (img) => m.encode(img),
+    decode: (c, w, h) => m.decode(c, w, h),
+    ...(m.learned ? { learned: m.learned } : {}),
+  };
 }
 
 export default defineTask<BatchWorkerInput, BatchWorkerMessage, { processed: number }>(async (input, io) => {

@@ -35,7 +35,10 @@ export interface ModelFile {
   bytes: number;
 }
 
-export type ModelArch = 'dense' | 'conv';
+import type { FamilyName } from '../engine/models/families.js';
+
+/** The model's family (engine/models/families.ts is the one list). */
+export type ModelArch = FamilyName;
 
 export interface ModelRecord {
   id: string;

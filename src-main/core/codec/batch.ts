@@ -59,6 +59,7 @@ function asCatalogModel(model: LoadedCodecModel, id: string): CodecModel {
     card: model.card,
     encode: (img) => model.encode(img),
     decode: (c, w, h) => model.decode(c, w, h),
+    ...(model.learned ? { learned: model.learned } : {}),
   };
 }
 
@@ -233,7 +234,7 @@ export async function runDecompressBatch(input: DecompressBatchInput, load: Mode
       try {
         if (!item.pack) {
           const latent = await readSingleFile(item.input);
-          const model = await modelFor(latent.params.modelId);
+          const model = await modelFor(item.modelId);
           const d = await decodeSingle(model, latent, item.input);
           const bytes = await writeImage(item.output, d, input.format, overwrite, item.input);
           files.push({

@@ -58,7 +58,8 @@ interface CacheFile {
  * Decoding never depends on this: files store their step.
  */
 export async function calibratedModel(model: CodecModel, source: CalibrationSource | undefined): Promise<CodecModel> {
-  if (model.card.finestStep !== undefined || !source) return model;
+  // Learned families have no quantizer step: quality picks a point on their trained rate range.
+  if (model.learned || model.card.finestStep !== undefined || !source) return model;
   const { readFile } = await import('node:fs/promises');
   let finest: number | undefined;
   try {

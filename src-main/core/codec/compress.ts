@@ -19,6 +19,7 @@ import { GridEncoder, PREDICTORS, type Predictor } from './grid-coder.js';
 import { readSourceMetadata, type SourceMetadata } from './metadata.js';
 import { modelTile, type CodecModel, type CodeGrid } from './model.js';
 import { splitAlpha, toChannels } from './pixels.js';
+import { compressLearned, compressPackLearned } from './compress-learned.js';
 import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, dequantize, quantize, stepFor } from './quantize.js';
 
 /** An image made ready for a model: the colour planes it codes, and what is kept aside. */
@@ -188,6 +189,7 @@ export async function measurePsnr(
 }
 
 export async function compressImage(model: CodecModel, img: PreparedImage, settings: CompressSettings = {}): Promise<CompressResult> {
+  if (model.learned) return compressLearned(model, img, settings);
   const code = await model.encode(img.color);
   const alpha = img.alpha ? encodeAlpha(img.alpha, img.color.width, img.color.height) : undefined;
   const entry = entryOf(img, code);
@@ -285,6 +287,7 @@ export async function compressPack(
   images: AsyncIterable<{ img: PreparedImage; name?: string }>,
   settings: { quality?: number; blockSize?: number; measure?: boolean } = {},
 ): Promise<PackResult> {
+  if (model.learned) return compressPackLearned(model, images, settings);
   const quality = checkQuality(settings.quality ?? DEFAULT_QUALITY);
   const step = stepFor(quality, model.card);
   const coded: Array<{ symbols: Int32Array; gh: number; gw: number; input: PackImageInput; psnr?: number }> = [];

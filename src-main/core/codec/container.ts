@@ -97,6 +97,11 @@ export function tagHex(tag: Uint8Array): string {
   return Buffer.from(tag).toString('hex');
 }
 
+/** Whether a file's tag (8 bytes in v1, 6 in v2: both prefixes of the same digest) names this weights hash. */
+export function tagMatches(weightsHash: string, tag: Uint8Array): boolean {
+  return tag.length > 0 && tagHex(weightsTag(weightsHash)).startsWith(tagHex(tag));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing
 

@@ -18,6 +18,8 @@ import {
   type SingleLatent,
 } from './container.js';
 import { GridDecoder } from './grid-coder.js';
+import { isPackV2, isV2, modelTag, readPackV2 } from './container-v2.js';
+import { readAnySingle, v2Ref, type AnySingleLatent, type SingleLatentV2 } from './latent-file.js';
 import { expectedGrid, modelTile, type CodecModel, type CodeGrid } from './model.js';
 import { joinAlpha, toChannels } from './pixels.js';
 import { dequantize } from './quantize.js';
@@ -98,7 +100,37 @@ async function reconstruct(
   return toChannels(recon, entry.channels);
 }
 
-export async function decodeSingle(model: CodecModel, latent: SingleLatent, label: string): Promise<DecodedImage> {
+/** A format-v2 single file: the model's family decodes its streams. */
+async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: string): Promise<DecodedImage> {
+  const { params, image: e } = latent;
+  const have = tagHex(modelTag(model.weightsHash));
+  if (have !== tagHex(params.tag))
+    throw new StudioError('bad-request', `${label}: decoder hash mismatch (file made with model tag ${tagHex(params.tag)}, model ${model.id} has ${have})`);
+  if (!model.learned || model.learned.formatId !== params.family)
+    throw new StudioError('bad-request', `${label}: made by model family ${params.family}, model ${model.id} is ${model.learned?.family ?? 'a v1 model'}`);
+  let recon: RawImage;
+  try {
+    recon = model.learned.decompress(e.streams, e.width, e.height, params.quality);
+  } catch (err) {
+    throw corrupt(label, err);
+  }
+  if (recon.width !== e.width || recon.height !== e.height)
+    throw new StudioError('internal', `${label}: model ${model.id} decoded ${recon.width}x${recon.height}, expected ${e.width}x${e.height}`);
+  let image: RawImage;
+  if (e.channels === 4) {
+    let plane: Uint8Array;
+    try {
+      plane = decodeAlpha(e.alpha!, e.width, e.height);
+    } catch (err) {
+      throw corrupt(label, err);
+    }
+    image = joinAlpha(recon, plane);
+  } else image = toChannels(recon, e.channels);
+  return { image, ...(e.exif ? { exif: e.exif } : {}), ...(e.icc ? { icc: e.icc } : {}) };
+}
+
+export async function decodeSingle(model: CodecModel, latent: AnySingleLatent, label: string): Promise<DecodedImage> {
+  if (latent.kind === 'single-v2') return decodeSingleV2(model, latent, label);
   checkModelFits(model, latent.params, label);
   const { image: e, params } = latent;
   checkGrid(model, params, e, label);
@@ -166,6 +198,22 @@ export async function decodeLatentBytes(
   bytes: Uint8Array,
   label: string,
 ): Promise<DecodedImage[]> {
+  if (isV2(bytes)) {
+    if (!isPackV2(bytes)) {
+      const latent = readAnySingle(bytes, label);
+      return [await decodeSingle(await resolve(latent.params.modelId), latent, label)];
+    }
+    const pack = readPackV2(bytes, label);
+    const ref = v2Ref(pack.params);
+    const model = await resolve(ref.modelId);
+    const out: DecodedImage[] = [];
+    for (let i = 0; i < pack.count; i++) {
+      const img = pack.image(i);
+      const d = await decodeSingleV2(model, { kind: 'single-v2', params: { ...pack.params, ...ref }, image: img, bytes: 0 }, `${label} image ${i}`);
+      out.push({ ...d, ...(img.name !== undefined ? { name: img.name } : {}) });
+    }
+    return out;
+  }
   if (!isPack(bytes)) {
     const latent = readSingle(bytes, label);
     return [await decodeSingle(await resolve(latent.params.modelId), latent, label)];

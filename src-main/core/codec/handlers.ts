@@ -1,5 +1,6 @@
 // Contract handlers for the codec: resolve models through the catalog, plan output names, run the
 // batch in a worker thread with progress events, and record each latent file in the catalog.
+import { familyByFormatId } from '../engine/models/families.js';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { getCatalog, type ModelRecord } from '../catalog/index.js';
@@ -9,7 +10,8 @@ import type { CoreContext, Handlers } from '../context.js';
 import { startWorkerTask } from '../jobs/worker-host.js';
 import { failure, type CompressBatchInput, type DecompressBatchInput } from './batch.js';
 import type { CalibrationSource } from './calibrate.js';
-import { FORMAT_VERSION, tagHex, weightsTag } from './container.js';
+import { FORMAT_VERSION, tagHex,
+  tagMatches, weightsTag } from './container.js';
 import { PackFile, peekLatent, readSingleFile } from './latent-file.js';
 
 async function isFolder(p: string): Promise<boolean> {
@@ -129,7 +131,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
             'not-found',
             `${input}: needs model ${params.modelId}, which is not in the catalog (import that model first)`,
           );
-        if (tagHex(weightsTag(rec.weightsHash)) !== tagHex(params.weightsTag)) {
+        if (!tagMatches(rec.weightsHash, params.weightsTag)) {
           throw new StudioError(
             'bad-request',
             `${input}: decoder hash mismatch (file made with weights ${tagHex(params.weightsTag)}, model ${rec.id} in the catalog has ${tagHex(weightsTag(rec.weightsHash))})`,
@@ -145,7 +147,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         if (first !== undefined) throw new StudioError('conflict', `${input}: its output ${output} would collide with that of ${first}`);
         byOutput.set(output, input);
         if (req.images && !pack) throw new StudioError('bad-request', `${input}: is a single image; image indices apply to packs`);
-        items.push({ input, output, modelId: params.modelId, pack });
+        items.push({ input, output, modelId: rec.id, pack });
       } catch (err) {
         failed.push(failure(input, err));
       }
@@ -165,6 +167,29 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
   async inspectLatent(req, ctx) {
     const file = path.resolve(req.path);
     const { params, pack, bytes } = await peekLatent(file);
+    if ('version' in params) {
+      const s = await readSingleFile(file);
+      if (s.kind !== 'single-v2') throw new StudioError('internal', `${file}: read as version 1 after a version-2 header`);
+      const e = s.image;
+      const payload = e.streams.reduce((n, st) => n + st.length, 0) + (e.alpha?.length ?? 0) + (e.exif?.length ?? 0) + (e.icc?.length ?? 0);
+      const rec = modelRecord(ctx, params.modelId);
+      return {
+        path: file,
+        formatVersion: 2,
+        bytes,
+        model: rec?.id ?? params.modelId,
+        modelInCatalog: rec !== undefined,
+        weightsTag: tagHex(params.weightsTag),
+        step: 0,
+        predictor: 'none',
+        tile: 0,
+        family: familyByFormatId(params.family)?.name ?? `unknown family ${params.family}`,
+        quality: params.quality,
+        kind: 'single',
+        headerBytes: bytes - payload,
+        images: [{ width: e.width, height: e.height, channels: e.channels, codeGrid: [0, 0, 0], exif: Boolean(e.exif), icc: Boolean(e.icc) }],
+      } satisfies LatentInfo;
+    }
     const base = {
       path: file,
       formatVersion: FORMAT_VERSION,
@@ -194,6 +219,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
       } satisfies LatentInfo;
     }
     const s = await readSingleFile(file);
+    if (s.kind !== 'single') throw new StudioError('internal', `${file}: read as version 2 after a version-1 header`);
     const e = s.image;
     return {
       ...base,

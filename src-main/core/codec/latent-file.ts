@@ -14,6 +14,38 @@ import {
   type PackHeader,
   type SingleLatent,
 } from './container.js';
+import { isPackV2, isV2, MODEL_TAG_BYTES, readSingleV2, type V2Image, type V2Params } from './container-v2.js';
+
+/** How a format-v2 file names its model: by a tag of the model's hash (the catalog resolves `tag:<hex>`). */
+export interface V2Ref {
+  version: 2;
+  modelId: string;
+  weightsTag: Uint8Array;
+  family: number;
+  quality: number;
+}
+
+export interface SingleLatentV2 {
+  kind: 'single-v2';
+  params: V2Params & V2Ref;
+  image: V2Image;
+  bytes: number;
+}
+
+export type AnySingleLatent = SingleLatent | SingleLatentV2;
+
+export function v2Ref(p: V2Params): V2Ref {
+  return { version: 2, modelId: `tag:${Buffer.from(p.tag).toString('hex')}`, weightsTag: p.tag, family: p.family, quality: p.quality };
+}
+
+/** A single file of either version, from its bytes. */
+export function readAnySingle(bytes: Uint8Array, label: string): AnySingleLatent {
+  if (isV2(bytes)) {
+    const r = readSingleV2(bytes, label);
+    return { kind: 'single-v2', params: { ...r.params, ...v2Ref(r.params) }, image: r.image, bytes: r.bytes };
+  }
+  return readSingle(bytes, label);
+}
 
 async function checkFile(file: string): Promise<number> {
   let st;
@@ -49,13 +81,20 @@ async function readRange(file: string, start: number, length: number): Promise<U
 }
 
 /** Model and code settings of a file or pack, from its first few hundred bytes. */
-export async function peekLatent(file: string): Promise<{ params: CodeParams; pack: boolean; bytes: number }> {
+export async function peekLatent(file: string): Promise<{ params: CodeParams | V2Ref; pack: boolean; bytes: number }> {
   const size = await checkFile(file);
   const head = await readRange(file, 0, Math.min(size, COMMON_HEADER_MAX));
+  if (isV2(head)) {
+    // Prefix: magic (2), version/streams/flags, family/image flags, tag (6), quality.
+    if (head.length < 5 + MODEL_TAG_BYTES) throw new LatentFormatError('truncated', `${file}: truncated (${size} bytes)`);
+    if (isPackV2(head)) throw new LatentFormatError('version', `${file}: format-v2 packs are not decoded by this command yet; decode them with decompress on the whole file`);
+    const tag = head.subarray(4, 4 + MODEL_TAG_BYTES);
+    return { params: v2Ref({ family: head[3]! >> 4, tag, quality: head[4 + MODEL_TAG_BYTES]! }), pack: false, bytes: size };
+  }
   return { ...readCommonHeader(head, file), bytes: size };
 }
 
-export async function readSingleFile(file: string): Promise<SingleLatent> {
+export async function readSingleFile(file: string): Promise<AnySingleLatent> {
   await checkFile(file);
   let bytes: Buffer;
   try {
@@ -63,7 +102,7 @@ export async function readSingleFile(file: string): Promise<SingleLatent> {
   } catch (err) {
     throw new StudioError('io', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return readSingle(bytes, file);
+  return readAnySingle(bytes, file);
 }
 
 /** A pack opened for random access. */

@@ -17,10 +17,21 @@ export interface CodecModelCard {
   finestStep?: number;
 }
 
+/** A learned family's coding (format v2): the model itself turns an image into entropy-coded streams. */
+export interface LearnedCodec {
+  family: string;
+  /** Family id written in v2 files. */
+  formatId: number;
+  compress(img: RawImage, quality: number): Uint8Array[];
+  decompress(streams: Uint8Array[], width: number, height: number, quality: number): RawImage;
+}
+
 export interface CodecModel {
   id: string;
   weightsHash: string;
   card: CodecModelCard;
+  /** Present for learned families: compress and decompress go through it (format v2). */
+  learned?: LearnedCodec;
   encode(img: RawImage): Promise<CodeGrid>;
   decode(code: CodeGrid, width: number, height: number): Promise<RawImage>;
 }

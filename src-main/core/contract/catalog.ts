@@ -1,6 +1,7 @@
 // Contract fragment: the catalog. Datasets and their images (import with progress, thumbnails,
 // split), models (list, delete, .lsmodel export/import), latent files, and the job list.
 import { z } from 'zod';
+import type { FamilyName } from '../engine/models/families.js';
 import { event, method } from './define.js';
 
 export type Split = 'train' | 'val' | 'test';
@@ -103,7 +104,7 @@ export interface ModelFileInfo {
 export interface ModelSummary {
   id: string;
   name: string;
-  arch: 'dense' | 'conv';
+  arch: FamilyName;
   datasetId: number | null;
   dataset: string | null;
   weightsHash: string;

@@ -80,6 +80,9 @@ export interface LatentInfo {
   step: number;
   predictor: string;
   tile: number;
+  /** Format v2 (learned families): the family and the quality the file was made at. */
+  family?: string;
+  quality?: number;
   /** Bytes of header and index (for a pack: up to its first block). */
   headerBytes: number;
   images: LatentImageInfo[];

@@ -1,5 +1,6 @@
 // Contract fragment: the engine (tfjs backend, training). Browser-safe.
 import { z } from 'zod';
+import { FAMILY_NAMES, type FamilyName } from '../engine/models/families.js';
 import { event, method } from './define.js';
 
 export interface BackendReport {
@@ -12,7 +13,14 @@ export const TrainRequest = z
   .object({
     dataset: z.string().min(1).max(200),
     name: z.string().min(1).max(200).optional(),
-    arch: z.enum(['dense', 'conv']).optional(),
+    /** Model family (engine/models/families.ts); absent: chosen from the data. */
+    arch: z.enum(FAMILY_NAMES).optional(),
+    /** Learned families: the lambdas of `lambda * 255^2 * MSE + bpp`, one quality level each. */
+    lambdas: z.array(z.number().positive().max(10)).min(1).max(8).optional(),
+    /** Wall-clock training budget in minutes (learned families; the learning-rate schedule fits it). */
+    minutes: z.number().positive().max(10080).optional(),
+    /** Optimizer steps (learned families), instead of a time budget. */
+    steps: z.number().int().min(1).max(10_000_000).optional(),
     /** Dense: code size (values per tile). */
     codeSize: z.number().int().min(1).max(4096).optional(),
     /** Dense: encoder hidden layer widths, outermost first (default: decreasing sandwich). */
@@ -47,7 +55,7 @@ export type TrainRequest = z.infer<typeof TrainRequest>;
 export interface TrainResult {
   model: string;
   name: string;
-  arch: 'dense' | 'conv';
+  arch: FamilyName;
   backend: string;
   /** Why that backend (what was tried first and failed, or that it was forced). */
   backendReason: string;
@@ -62,10 +70,25 @@ export interface TrainResult {
   codeRange: { min: number; max: number };
   /** Code values per image of the dataset's typical size (before quantization and entropy coding). */
   codeValues: number;
+  /** Learned families: the validation curve (one point per lambda, entropy-model rate), MAC per pixel, steps. */
+  rd?: { lambda: number; bpp: number; psnr: number }[];
+  mac?: { encoder: number; decoder: number };
+  steps?: number;
 }
 
 export type TrainProgressPayload =
-  | { jobId: number; kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null }
+  | {
+      jobId: number;
+      kind: 'batch';
+      epoch: number;
+      batch: number;
+      loss: number;
+      samplesPerSecond: number;
+      etaSeconds: number | null;
+      /** Learned families: rate (bits per pixel) and distortion (PSNR, dB) of the batch. */
+      bpp?: number;
+      psnr?: number;
+    }
   | {
       jobId: number;
       kind: 'epoch';
@@ -80,6 +103,12 @@ export type TrainProgressPayload =
       etaSeconds: number;
       /** Validation originals and their reconstructions (rounded code), PNG base64. */
       reconstructions: { original: string; reconstruction: string }[];
+      /** Learned families: training rate and PSNR, validation rate, the validation point of every lambda, steps so far. */
+      bpp?: number;
+      psnr?: number;
+      valBpp?: number;
+      val?: { lambda: number; bpp: number; psnr: number }[];
+      step?: number;
     }
   | { jobId: number; kind: 'skipped'; file: string; reason: string }
   | { jobId: number; kind: 'state'; state: 'running' | 'paused' };

@@ -32,7 +32,19 @@ export interface ConvHyper {
   tile: number;
 }
 
-export type Hyper = DenseHyper | ConvHyper;
+import type { DensePriorHyper } from './models/dense-prior/meta.js';
+import type { FactorizedHyper } from './models/factorized/meta.js';
+import type { HyperpriorHyper } from './models/hyperprior/meta.js';
+
+export type LearnedHyper = FactorizedHyper | HyperpriorHyper | DensePriorHyper;
+export type Hyper = DenseHyper | ConvHyper | LearnedHyper;
+
+/** One point of a learned model's validation curve (entropy-model rate of the rounded latents). */
+export interface RdPoint {
+  lambda: number;
+  bpp: number;
+  psnr: number;
+}
 
 export interface EpochRecord {
   epoch: number;
@@ -68,6 +80,9 @@ export interface ModelCard {
     samplesPerSecond: number;
     stoppedEarly: boolean;
     noise: 'uniform[-0.5,0.5]';
+    /** Learned families: optimizer steps and the wall-clock budget they had. */
+    steps?: number;
+    minutes?: number;
   };
   history: EpochRecord[];
   /** Observed code values on training data (for the quantizer). */
@@ -76,6 +91,9 @@ export interface ModelCard {
   params: { encoder: number; decoder: number };
   /** Bytes of the decoder's weights (effective bpp spreads them over the images served). */
   decoderBytes: number;
+  /** Learned families: multiply-accumulates per pixel, and the validation curve (one point per lambda). */
+  mac?: { encoder: number; decoder: number };
+  rd?: RdPoint[];
   createdAt: string;
 }
 
@@ -91,7 +109,8 @@ export function defaultDenseLayers(inputSize: number, codeSize: number, count = 
 
 /** Code values per image (continuous; the codec's quantizer and entropy coder decide the bytes). */
 export function codeValuesPerImage(hyper: Hyper, channels: number, width: number, height: number): number {
-  if (hyper.arch === 'dense') return Math.ceil(width / hyper.tile) * Math.ceil(height / hyper.tile) * hyper.codeSize;
+  if (hyper.arch === 'dense' || hyper.arch === 'dense-prior') return Math.ceil(width / hyper.tile) * Math.ceil(height / hyper.tile) * hyper.codeSize;
+  if (hyper.arch === 'factorized' || hyper.arch === 'hyperprior') return Math.ceil(width / 16) * Math.ceil(height / 16) * hyper.m;
   const f = hyper.downsampling;
   void channels;
   return Math.ceil(width / f) * Math.ceil(height / f) * hyper.codeChannels;

@@ -8,7 +8,9 @@ import { StudioError } from '../contract/errors.js';
 import type { RawImage } from '../imaging/index.js';
 import { chooseBackend } from './backend.js';
 import { convDecode, convEncode, denseDecode, denseEncode, type CodeGrid } from './inference.js';
-import type { ModelCard } from './model-card.js';
+import { loadLearnedDir, type LearnedCodecPart } from './learned-io.js';
+import type { ConvHyper, ModelCard } from './model-card.js';
+import { familyMeta } from './models/families.js';
 import { toBytes, toFloat } from './pixels.js';
 // Registers the conv decoder's custom layer so saved conv models deserialize in any process.
 import './models/depth-to-space.js';
@@ -18,10 +20,13 @@ export type { CodeGrid } from './inference.js';
 export interface LoadedModel {
   id: string;
   card: ModelCard;
-  /** sha256 (hex) of the decoder's weight bytes: .latent files name the decoder they need. */
+  /** sha256 (hex) of the decoder's weight bytes (and tables): .latent files name the decoder they need. */
   weightsHash: string;
-  encoder: tf.LayersModel;
-  decoder: tf.LayersModel;
+  /** The v1 families' tfjs models (absent for learned families). */
+  encoder?: tf.LayersModel;
+  decoder?: tf.LayersModel;
+  /** Learned families: image <-> entropy-coded streams at a quality (format v2). */
+  learned?: LearnedCodecPart;
   encode(img: RawImage): Promise<CodeGrid>;
   decode(code: CodeGrid, width: number, height: number): Promise<RawImage>;
   dispose(): void;
@@ -105,6 +110,11 @@ export async function readCard(dir: string): Promise<ModelCard> {
 export async function loadModel(dir: string): Promise<LoadedModel> {
   await chooseBackend();
   const card = await readCard(dir);
+  if (familyMeta(card.arch)?.learned) {
+    const l = await loadLearnedDir(dir, card);
+    const refuse = () => Promise.reject(new StudioError('internal', `model ${card.id} codes through its family (${card.arch}), not a code grid`));
+    return { id: card.id, card, weightsHash: l.weightsHash, learned: l.codec, encode: refuse, decode: refuse, dispose: l.dispose };
+  }
   let encoder: tf.LayersModel;
   let decoder: tf.LayersModel;
   let decoderWeights: Buffer;
@@ -126,11 +136,11 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     decoder,
     async encode(img) {
       const f = toFloat(img, channels);
-      return h.arch === 'dense' ? denseEncode(encoder, h, f) : convEncode(encoder, h, f);
+      return h.arch === 'dense' ? denseEncode(encoder, h, f) : convEncode(encoder, h as ConvHyper, f);
     },
     async decode(code, width, height) {
       const out =
-        h.arch === 'dense' ? denseDecode(decoder, h, code, channels, width, height) : convDecode(decoder, h, code, channels, width, height);
+        h.arch === 'dense' ? denseDecode(decoder, h, code, channels, width, height) : convDecode(decoder, h as ConvHyper, code, channels, width, height);
       return toBytes(out);
     },
     dispose() {

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../catalog/index.js';
 import { StudioError } from '../contract/errors.js';
 import type { TrainRequest } from '../contract/engine.js';
-import { defaultDenseLayers, type Hyper } from './model-card.js';
+import type { Hyper } from './model-card.js';
+import { defaultFamily, familyMeta } from './models/families.js';
 import type { TrainOptions } from './train.js';
 
 /** Images up to this edge train the dense model on the whole image by default. */
@@ -33,37 +34,11 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
   const channels: 1 | 3 = color === 'gray' ? 1 : color === 'rgb' ? 3 : images.every((i) => i.channels === 1) ? 1 : 3;
   const maxEdge = Math.max(...images.map((i) => Math.max(i.width, i.height)));
   const typical = { width: median(images.map((i) => i.width)), height: median(images.map((i) => i.height)) };
-  const arch = req.arch ?? (maxEdge <= SMALL_IMAGE ? 'dense' : 'conv');
-
-  let hyper: Hyper;
-  if (arch === 'dense') {
-    const tile = req.tile && req.tile > 0 ? req.tile : maxEdge <= SMALL_IMAGE ? Math.max(typical.width, typical.height) : 16;
-    const codeSize = req.codeSize ?? 32;
-    const encoderLayers = req.layers ?? defaultDenseLayers(tile * tile * channels, codeSize);
-    hyper = {
-      arch: 'dense',
-      tile,
-      encoderLayers,
-      decoderLayers: req.decoderLayers ?? [...encoderLayers].reverse(),
-      codeSize,
-      activation: req.activation ?? 'relu',
-    };
-  } else {
-    const downsampling = req.downsample ?? 8;
-    const width = req.channels ?? 48;
-    const crop = req.tile && req.tile > 0 ? Math.max(downsampling, Math.round(req.tile / downsampling) * downsampling) : 64;
-    hyper = {
-      arch: 'conv',
-      downsampling,
-      filters: Array.from({ length: Math.log2(downsampling) }, () => width),
-      codeChannels: req.codeChannels ?? 8,
-      kernelSize: 5,
-      activation: req.activation ?? 'relu',
-      crop,
-      tile: 256,
-    };
-  }
-  const sampleEdge = hyper.arch === 'dense' ? hyper.tile : hyper.crop;
+  const arch = req.arch ?? defaultFamily(maxEdge);
+  const meta = familyMeta(arch);
+  if (!meta) throw new StudioError('bad-request', `unknown model family '${arch}'`);
+  const hyper = meta.hyper(req, { channels, maxEdge, typical }) as Hyper;
+  const sampleEdge = meta.sampleEdge(hyper as never);
   const wholeImages = images.every((i) => i.width === sampleEdge && i.height === sampleEdge);
   return {
     typical,
@@ -74,16 +49,31 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
       valFiles: val.map((i) => i.path),
       hyper,
       channels,
-      // The seed's rule: binary cross-entropy for inputs in [0, 1], which pixels scaled by 1/255 are.
-      loss: req.loss ?? 'bce',
+      // v1 families keep the seed's rule (binary cross-entropy for inputs in [0, 1]); learned ones use MSE.
+      loss: req.loss ?? meta.defaultLoss,
       epochs: req.epochs ?? 20,
-      batchSize: req.batchSize ?? (arch === 'dense' ? 64 : 16),
-      learningRate: req.learningRate ?? (arch === 'dense' ? 2e-3 : 1e-3),
+      batchSize: req.batchSize ?? meta.defaultBatchSize,
+      learningRate: req.learningRate ?? meta.defaultLearningRate,
+      ...(meta.learned ? { budget: learnedBudget(req, maxEdge) } : {}),
       seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
       patience: req.patience ?? 5,
       cropsPerImage: wholeImages ? 1 : arch === 'dense' ? 32 : 8,
     },
   };
+}
+
+/** Default training budgets of the learned families: 30 minutes for photos, 3 for small images. */
+export const DEFAULT_MINUTES = { photo: 30, small: 3 };
+
+/**
+ * A learned family trains for a budget: the request's steps or minutes, else (when epochs were
+ * not asked for either) the default minutes for the image size. Asked-for epochs keep their meaning.
+ */
+function learnedBudget(req: TrainRequest, maxEdge: number): { minutes?: number; steps?: number } {
+  if (req.minutes !== undefined) return { minutes: req.minutes, ...(req.steps !== undefined ? { steps: req.steps } : {}) };
+  if (req.steps !== undefined) return { steps: req.steps };
+  if (req.epochs !== undefined) return {};
+  return { minutes: maxEdge <= SMALL_IMAGE ? DEFAULT_MINUTES.small : DEFAULT_MINUTES.photo };
 }
 
 function median(values: number[]): number {

@@ -10,6 +10,8 @@ import { codeValuesPerImage, type EpochRecord, type ModelCard } from './model-ca
 import { saveModelDir } from './model-io.js';
 import { readCheckpoint, writeCheckpoint } from './train-checkpoint.js';
 import { trainAutoencoder, type TrainOptions, type TrainProgress } from './train.js';
+import { familyMeta } from './models/families.js';
+import { trainLearned } from './train-learned.js';
 
 export interface TrainJobInput {
   /** The catalog job this run belongs to (its progress is the number of finished epochs). */
@@ -23,9 +25,11 @@ export interface TrainJobInput {
   typical: { width: number; height: number };
 }
 
-async function resultOf(card: Omit<ModelCard, 'id' | 'decoderBytes'>, input: TrainJobInput): Promise<TrainResult> {
+export async function resultOf(card: Omit<ModelCard, 'id' | 'decoderBytes'>, input: TrainJobInput): Promise<TrainResult> {
   const last = card.history[card.history.length - 1];
+  const rd = card.rd;
   return {
+    ...(rd ? { rd, ...(card.mac ? { mac: card.mac } : {}), steps: card.training.steps ?? 0 } : {}),
     model: input.modelId,
     name: input.options.name,
     arch: card.arch,
@@ -62,6 +66,7 @@ export default defineTask<TrainJobInput, TrainProgress, TrainResult>(async (inpu
     // Killed after registering the model but before the job was marked done: the work is finished.
     const saved = catalog.models.get(modelId);
     if (saved) return await resultOf(saved.card as unknown as ModelCard, input);
+    if (familyMeta(input.options.hyper.arch)?.learned) return await trainLearned(catalog, input, io);
     return await train(catalog, input, io);
   } finally {
     catalog.close();

@@ -33,6 +33,8 @@ export interface TrainOptions {
   patience: number;
   /** Random crops per image per epoch (images larger than a sample). */
   cropsPerImage: number;
+  /** Learned families: wall-clock minutes or optimizer steps (else `epochs` of STEPS_PER_EPOCH steps). */
+  budget?: { minutes?: number; steps?: number };
 }
 
 export interface Reconstruction {
@@ -41,8 +43,18 @@ export interface Reconstruction {
 }
 
 export type TrainProgress =
-  | { kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null }
-  | ({ kind: 'epoch'; epochs: number; etaSeconds: number; reconstructions: Reconstruction[] } & EpochRecord)
+  | { kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null; bpp?: number; psnr?: number }
+  | ({
+      kind: 'epoch';
+      epochs: number;
+      etaSeconds: number;
+      reconstructions: Reconstruction[];
+      bpp?: number;
+      psnr?: number;
+      valBpp?: number;
+      val?: { lambda: number; bpp: number; psnr: number }[];
+      step?: number;
+    } & EpochRecord)
   | { kind: 'skipped'; file: string; reason: string };
 
 /** Crash safety: where to continue from, and where to hand each finished epoch's state. */
@@ -109,7 +121,7 @@ export function trainableVariables(model: Autoencoder): tf.Variable[] {
 }
 
 export function sampleEdge(h: Hyper): number {
-  return h.arch === 'dense' ? h.tile : h.crop;
+  return h.arch === 'dense' || h.arch === 'dense-prior' ? h.tile : h.crop;
 }
 
 export function batchShape(h: Hyper, n: number, channels: number): number[] {

@@ -11,6 +11,7 @@
 // Every file's sha256 is checked on import, so a damaged download fails with a clear message.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { FAMILY_NAMES } from '../../engine/models/families.js';
 import { StudioError } from '../../contract/errors.js';
 
 export const LSMODEL_MAGIC = Buffer.from('LSMODEL\0', 'latin1');
@@ -36,7 +37,7 @@ const indexSchema = z.object({
   model: z.object({
     id: z.string().regex(MODEL_ID_PATTERN, 'bad model id'),
     name: z.string().max(500),
-    arch: z.enum(['dense', 'conv']),
+    arch: z.enum(FAMILY_NAMES),
     weightsHash: z.string().min(1).max(200),
     createdAt: z.string().max(100),
     dataset: z.string().max(200).nullable(),

@@ -7,14 +7,17 @@ import m001 from './m001-datasets-images.js';
 import m002 from './m002-models-runs.js';
 import m003 from './m003-latents-evaluations.js';
 import m004 from './m004-jobs.js';
+import m005 from './m005-model-families.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** For changes SQL alone cannot make; runs after `sql`, inside the same transaction. */
+  apply?: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export interface MigrationReport {
@@ -48,7 +51,8 @@ export function migrate(db: Db, file: string, upTo: number = LATEST_VERSION): Mi
     let to = from;
     for (const m of MIGRATIONS) {
       if (m.version <= from || m.version > upTo) continue;
-      db.exec(m.sql);
+      if (m.sql) db.exec(m.sql);
+      m.apply?.(db);
       record.run(m.version, m.name, new Date().toISOString());
       to = m.version;
     }

@@ -60,7 +60,7 @@ const LIVE_STATES: readonly JobState[] = ['running', 'paused'];
 export class JobsRepo {
   constructor(private readonly db: Db) {}
 
-  create(rec: { kind: string; input: unknown; total?: number }): JobRecord {
+  create(rec: { kind: string; input: unknown; total?: number | null }): JobRecord {
     const now = nowIso();
     const info = this.db
       .prepare('INSERT INTO jobs (kind, state, input, total, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')

@@ -51,8 +51,17 @@ export class ModelsRepo {
     return this.get(rec.id)!;
   }
 
+  /**
+   * A model by id, or by `tag:<hex>`: format-v2 files name their model only by a tag of its hash
+   * (the first bytes of weights_hash), to keep headers tiny.
+   */
   get(id: string): ModelRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
+    const tag = /^tag:([0-9a-f]{8,64})$/.exec(id);
+    const row = tag
+      ? (this.db.prepare("SELECT * FROM models WHERE substr(weights_hash, 1, ?) = ? ORDER BY created_at LIMIT 1").get(tag[1]!.length, tag[1]) as
+          | ModelRow
+          | undefined)
+      : (this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined);
     return row && toRecord(row);
   }
 

@@ -113,5 +113,7 @@ export function buildConv(h: ConvHyper, channels: number, seed: number): Autoenc
 }
 
 export function buildAutoencoder(h: Hyper, channels: number, seed: number): Autoencoder {
-  return h.arch === 'dense' ? buildDense(h, channels, seed) : buildConv(h, channels, seed);
+  if (h.arch === 'dense') return buildDense(h, channels, seed);
+  if (h.arch === 'conv') return buildConv(h, channels, seed);
+  throw new Error(`${h.arch} is a learned family: it trains through train-rd.ts`);
 }

@@ -1,0 +1,148 @@
+// Saving and loading models of the learned families: card.json, params.json (the manifest: name,
+// group and shape of each parameter), params.bin (float32, little-endian, in manifest order) and
+// tables.bin (the CDF tables the range coder uses, built once after training). The model's hash,
+// which format-v2 files carry a tag of, covers the decoder's parameters and the tables: a file can
+// only be decoded by exactly the weights and tables that made it.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readTables, writeTables, type CdfTable } from '../entropy/index.js';
+import type { RawImage } from '../imaging/index.js';
+import { StudioError } from '../contract/errors.js';
+import { familyMeta } from './models/families.js';
+import { ParamStore, sizeOf, type ParamManifestEntry } from './models/layers/params.js';
+import type { EntropyTables, LearnedRuntime } from './models/learned.js';
+import { learnedImpl } from './models/registry.js';
+import type { ModelCard } from './model-card.js';
+import { toBytes, toFloat } from './pixels.js';
+
+/** Groups the decoder never needs (its hash and its byte count leave them out). */
+const ENCODER_ONLY = new Set(['analysis', 'hyper-analysis']);
+
+interface TablesFile {
+  /** Tables per group, in the family's group order. */
+  groupSizes: number[];
+}
+
+function paramBytes(arrays: Float32Array[]): Buffer {
+  return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+}
+
+function tablesBytes(tables: EntropyTables): Buffer {
+  return Buffer.from(writeTables(tables.groups.flat()));
+}
+
+/** sha256 over the decoder's parameters (manifest order) and the tables: what v2 files name. */
+export function learnedHash(manifest: ParamManifestEntry[], arrays: Float32Array[], tables: Uint8Array): { hash: string; decoderBytes: number } {
+  const h = createHash('sha256');
+  let bytes = tables.length;
+  manifest.forEach((m, i) => {
+    if (ENCODER_ONLY.has(m.group)) return;
+    const a = arrays[i]!;
+    h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    bytes += a.byteLength;
+  });
+  h.update(tables);
+  return { hash: h.digest('hex'), decoderBytes: bytes };
+}
+
+export async function saveLearnedDir(dir: string, params: ParamStore, tables: EntropyTables, card: ModelCard): Promise<{ weightsHash: string }> {
+  const tmp = `${dir}.part-${process.pid}-${Date.now()}`;
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    await mkdir(tmp, { recursive: true });
+    const manifest = params.manifest();
+    const arrays = params.toArrays();
+    const tbytes = tablesBytes(tables);
+    const { hash, decoderBytes } = learnedHash(manifest, arrays, tbytes);
+    const tfile: TablesFile = { groupSizes: tables.groups.map((g) => g.length) };
+    await writeFile(path.join(tmp, 'params.json'), JSON.stringify({ manifest, tables: tfile }));
+    await writeFile(path.join(tmp, 'params.bin'), paramBytes(arrays));
+    await writeFile(path.join(tmp, 'tables.bin'), tbytes);
+    await writeFile(path.join(tmp, 'card.json'), JSON.stringify({ ...card, decoderBytes }, null, 2));
+    await rename(tmp, dir);
+    return { weightsHash: hash };
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export interface LearnedCodecPart {
+  family: string;
+  formatId: number;
+  levels: number;
+  compress(img: RawImage, quality: number): Uint8Array[];
+  decompress(streams: Uint8Array[], width: number, height: number, quality: number): RawImage;
+}
+
+export interface LoadedLearned {
+  runtime: LearnedRuntime<{ arch: string }>;
+  weightsHash: string;
+  codec: LearnedCodecPart;
+  dispose(): void;
+}
+
+/** Loads a learned model folder (after the backend is chosen). */
+export async function loadLearnedDir(dir: string, card: ModelCard): Promise<LoadedLearned> {
+  const meta = familyMeta(card.arch);
+  if (!meta?.learned || meta.formatId === null) throw new StudioError('bad-request', `${dir}: ${card.arch} is not a learned family`);
+  const hyper = meta.hyperSchema.safeParse(card.hyper);
+  if (!hyper.success) throw new StudioError('bad-request', `${dir}: card.json hyperparameters do not fit family ${card.arch}`);
+  let manifest: ParamManifestEntry[];
+  let tfile: TablesFile;
+  let bin: Buffer;
+  let tbytes: Buffer;
+  try {
+    const j = JSON.parse(await readFile(path.join(dir, 'params.json'), 'utf8')) as { manifest: ParamManifestEntry[]; tables: TablesFile };
+    manifest = j.manifest;
+    tfile = j.tables;
+    bin = await readFile(path.join(dir, 'params.bin'));
+    tbytes = await readFile(path.join(dir, 'tables.bin'));
+  } catch (err) {
+    throw new StudioError('io', `${dir}: cannot load the model weights (${(err as Error).message.split('\n')[0]})`);
+  }
+  const impl = learnedImpl<{ arch: string }>(card.arch);
+  const params = impl.build(hyper.data, card.channels, 0);
+  const want = params.manifest();
+  if (want.length !== manifest.length || want.some((m, i) => m.name !== manifest[i]!.name || sizeOf(m.shape) !== sizeOf(manifest[i]!.shape)))
+    throw new StudioError('bad-request', `${dir}: params.json does not fit family ${card.arch} with these hyperparameters`);
+  const total = want.reduce((n, m) => n + sizeOf(m.shape), 0);
+  if (bin.length !== total * 4) throw new StudioError('bad-request', `${dir}: params.bin has ${bin.length} bytes, expected ${total * 4}`);
+  const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  let at = 0;
+  const arrays = want.map((m) => {
+    const a = all.subarray(at, at + sizeOf(m.shape));
+    at += a.length;
+    return a;
+  });
+  params.setArrays(arrays);
+  let flat: CdfTable[];
+  try {
+    flat = readTables(tbytes);
+  } catch (err) {
+    throw new StudioError('bad-request', `${dir}: tables.bin is corrupt (${(err as Error).message})`);
+  }
+  const groups: CdfTable[][] = [];
+  let k = 0;
+  for (const n of tfile.groupSizes) {
+    groups.push(flat.slice(k, k + n));
+    k += n;
+  }
+  if (k !== flat.length) throw new StudioError('bad-request', `${dir}: tables.bin does not match params.json`);
+  const runtime: LearnedRuntime<{ arch: string }> = { hyper: hyper.data, channels: card.channels, params, tables: { groups } };
+  const { hash } = learnedHash(want, arrays, tbytes);
+  const levels = (hyper.data as unknown as { lambdas: number[] }).lambdas.length;
+  return {
+    runtime,
+    weightsHash: hash,
+    codec: {
+      family: card.arch,
+      formatId: meta.formatId,
+      levels,
+      compress: (img, quality) => impl.compress(runtime, toFloat(img, card.channels), quality),
+      decompress: (streams, width, height, quality) => toBytes(impl.decompress(runtime, streams, width, height, quality)),
+    },
+    dispose: () => params.dispose(),
+  };
+}

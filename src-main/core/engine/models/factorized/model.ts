@@ -1,0 +1,70 @@
+// Factorized prior (Balle et al. 2017/2018): analysis -> y (x/16, M channels) -> per-level gain
+// -> round -> one learned density per channel -> range coder; synthesis mirrors the analysis.
+import * as tf from '@tensorflow/tfjs';
+import { RangeDecoder, RangeEncoder } from '../../../entropy/index.js';
+import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
+import { addGains, interpolateGains, levelGains, levelOfQuality } from '../layers/gains.js';
+import { croppedImage, paddedTensor } from '../layers/image-io.js';
+import { ParamStore, SeedSequence } from '../layers/params.js';
+import { addAnalysis, addSynthesis, analysis, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
+import type { LearnedImpl, LearnedRuntime } from '../learned.js';
+import { densityTables } from '../layers/density-tables.js';
+import type { FactorizedHyper } from './meta.js';
+
+function build(h: FactorizedHyper, channels: 1 | 3, seed: number): ParamStore {
+  const p = new ParamStore();
+  const seeds = new SeedSequence(seed);
+  addAnalysis(p, channels, h.n, h.m, seeds);
+  addSynthesis(p, channels, h.n, h.m, seeds);
+  addGains(p, h.lambdas.length, h.m);
+  addFactorizedDensity(p, 'density', 'entropy', h.m, seeds);
+  return p;
+}
+
+function gainsAt(rt: LearnedRuntime<FactorizedHyper>, quality: number) {
+  const levels = rt.hyper.lambdas.length;
+  const level = levelOfQuality(quality, levels);
+  return {
+    gain: interpolateGains(rt.params.float64('gain'), levels, rt.hyper.m, level),
+    igain: interpolateGains(rt.params.float64('igain'), levels, rt.hyper.m, level),
+  };
+}
+
+export const factorized: LearnedImpl<FactorizedHyper> = {
+  build,
+  batchShape: (_h, n, edge, channels) => [n, edge, edge, channels],
+  forward(p, _h, x, opts) {
+    const y = analysis(p, x as tf.Tensor4D);
+    const { gain, igain } = levelGains(p, opts.level);
+    const yg = tf.mul(y, gain);
+    const yq = opts.training ? tf.add(yg, tf.randomUniform(yg.shape, -0.5, 0.5, 'float32', opts.noiseSeed)) : tf.round(yg);
+    const xHat = synthesis(p, tf.mul(yq, igain) as tf.Tensor4D);
+    return { xHat, likelihoods: [factorizedLikelihood(p, 'density', yq)] };
+  },
+  buildTables: (p, h) => ({ groups: [densityTables(p, 'density', h.m)] }),
+  compress(rt, img, quality) {
+    const { gain } = gainsAt(rt, quality);
+    const symbols = tf.tidy(() => {
+      const { x } = paddedTensor(img, DOWNSAMPLING);
+      const y = analysis(rt.params, x);
+      return tf.round(tf.mul(y, tf.tensor1d(Float32Array.from(gain)))).dataSync() as Float32Array;
+    });
+    const tables = rt.tables.groups[0]!;
+    const m = rt.hyper.m;
+    const enc = new RangeEncoder();
+    for (let i = 0; i < symbols.length; i++) enc.encode(symbols[i]!, tables[i % m]!);
+    return [enc.finish()];
+  },
+  decompress(rt, streams, width, height, quality) {
+    const { igain } = gainsAt(rt, quality);
+    const m = rt.hyper.m;
+    const gh = Math.ceil(height / DOWNSAMPLING);
+    const gw = Math.ceil(width / DOWNSAMPLING);
+    const tables = rt.tables.groups[0]!;
+    const dec = new RangeDecoder(streams[0]!);
+    const y = new Float32Array(gh * gw * m);
+    for (let i = 0; i < y.length; i++) y[i] = dec.decode(tables[i % m]!) * igain[i % m]!;
+    const out = tf.tidy(() => synthesis(rt.params, tf.tensor4d(y, [1, gh, gw, m])).dataSync() as Float32Array);
+    return croppedImage(out, gh * DOWNSAMPLING, gw * DOWNSAMPLING, rt.channels, width, height);
+  },
+};

@@ -1,0 +1,59 @@
+// What a model family declares in one place, browser-safe (zod and plain functions only, no tfjs):
+// the contract, the CLI, the catalog and the renderer's train form read families from here.
+import type { z } from 'zod';
+
+/** Facts of a dataset that choose a family's defaults. */
+export interface DataFacts {
+  channels: 1 | 3;
+  /** Largest edge of any image. */
+  maxEdge: number;
+  typical: { width: number; height: number };
+}
+
+/** Train-request fields a family reads (the contract's TrainRequest holds them all). */
+export interface FamilyOptions {
+  codeSize?: number | undefined;
+  layers?: number[] | undefined;
+  decoderLayers?: number[] | undefined;
+  activation?: 'relu' | 'elu' | 'tanh' | 'sigmoid' | undefined;
+  loss?: 'bce' | 'mse' | undefined;
+  tile?: number | undefined;
+  downsample?: 8 | 16 | undefined;
+  channels?: number | undefined;
+  codeChannels?: number | undefined;
+  lambdas?: number[] | undefined;
+}
+
+export interface Preset {
+  id: string;
+  label: string;
+  options: FamilyOptions;
+}
+
+export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
+  name: H['arch'];
+  /** Family id in format-v2 .latent files (0-15); null for the v1 families. */
+  formatId: number | null;
+  label: string;
+  description: string;
+  /** Trained for rate and distortion with a learned entropy model (v2 files, one quality slider over its lambdas). */
+  learned: boolean;
+  /** Which train-request fields this family reads. */
+  options: readonly (keyof FamilyOptions)[];
+  hyperSchema: z.ZodType<H>;
+  /** Hyperparameters from the request and the data. */
+  hyper(req: FamilyOptions, facts: DataFacts): H;
+  presets: readonly Preset[];
+  /** Multiply-accumulates per pixel of the encoder and the decoder. */
+  mac(h: H, channels: number): { encoder: number; decoder: number };
+  weightGroups: readonly string[];
+  /** Edge of a training sample (crop or tile) in pixels. */
+  sampleEdge(h: H): number;
+  /** The default distortion of the seed's rule (bce for [0,1] inputs) or mse. */
+  defaultLoss: 'bce' | 'mse';
+  defaultBatchSize: number;
+  defaultLearningRate: number;
+}
+
+/** Default rate points of the learned families: lambdas of `lambda * 255^2 * MSE + bpp`, lowest rate first. */
+export const DEFAULT_LAMBDAS = [0.002, 0.005, 0.012, 0.03];

@@ -1,0 +1,55 @@
+// The mean-scale hyperprior family (Minnen et al. 2018 without the autoregressive context): declaration.
+import { z } from 'zod';
+import { DEFAULT_LAMBDAS, type FamilyMeta } from '../family-meta.js';
+import { ConvWidth, Lambdas } from '../layers/hyper-schema.js';
+import { analysisMac, convMac, synthesisMac } from '../layers/mac.js';
+
+export const HyperpriorHyper = z
+  .object({
+    arch: z.literal('hyperprior'),
+    n: ConvWidth,
+    m: ConvWidth,
+    lambdas: Lambdas,
+    crop: z.number().int().min(64).max(1024),
+  })
+  .strict();
+export type HyperpriorHyper = z.infer<typeof HyperpriorHyper>;
+
+/** Hyper-analysis and hyper-synthesis MAC per pixel (y is at 1/256 of the pixels, z at 1/4096). */
+function hyperMac(n: number, m: number): { analysis: number; synthesis: number } {
+  return {
+    analysis: convMac(3, m, n) / 256 + convMac(5, n, n) / 1024 + convMac(5, n, n) / 4096,
+    synthesis: convMac(3, n, 4 * n) / 4096 + convMac(3, n, 4 * n) / 1024 + convMac(3, n, 2 * m) / 256,
+  };
+}
+
+export const hyperpriorMeta: FamilyMeta<HyperpriorHyper> = {
+  name: 'hyperprior',
+  formatId: 2,
+  label: 'Mean-scale hyperprior',
+  description: 'Minnen 2018 without context: a side latent z predicts a mean and scale for every element of y. Photos.',
+  learned: true,
+  options: ['channels', 'codeChannels', 'lambdas', 'tile'],
+  hyperSchema: HyperpriorHyper,
+  hyper: (req) => ({
+    arch: 'hyperprior',
+    n: req.channels ?? 64,
+    m: req.codeChannels ?? 96,
+    lambdas: [...(req.lambdas ?? DEFAULT_LAMBDAS)].sort((a, b) => a - b),
+    crop: req.tile && req.tile > 0 ? Math.max(64, Math.round(req.tile / 64) * 64) : 128,
+  }),
+  presets: [
+    { id: 'photo-small', label: 'Photos · fast (N 32, M 64)', options: { channels: 32, codeChannels: 64 } },
+    { id: 'photo', label: 'Photos · balanced (N 64, M 96)', options: { channels: 64, codeChannels: 96 } },
+  ],
+  mac: (h, channels) => {
+    const hm = hyperMac(h.n, h.m);
+    // The decoder runs the hyper-synthesis too; the encoder runs both hyper transforms.
+    return { encoder: analysisMac(channels, h.n, h.m) + hm.analysis + hm.synthesis, decoder: synthesisMac(channels, h.n, h.m) + hm.synthesis };
+  },
+  weightGroups: ['analysis', 'synthesis', 'hyper-analysis', 'hyper-synthesis', 'entropy'],
+  sampleEdge: (h) => h.crop,
+  defaultLoss: 'mse',
+  defaultBatchSize: 8,
+  defaultLearningRate: 1e-3,
+};

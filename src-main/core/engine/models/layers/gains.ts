@@ -1,0 +1,39 @@
+// Continuous rate control for one network (Cui et al. 2021, asymmetric gained autoencoder): each
+// training lambda has a learned gain vector that scales the latent channels before quantization,
+// and an inverse gain vector applied before synthesis. A quality between two lambdas uses the
+// geometric interpolation of their neighbouring vectors, so one model covers the whole range.
+import * as tf from '@tensorflow/tfjs';
+import type { ParamStore } from './params.js';
+
+export function addGains(p: ParamStore, levels: number, channels: number): void {
+  p.add('gain', 'analysis', tf.ones([levels, channels]));
+  p.add('igain', 'synthesis', tf.ones([levels, channels]));
+}
+
+/** Gain rows of one training level, shaped to broadcast over [..., C]. */
+export function levelGains(p: ParamStore, level: number): { gain: tf.Tensor1D; igain: tf.Tensor1D } {
+  const pick = (name: string) => tf.squeeze(tf.slice(p.get(name), [level, 0], [1, -1]), [0]) as tf.Tensor1D;
+  return { gain: pick('gain'), igain: pick('igain') };
+}
+
+/** The level (0 .. levels-1, fractional) a quality 1-100 selects: quality 1 the lowest rate. */
+export function levelOfQuality(quality: number, levels: number): number {
+  const q = Math.min(100, Math.max(1, quality));
+  return ((q - 1) / 99) * (levels - 1);
+}
+
+/**
+ * Geometric interpolation of the gain rows at a fractional level (float64: the same on every
+ * machine). Non-positive gains, which training does not produce, are clamped to a tiny positive value.
+ */
+export function interpolateGains(rows: Float64Array, levels: number, channels: number, level: number): Float64Array {
+  const l = Math.min(levels - 1, Math.max(0, Math.floor(level)));
+  const f = Math.min(1, Math.max(0, level - l));
+  const out = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const a = Math.max(rows[l * channels + c]!, 1e-6);
+    if (f === 0 || l + 1 >= levels) out[c] = a;
+    else out[c] = Math.pow(a, 1 - f) * Math.pow(Math.max(rows[(l + 1) * channels + c]!, 1e-6), f);
+  }
+  return out;
+}
