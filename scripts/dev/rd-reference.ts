@@ -37,7 +37,13 @@ const train = all.slice(0, Number(a['train-count']));
 const test = all.slice(Number(a['train-count']));
 const steps = Number(a.steps);
 const evalAt = new Set([...a['eval-at']!.split(',').map(Number), steps]);
-const hyper: LearnedHyper & Record<string, unknown> = { arch: a.model!, n: Number(a.N), m: Number(a.M), lambdas: [Number(a.lam)], crop: 128 };
+const hyper: LearnedHyper & Record<string, unknown> = {
+  arch: a.model!,
+  n: Number(a.N),
+  m: Number(a.M),
+  lambdas: [Number(a.lam)],
+  crop: 128,
+};
 const impl = learnedImpl<LearnedHyper>(a.model!);
 const testImages = await Promise.all(test.map(async (f) => toFloat(await readImage(f, { channels: 3 }), 3)));
 
@@ -83,14 +89,24 @@ const trained = await trainRateDistortion(
   { progress: () => {}, signal: new AbortController().signal, checkpoint: async () => {} },
   {
     onEpoch: async (e, _r, params) => {
-      process.stderr.write(`step ${e.step} loss ${e.loss.toFixed(3)} bpp ${e.bpp.toFixed(3)} psnr ${e.psnr.toFixed(2)} ${e.seconds.toFixed(0)} s\n`);
+      process.stderr.write(
+        `step ${e.step} loss ${e.loss.toFixed(3)} bpp ${e.bpp.toFixed(3)} psnr ${e.psnr.toFixed(2)} ${e.seconds.toFixed(0)} s\n`,
+      );
       if (!evalAt.has(e.step)) return;
       const r = evaluate(params);
       const cpu = process.cpuUsage(cpu0);
       const rec = {
-        model: a.model, N: hyper.n, M: hyper.m, lam: Number(a.lam), step: e.step, backend: tf.getBackend(),
-        train_cpu_s: Math.round((cpu.user + cpu.system) / 1e5) / 10, wall_s: Math.round((performance.now() - started) / 100) / 10,
-        test_images: testImages.length, bpp: Number(r.bpp.toFixed(4)), psnr: Number(r.psnr.toFixed(3)),
+        model: a.model,
+        N: hyper.n,
+        M: hyper.m,
+        lam: Number(a.lam),
+        step: e.step,
+        backend: tf.getBackend(),
+        train_cpu_s: Math.round((cpu.user + cpu.system) / 1e5) / 10,
+        wall_s: Math.round((performance.now() - started) / 100) / 10,
+        test_images: testImages.length,
+        bpp: Number(r.bpp.toFixed(4)),
+        psnr: Number(r.psnr.toFixed(3)),
       };
       console.log(JSON.stringify(rec));
       if (a.out) await appendFile(a.out, JSON.stringify(rec) + '\n');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import type { TrainProgressPayload, TrainRequest } from '../../src-main/core/contract/engine.js';
-import { readCheckpoint } from '../../src-main/core/engine/train-checkpoint.js';
+import { readRdCheckpoint } from '../../src-main/core/engine/train-rd-checkpoint.js';
 import type { TrainJobRecordInput } from '../../src-main/core/engine/train-jobs.js';
 import { studioHome } from '../../src-main/core/home.js';
 import { Studio } from '../../src-main/core/studio.js';
@@ -63,7 +63,8 @@ describe('training resumes after a crash', () => {
     const { modelId } = job.input as TrainJobRecordInput;
     expect(catalog.models.get(modelId)).toBeUndefined();
     catalog.close();
-    const checkpoint = await readCheckpoint(checkpointFile()!, modelId);
+    // Small images train the learned dense-prior family by default: its rate-distortion checkpoint.
+    const checkpoint = await readRdCheckpoint(checkpointFile()!, modelId);
     const done = checkpoint!.history.length;
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(EPOCHS); // killed mid-run, not after it
@@ -95,10 +96,11 @@ describe('training resumes after a crash', () => {
       // The same request never interrupted trains the same model.
       const again = await studio.call('awaitTraining', await studio.call('trainModel', REQUEST));
       expect(again.model).not.toBe(modelId);
-      expect({ loss: again.loss, valLoss: again.valLoss, epochs: again.epochs }).toEqual({
+      expect({ loss: again.loss, valLoss: again.valLoss, epochs: again.epochs, rd: again.rd }).toEqual({
         loss: result.loss,
         valLoss: result.valLoss,
         epochs: result.epochs,
+        rd: result.rd,
       });
     } finally {
       await studio.close();

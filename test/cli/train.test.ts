@@ -25,12 +25,14 @@ describe('cli train', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
     for (const key of ['model', 'backend', 'epochs', 'loss', 'valLoss', 'seconds', 'samplesPerSecond']) expect(doc).toHaveProperty(key);
-    expect(doc).toMatchObject({ arch: 'dense', epochs: 2, seed: 3, codeValues: 8 });
+    // Small images get the learned small-image family by default, with its validation curve.
+    expect(doc).toMatchObject({ arch: 'dense-prior', epochs: 2, seed: 3, codeValues: 8 });
+    expect((doc.rd as unknown[]).length).toBe(4);
     expect(['tensorflow', 'wasm', 'cpu']).toContain(doc.backend);
     expect(typeof doc.backendReason).toBe('string');
     expect(doc.samplesPerSecond as number).toBeGreaterThan(0);
     // The progress bar ends on stderr with the last epoch's figures; stdout holds only the JSON.
-    expect(r.stderr).toMatch(/train \[#+\] 2\/2 loss \d\.\d{4} val \d\.\d{4}/);
+    expect(r.stderr).toMatch(/train \[#+\] 2\/2 loss \d+\.\d{4} val \d+\.\d{3} bpp \d+\.\d{2} dB/);
     const models = JSON.parse((await run('--json', 'models')).stdout) as unknown;
     expect(JSON.stringify(models)).toContain(doc.model as string);
   });
@@ -38,7 +40,7 @@ describe('cli train', () => {
   it('gives one-line errors for bad flags and unknown datasets', async () => {
     const badArch = await run('train', '--dataset', 'digits', '--arch', 'rnn');
     expect(badArch.code).toBe(1);
-    expect(badArch.stderr).toContain("--arch must be one of dense, conv, got 'rnn'");
+    expect(badArch.stderr).toContain("--arch must be one of factorized, hyperprior, dense-prior, dense, conv, got 'rnn'");
     const badLayers = await run('train', '--dataset', 'digits', '--layers', '64,x');
     expect(badLayers.code).toBe(1);
     expect(badLayers.stderr).toContain('--layers must be positive integers');

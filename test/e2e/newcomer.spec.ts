@@ -56,18 +56,24 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   await expect(page.getByRole('link', { name: 'Sample digits', exact: true })).toBeVisible();
   await shot(page, 'newcomer-library');
 
-  // 2. Train a tiny model of our own; the form says what the code costs before training.
+  // 2. Train a tiny model of our own; the form says what the code and the decoder cost before
+  // training. Small images get the learned dense-prior family: a time budget instead of epochs.
   await nav(page, 'Train');
   const main = page.getByRole('main', { name: 'Train' });
   await expect(main.getByLabel('Dataset')).toHaveValue('Sample digits');
+  await expect(main.getByRole('radio', { name: /^Dense \+ factorized prior/ })).toBeChecked();
   await main.getByRole('spinbutton', { name: 'Code size' }).fill('16');
   await expect(main.getByTestId('code-bytes')).toHaveText('16 B');
   await expect(main.getByTestId('code-ratio')).toHaveText('25:1'); // 20x20x1 raw bytes / 16
-  await main.getByRole('spinbutton', { name: 'Epochs' }).fill('4');
+  await expect(main.getByTestId('decoder-mac')).toContainText('MAC per pixel');
+  await expect(main.getByTestId('rate-range')).toContainText('quality 1-100 spans lambda');
+  await expect(main.getByRole('spinbutton', { name: 'Epochs' })).toHaveCount(0);
+  await main.getByRole('spinbutton', { name: 'Time budget' }).fill('0.1');
   await main.getByLabel('Name').fill('tiny digits');
   await main.getByRole('button', { name: 'Start training' }).click();
   await expect(main.getByText('Trained “tiny digits”')).toBeVisible({ timeout: 90_000 });
-  await expect(main.getByText('epoch 4 / 4', { exact: false })).toBeVisible();
+  await expect(main.getByTestId('val-rd')).toContainText(/\d\.\d{3} bpp/);
+  await expect(main.getByRole('table', { name: 'Validation per rate point' }).getByRole('row')).toHaveCount(5); // header + 4 lambdas
   await expect(main.getByRole('region', { name: 'Validation reconstructions' }).locator('img').first()).toBeVisible();
   expect(Number(await main.getByTestId('samples-per-second').textContent())).toBeGreaterThan(0);
   await shot(page, 'newcomer-train');

@@ -48,8 +48,7 @@ function resultText(r: TrainResult): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: `train a model on a dataset (families: ${FAMILY_NAMES.join(', ')})`,
-  usage:
-    `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME]\n       train --resume JOB`,
+  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME]\n       train --resume JOB`,
   options: {
     dataset: { type: 'string' },
     minutes: { type: 'string' },
@@ -83,31 +82,35 @@ export const trainCommand: CliCommand = {
     if (downsample !== undefined && downsample !== 8 && downsample !== 16) throw new UsageError('--downsample must be 8 or 16');
     const minutesRaw = stringFlag(values, 'minutes');
     const minutes = minutesRaw === undefined ? undefined : Number(minutesRaw);
-    if (minutes !== undefined && !(minutes > 0 && minutes <= 10080)) throw new UsageError(`--minutes must be a number in (0, 10080], got '${minutesRaw}'`);
+    if (minutes !== undefined && !(minutes > 0 && minutes <= 10080))
+      throw new UsageError(`--minutes must be a number in (0, 10080], got '${minutesRaw}'`);
     const resume = intFlag(values, 'resume', 1, 2 ** 31 - 1);
-    const req: TrainRequest | undefined = resume !== undefined ? undefined : {
-      dataset: requiredFlag(values, 'dataset'),
-      ...defined('arch', oneOf(stringFlag(values, 'arch'), 'arch', FAMILY_NAMES)),
-      ...defined('minutes', minutes),
-      ...defined('steps', intFlag(values, 'steps', 1, 10_000_000)),
-      ...defined('lambdas', floatListFlag(stringFlag(values, 'lambdas'), 'lambdas')),
-      ...defined('codeSize', intFlag(values, 'code-size', 1, 4096)),
-      ...defined('layers', listFlag(stringFlag(values, 'layers'), 'layers')),
-      ...defined('decoderLayers', listFlag(stringFlag(values, 'decoder-layers'), 'decoder-layers')),
-      ...defined('loss', oneOf(stringFlag(values, 'loss'), 'loss', ['bce', 'mse'] as const)),
-      ...defined('activation', oneOf(stringFlag(values, 'activation'), 'activation', ['relu', 'elu', 'tanh', 'sigmoid'] as const)),
-      ...defined('tile', intFlag(values, 'tile', 0, 1024)),
-      ...defined('downsample', downsample as 8 | 16 | undefined),
-      ...defined('channels', intFlag(values, 'channels', 4, 512)),
-      ...defined('codeChannels', intFlag(values, 'code-channels', 1, 256)),
-      ...defined('color', oneOf(stringFlag(values, 'color'), 'color', ['auto', 'gray', 'rgb'] as const)),
-      ...defined('epochs', intFlag(values, 'epochs', 1, 10000)),
-      ...defined('batchSize', intFlag(values, 'batch-size', 1, 4096)),
-      ...defined('learningRate', lr),
-      ...defined('patience', intFlag(values, 'patience', 0, 1000)),
-      ...defined('seed', intFlag(values, 'seed', 0, 2 ** 31 - 1)),
-      ...defined('name', stringFlag(values, 'name')),
-    };
+    const req: TrainRequest | undefined =
+      resume !== undefined
+        ? undefined
+        : {
+            dataset: requiredFlag(values, 'dataset'),
+            ...defined('arch', oneOf(stringFlag(values, 'arch'), 'arch', FAMILY_NAMES)),
+            ...defined('minutes', minutes),
+            ...defined('steps', intFlag(values, 'steps', 1, 10_000_000)),
+            ...defined('lambdas', floatListFlag(stringFlag(values, 'lambdas'), 'lambdas')),
+            ...defined('codeSize', intFlag(values, 'code-size', 1, 4096)),
+            ...defined('layers', listFlag(stringFlag(values, 'layers'), 'layers')),
+            ...defined('decoderLayers', listFlag(stringFlag(values, 'decoder-layers'), 'decoder-layers')),
+            ...defined('loss', oneOf(stringFlag(values, 'loss'), 'loss', ['bce', 'mse'] as const)),
+            ...defined('activation', oneOf(stringFlag(values, 'activation'), 'activation', ['relu', 'elu', 'tanh', 'sigmoid'] as const)),
+            ...defined('tile', intFlag(values, 'tile', 0, 1024)),
+            ...defined('downsample', downsample as 8 | 16 | undefined),
+            ...defined('channels', intFlag(values, 'channels', 4, 512)),
+            ...defined('codeChannels', intFlag(values, 'code-channels', 1, 256)),
+            ...defined('color', oneOf(stringFlag(values, 'color'), 'color', ['auto', 'gray', 'rgb'] as const)),
+            ...defined('epochs', intFlag(values, 'epochs', 1, 10000)),
+            ...defined('batchSize', intFlag(values, 'batch-size', 1, 4096)),
+            ...defined('learningRate', lr),
+            ...defined('patience', intFlag(values, 'patience', 0, 1000)),
+            ...defined('seed', intFlag(values, 'seed', 0, 2 ** 31 - 1)),
+            ...defined('name', stringFlag(values, 'name')),
+          };
     const studio = env.studio();
     const bar = env.progress('train');
     let jobId = 0;
@@ -120,7 +123,10 @@ export const trainCommand: CliCommand = {
       if (p.kind === 'epoch') {
         epoch = p.epoch;
         epochs = p.epochs;
-        const rd = p.valBpp !== undefined ? `val ${p.valBpp.toFixed(3)} bpp ${p.valPsnr?.toFixed(2) ?? '-'} dB` : `val ${p.valLoss?.toFixed(4) ?? '-'}`;
+        const rd =
+          p.valBpp !== undefined
+            ? `val ${p.valBpp.toFixed(3)} bpp ${p.valPsnr?.toFixed(2) ?? '-'} dB`
+            : `val ${p.valLoss?.toFixed(4) ?? '-'}`;
         bar.update(epoch, epochs, `loss ${p.loss.toFixed(4)} ${rd} ${Math.round(p.samplesPerSecond)}/s`);
       } else if (p.kind === 'batch' && epochs > 0) {
         const rd = p.bpp !== undefined ? ` ${p.bpp.toFixed(3)} bpp ${p.psnr?.toFixed(2)} dB` : '';

@@ -134,7 +134,13 @@ export async function compressPackLearned(
     const alpha = img.alpha ? encodeAlpha(img.alpha, img.color.width, img.color.height) : undefined;
     entries.push({ ...imageOf(img, streams, alpha), ...(name !== undefined ? { name } : {}) });
     const p = settings.measure ? measure(model, img, streams, quality) : undefined;
-    out.push({ ...(name !== undefined ? { name } : {}), width: img.color.width, height: img.color.height, channels: img.channels, ...(p !== undefined ? { psnr: p } : {}) });
+    out.push({
+      ...(name !== undefined ? { name } : {}),
+      width: img.color.width,
+      height: img.color.height,
+      channels: img.channels,
+      ...(p !== undefined ? { psnr: p } : {}),
+    });
   }
   if (entries.length === 0) throw new StudioError('bad-request', 'a pack needs at least one image');
   const bytes = writePackV2(paramsOf(model, quality), entries, settings.blockSize !== undefined ? { blockSize: settings.blockSize } : {});

@@ -15,7 +15,6 @@ import {
   type ImageEntry,
   type PackBlock,
   type PackHeader,
-  type SingleLatent,
 } from './container.js';
 import { GridDecoder } from './grid-coder.js';
 import { isPackV2, isV2, modelTag, readPackV2 } from './container-v2.js';
@@ -105,9 +104,15 @@ async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: 
   const { params, image: e } = latent;
   const have = tagHex(modelTag(model.weightsHash));
   if (have !== tagHex(params.tag))
-    throw new StudioError('bad-request', `${label}: decoder hash mismatch (file made with model tag ${tagHex(params.tag)}, model ${model.id} has ${have})`);
+    throw new StudioError(
+      'bad-request',
+      `${label}: decoder hash mismatch (file made with model tag ${tagHex(params.tag)}, model ${model.id} has ${have})`,
+    );
   if (!model.learned || model.learned.formatId !== params.family)
-    throw new StudioError('bad-request', `${label}: made by model family ${params.family}, model ${model.id} is ${model.learned?.family ?? 'a v1 model'}`);
+    throw new StudioError(
+      'bad-request',
+      `${label}: made by model family ${params.family}, model ${model.id} is ${model.learned?.family ?? 'a v1 model'}`,
+    );
   let recon: RawImage;
   try {
     recon = model.learned.decompress(e.streams, e.width, e.height, params.quality);
@@ -115,7 +120,10 @@ async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: 
     throw corrupt(label, err);
   }
   if (recon.width !== e.width || recon.height !== e.height)
-    throw new StudioError('internal', `${label}: model ${model.id} decoded ${recon.width}x${recon.height}, expected ${e.width}x${e.height}`);
+    throw new StudioError(
+      'internal',
+      `${label}: model ${model.id} decoded ${recon.width}x${recon.height}, expected ${e.width}x${e.height}`,
+    );
   let image: RawImage;
   if (e.channels === 4) {
     let plane: Uint8Array;
@@ -209,7 +217,11 @@ export async function decodeLatentBytes(
     const out: DecodedImage[] = [];
     for (let i = 0; i < pack.count; i++) {
       const img = pack.image(i);
-      const d = await decodeSingleV2(model, { kind: 'single-v2', params: { ...pack.params, ...ref }, image: img, bytes: 0 }, `${label} image ${i}`);
+      const d = await decodeSingleV2(
+        model,
+        { kind: 'single-v2', params: { ...pack.params, ...ref }, image: img, bytes: 0 },
+        `${label} image ${i}`,
+      );
       out.push({ ...d, ...(img.name !== undefined ? { name: img.name } : {}) });
     }
     return out;

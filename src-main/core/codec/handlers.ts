@@ -10,8 +10,7 @@ import type { CoreContext, Handlers } from '../context.js';
 import { startWorkerTask } from '../jobs/worker-host.js';
 import { failure, type CompressBatchInput, type DecompressBatchInput } from './batch.js';
 import type { CalibrationSource } from './calibrate.js';
-import { FORMAT_VERSION, tagHex,
-  tagMatches, weightsTag } from './container.js';
+import { FORMAT_VERSION, tagHex, tagMatches, weightsTag } from './container.js';
 import { PackFile, peekLatent, readSingleFile } from './latent-file.js';
 
 async function isFolder(p: string): Promise<boolean> {
@@ -187,7 +186,9 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         quality: params.quality,
         kind: 'single',
         headerBytes: bytes - payload,
-        images: [{ width: e.width, height: e.height, channels: e.channels, codeGrid: [0, 0, 0], exif: Boolean(e.exif), icc: Boolean(e.icc) }],
+        images: [
+          { width: e.width, height: e.height, channels: e.channels, codeGrid: [0, 0, 0], exif: Boolean(e.exif), icc: Boolean(e.icc) },
+        ],
       } satisfies LatentInfo;
     }
     const base = {

@@ -87,7 +87,11 @@ export async function peekLatent(file: string): Promise<{ params: CodeParams | V
   if (isV2(head)) {
     // Prefix: magic (2), version/streams/flags, family/image flags, tag (6), quality.
     if (head.length < 5 + MODEL_TAG_BYTES) throw new LatentFormatError('truncated', `${file}: truncated (${size} bytes)`);
-    if (isPackV2(head)) throw new LatentFormatError('version', `${file}: format-v2 packs are not decoded by this command yet; decode them with decompress on the whole file`);
+    if (isPackV2(head))
+      throw new LatentFormatError(
+        'version',
+        `${file}: format-v2 packs are not decoded by this command yet; decode them with decompress on the whole file`,
+      );
     const tag = head.subarray(4, 4 + MODEL_TAG_BYTES);
     return { params: v2Ref({ family: head[3]! >> 4, tag, quality: head[4 + MODEL_TAG_BYTES]! }), pack: false, bytes: size };
   }

@@ -10,7 +10,7 @@ import { readTables, writeTables, type CdfTable } from '../entropy/index.js';
 import type { RawImage } from '../imaging/index.js';
 import { StudioError } from '../contract/errors.js';
 import { familyMeta } from './models/families.js';
-import { ParamStore, sizeOf, type ParamManifestEntry } from './models/layers/params.js';
+import { sizeOf, type ParamManifestEntry, type ParamStore } from './models/layers/params.js';
 import type { EntropyTables, LearnedRuntime } from './models/learned.js';
 import { learnedImpl } from './models/registry.js';
 import type { ModelCard } from './model-card.js';
@@ -33,7 +33,11 @@ function tablesBytes(tables: EntropyTables): Buffer {
 }
 
 /** sha256 over the decoder's parameters (manifest order) and the tables: what v2 files name. */
-export function learnedHash(manifest: ParamManifestEntry[], arrays: Float32Array[], tables: Uint8Array): { hash: string; decoderBytes: number } {
+export function learnedHash(
+  manifest: ParamManifestEntry[],
+  arrays: Float32Array[],
+  tables: Uint8Array,
+): { hash: string; decoderBytes: number } {
   const h = createHash('sha256');
   let bytes = tables.length;
   manifest.forEach((m, i) => {
@@ -46,7 +50,12 @@ export function learnedHash(manifest: ParamManifestEntry[], arrays: Float32Array
   return { hash: h.digest('hex'), decoderBytes: bytes };
 }
 
-export async function saveLearnedDir(dir: string, params: ParamStore, tables: EntropyTables, card: ModelCard): Promise<{ weightsHash: string }> {
+export async function saveLearnedDir(
+  dir: string,
+  params: ParamStore,
+  tables: EntropyTables,
+  card: ModelCard,
+): Promise<{ weightsHash: string; decoderBytes: number }> {
   const tmp = `${dir}.part-${process.pid}-${Date.now()}`;
   await rm(tmp, { recursive: true, force: true });
   try {
@@ -61,7 +70,7 @@ export async function saveLearnedDir(dir: string, params: ParamStore, tables: En
     await writeFile(path.join(tmp, 'tables.bin'), tbytes);
     await writeFile(path.join(tmp, 'card.json'), JSON.stringify({ ...card, decoderBytes }, null, 2));
     await rename(tmp, dir);
-    return { weightsHash: hash };
+    return { weightsHash: hash, decoderBytes };
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
@@ -105,7 +114,10 @@ export async function loadLearnedDir(dir: string, card: ModelCard): Promise<Load
   const impl = learnedImpl<{ arch: string }>(card.arch);
   const params = impl.build(hyper.data, card.channels, 0);
   const want = params.manifest();
-  if (want.length !== manifest.length || want.some((m, i) => m.name !== manifest[i]!.name || sizeOf(m.shape) !== sizeOf(manifest[i]!.shape)))
+  if (
+    want.length !== manifest.length ||
+    want.some((m, i) => m.name !== manifest[i]!.name || sizeOf(m.shape) !== sizeOf(manifest[i]!.shape))
+  )
     throw new StudioError('bad-request', `${dir}: params.json does not fit family ${card.arch} with these hyperparameters`);
   const total = want.reduce((n, m) => n + sizeOf(m.shape), 0);
   if (bin.length !== total * 4) throw new StudioError('bad-request', `${dir}: params.bin has ${bin.length} bytes, expected ${total * 4}`);

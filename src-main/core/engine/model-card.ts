@@ -109,7 +109,8 @@ export function defaultDenseLayers(inputSize: number, codeSize: number, count = 
 
 /** Code values per image (continuous; the codec's quantizer and entropy coder decide the bytes). */
 export function codeValuesPerImage(hyper: Hyper, channels: number, width: number, height: number): number {
-  if (hyper.arch === 'dense' || hyper.arch === 'dense-prior') return Math.ceil(width / hyper.tile) * Math.ceil(height / hyper.tile) * hyper.codeSize;
+  if (hyper.arch === 'dense' || hyper.arch === 'dense-prior')
+    return Math.ceil(width / hyper.tile) * Math.ceil(height / hyper.tile) * hyper.codeSize;
   if (hyper.arch === 'factorized' || hyper.arch === 'hyperprior') return Math.ceil(width / 16) * Math.ceil(height / 16) * hyper.m;
   const f = hyper.downsampling;
   void channels;

@@ -112,7 +112,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const card = await readCard(dir);
   if (familyMeta(card.arch)?.learned) {
     const l = await loadLearnedDir(dir, card);
-    const refuse = () => Promise.reject(new StudioError('internal', `model ${card.id} codes through its family (${card.arch}), not a code grid`));
+    const refuse = () =>
+      Promise.reject(new StudioError('internal', `model ${card.id} codes through its family (${card.arch}), not a code grid`));
     return { id: card.id, card, weightsHash: l.weightsHash, learned: l.codec, encode: refuse, decode: refuse, dispose: l.dispose };
   }
   let encoder: tf.LayersModel;
@@ -140,7 +141,9 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     },
     async decode(code, width, height) {
       const out =
-        h.arch === 'dense' ? denseDecode(decoder, h, code, channels, width, height) : convDecode(decoder, h as ConvHyper, code, channels, width, height);
+        h.arch === 'dense'
+          ? denseDecode(decoder, h, code, channels, width, height)
+          : convDecode(decoder, h as ConvHyper, code, channels, width, height);
       return toBytes(out);
     },
     dispose() {

@@ -50,7 +50,11 @@ export class TrainJobs {
   start(req: TrainRequest): number {
     const plan = planTraining(req, this.catalog);
     const input: TrainJobRecordInput = { ...plan, request: req, modelId: newModelId() };
-    const job = this.catalog.jobs.create({ kind: TRAIN_JOB_KIND, input, total: plan.options.budget?.minutes !== undefined || plan.options.budget?.steps !== undefined ? null : plan.options.epochs });
+    const job = this.catalog.jobs.create({
+      kind: TRAIN_JOB_KIND,
+      input,
+      total: plan.options.budget?.minutes !== undefined || plan.options.budget?.steps !== undefined ? null : plan.options.epochs,
+    });
     this.run(job.id);
     return job.id;
   }

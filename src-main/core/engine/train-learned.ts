@@ -25,7 +25,9 @@ async function png(img: FloatImage): Promise<string> {
 }
 
 /** The epoch record the catalog and the v1 progress fields expect, from a rate-distortion epoch. */
-function epochRecord(e: RdEpochRecord): EpochRecord & { bpp: number; psnr: number; valBpp: number; val: RdEpochRecord['val']; step: number } {
+function epochRecord(
+  e: RdEpochRecord,
+): EpochRecord & { bpp: number; psnr: number; valBpp: number; val: RdEpochRecord['val']; step: number } {
   const top = e.val.at(-1)!;
   return {
     epoch: e.epoch,
@@ -83,7 +85,16 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
         ...(from ? { from } : {}),
         checkpoint: (s) => writeRdCheckpoint(input.checkpointFile, modelId, s),
         onBatch: (p) =>
-          io.progress({ kind: 'batch', epoch: p.epoch, batch: p.batch, loss: p.loss, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds, bpp: p.bpp, psnr: p.psnr }),
+          io.progress({
+            kind: 'batch',
+            epoch: p.epoch,
+            batch: p.batch,
+            loss: p.loss,
+            samplesPerSecond: p.samplesPerSecond,
+            etaSeconds: p.etaSeconds,
+            bpp: p.bpp,
+            psnr: p.psnr,
+          }),
         onEpoch: async (e, strip) => {
           const rec = epochRecord(e);
           catalog.runs.addEpoch(runId, e.epoch, rec);
@@ -91,8 +102,14 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
           const reconstructions = [];
           if (strip[0] && strip[0].original.width >= 8)
             for (const s of strip) reconstructions.push({ original: await png(s.original), reconstruction: await png(s.reconstruction) });
-          const total = steps !== undefined ? Math.ceil(steps / stepsPerEpoch) : Math.max(e.epoch, Math.round(e.epoch / Math.max(e.elapsedSeconds, 1) * budget.minutes! * 60));
-          const left = budget.minutes !== undefined ? Math.max(0, budget.minutes * 60 - e.elapsedSeconds) : (e.elapsedSeconds / e.epoch) * (total - e.epoch);
+          const total =
+            steps !== undefined
+              ? Math.ceil(steps / stepsPerEpoch)
+              : Math.max(e.epoch, Math.round((e.epoch / Math.max(e.elapsedSeconds, 1)) * budget.minutes! * 60));
+          const left =
+            budget.minutes !== undefined
+              ? Math.max(0, budget.minutes * 60 - e.elapsedSeconds)
+              : (e.elapsedSeconds / e.epoch) * (total - e.epoch);
           io.progress({ kind: 'epoch', epochs: total, etaSeconds: left, reconstructions, ...rec });
         },
       },
@@ -135,11 +152,12 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
       createdAt: new Date().toISOString(),
     };
     await rm(dir, { recursive: true, force: true });
-    const { weightsHash } = await saveLearnedDir(dir, trained.params, trained.tables, card);
+    const { weightsHash, decoderBytes } = await saveLearnedDir(dir, trained.params, trained.tables, card);
     trained.params.dispose();
-    const result = await resultOf(card, input);
+    const saved: ModelCard = { ...card, decoderBytes };
+    const result = await resultOf(saved, input);
     catalog.transaction(() => {
-      catalog.models.add({ id: modelId, name: o.name, datasetId: o.dataset.id, arch: card.arch, dir, weightsHash, card });
+      catalog.models.add({ id: modelId, name: o.name, datasetId: o.dataset.id, arch: card.arch, dir, weightsHash, card: saved });
       catalog.runs.end(runId, 'done', result, modelId);
     });
     return result;

@@ -161,8 +161,7 @@ export class CropSampler {
       if (!flip) out.set(part, base);
       else
         for (let y = 0; y < s; y++)
-          for (let x = 0; x < s; x++)
-            for (let k = 0; k < c; k++) out[base + (y * s + x) * c + k] = part[(y * s + (s - 1 - x)) * c + k]!;
+          for (let x = 0; x < s; x++) for (let k = 0; k < c; k++) out[base + (y * s + x) * c + k] = part[(y * s + (s - 1 - x)) * c + k]!;
     }
     return out;
   }
@@ -226,6 +225,7 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
   };
 
   const started = performance.now();
+  const elapsedBase = from?.history.at(-1)?.elapsedSeconds ?? 0;
   try {
     for (let epoch = history.length + 1; !done(); epoch++) {
       const epochStart = performance.now();
@@ -248,7 +248,10 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
             const out = impl.forward(params, o.hyper, x, { training: true, level, noiseSeed });
             const bpp = tf.div(bitsOf(out.likelihoods), pixelsOf(shape, o.channels));
             const d = distortionOf(o.distortion, x, out.xHat);
-            parts = { bpp: bpp.dataSync()[0]!, d: o.distortion === 'mse' ? d.dataSync()[0]! : tf.mean(tf.squaredDifference(x, out.xHat)).dataSync()[0]! };
+            parts = {
+              bpp: bpp.dataSync()[0]!,
+              d: o.distortion === 'mse' ? d.dataSync()[0]! : tf.mean(tf.squaredDifference(x, out.xHat)).dataSync()[0]!,
+            };
             return tf.add(tf.mul(d, lambda * 255 * 255), bpp) as tf.Scalar;
           }, vars);
           return { loss: r.value.dataSync()[0]!, arrays: vars.map((v) => (r.grads[v.name]!.dataSync() as Float32Array).slice()) };
@@ -274,6 +277,8 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
           etaSeconds: Number.isFinite(left) ? Math.max(0, left) : null,
         });
       }
+      // A pause asked during the epoch's last step holds here: nothing is reported while paused.
+      await io.checkpoint();
       const { points, recon } = validate();
       const seconds = (performance.now() - epochStart) / 1000;
       const record: RdEpochRecord = {
@@ -285,11 +290,18 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
         val: points,
         samplesPerSecond: (sum.n * o.batchSize) / Math.max(seconds, 1e-6),
         seconds,
-        elapsedSeconds: (from ? history.at(-1)?.elapsedSeconds ?? 0 : 0) + (performance.now() - started) / 1000,
+        elapsedSeconds: elapsedBase + (performance.now() - started) / 1000,
         learningRate: lr,
       };
       history.push(record);
-      await hooks.checkpoint?.({ step, trainSeconds, rand: rng.state, history: [...history], weights: params.toArrays(), adam: adam.snapshot() });
+      await hooks.checkpoint?.({
+        step,
+        trainSeconds,
+        rand: rng.state,
+        history: [...history],
+        weights: params.toArrays(),
+        adam: adam.snapshot(),
+      });
       const strip = Math.min(6, val.length);
       const size = val[0]!.length;
       const asImage = (d: Float32Array): FloatImage => ({ data: d, width: edge, height: edge, channels: o.channels });
@@ -303,7 +315,15 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
       );
     }
     const tables = impl.buildTables(params, o.hyper);
-    return { params, tables, history, backend, steps: step, trainSeconds, samplesPerSecond: (step * o.batchSize) / Math.max(trainSeconds, 1e-6) };
+    return {
+      params,
+      tables,
+      history,
+      backend,
+      steps: step,
+      trainSeconds,
+      samplesPerSecond: (step * o.batchSize) / Math.max(trainSeconds, 1e-6),
+    };
   } catch (err) {
     params.dispose();
     throw err;

@@ -43,7 +43,16 @@ export interface Reconstruction {
 }
 
 export type TrainProgress =
-  | { kind: 'batch'; epoch: number; batch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null; bpp?: number; psnr?: number }
+  | {
+      kind: 'batch';
+      epoch: number;
+      batch: number;
+      loss: number;
+      samplesPerSecond: number;
+      etaSeconds: number | null;
+      bpp?: number;
+      psnr?: number;
+    }
   | ({
       kind: 'epoch';
       epochs: number;

@@ -7,7 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import type { LoadedCodecModel, ModelLoader } from '../codec/batch.js';
 import type { CalibrationSource } from '../codec/calibrate.js';
 import { prepareFile } from '../codec/compress.js';
-import { isPack, readSingle } from '../codec/container.js';
+import { isPack } from '../codec/container.js';
+import { isPackV2 } from '../codec/container-v2.js';
+import { readAnySingle } from '../codec/latent-file.js';
 import { decodeSingle } from '../codec/decompress.js';
 import type { EncodedImage, EqualSizeComparison, EqualSizeEntry } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
@@ -73,8 +75,8 @@ export async function compareAtEqualSize(input: EqualSizeInput, loadModel: Model
       channels = raw.channels;
       ref = colorOnly(raw);
       const bytes = await readFile(input.latentPath);
-      if (isPack(bytes)) throw new StudioError('unsupported', `${input.latentPath}: a pack holds many images; compare one .latent file`);
-      const decoded = await decodeSingle(model, readSingle(bytes, input.latentPath), input.latentPath);
+      if (isPack(bytes) || isPackV2(bytes)) throw new StudioError('unsupported', `${input.latentPath}: a pack holds many images; compare one .latent file`);
+      const decoded = await decodeSingle(model, readAnySingle(bytes, input.latentPath), input.latentPath);
       const recon = colorOnly(decoded.image);
       if (recon.width !== ref.width || recon.height !== ref.height) {
         throw new StudioError(

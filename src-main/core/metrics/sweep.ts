@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { compressImage, prepareFile, type PreparedImage } from '../codec/compress.js';
 import type { ModelLoader, LoadedCodecModel } from '../codec/batch.js';
 import { calibratedModel, type CalibrationSource } from '../codec/calibrate.js';
-import { readSingle } from '../codec/container.js';
+import { readAnySingle } from '../codec/latent-file.js';
 import { decodeSingle } from '../codec/decompress.js';
 import type { EvalCodecName, ImageEvaluation, RdSample } from '../contract/eval.js';
 import { toWireError } from '../contract/errors.js';
@@ -86,7 +86,7 @@ export async function latentSample(
   const r = await compressImage(model, img, { quality });
   const t1 = performance.now();
   const label = `latent q${quality}`;
-  const decoded = await decodeSingle(model, readSingle(r.bytes, label), label);
+  const decoded = await decodeSingle(model, readAnySingle(r.bytes, label), label);
   const t2 = performance.now();
   const recon = colorOnly(decoded.image);
   const m = measureQuality(img.original, recon, options);

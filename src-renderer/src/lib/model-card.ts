@@ -1,36 +1,77 @@
-// Reading the model card the catalog hands over as a plain object: a one-line description of
-// the architecture and the final validation figures.
+// Reading the model card the catalog hands over as a plain object: the family, a one-line
+// description of the hyperparameters, decoder cost and the validation figures.
+import type { ModelCard, RdPoint } from '../../../src-main/core/engine/model-card';
+import { familyMeta, macOf, type FamilyMeta } from './families';
+import { formatBytes } from './format';
 
-/** The fields of the engine's ModelCard (src-main/core/engine/model-card.ts) the UI reads. */
-interface Card {
-  arch?: 'dense' | 'conv';
-  hyper?:
-    | { arch: 'dense'; tile: number; encoderLayers: number[]; codeSize: number }
-    | { arch: 'conv'; downsampling: number; codeChannels: number };
-  channels?: 1 | 3;
-  history?: { epoch: number; valPsnr: number | null }[];
-  decoderBytes?: number;
-}
+/** The card as it may arrive: any field can be missing on old or foreign cards. */
+export type Card = Partial<ModelCard>;
 
 export function asCard(card: Record<string, unknown>): Card {
   return card as Card;
 }
 
-export function describeArch(card: Record<string, unknown>): string {
+export function familyOf(card: Record<string, unknown>): FamilyMeta | undefined {
   const c = asCard(card);
-  const h = c.hyper;
-  if (!h) return c.arch ?? '–';
-  if (h.arch === 'dense') {
-    const layers = [...(h.encoderLayers ?? []), h.codeSize].join('-');
-    return `dense ${layers}${h.tile ? `, ${h.tile}px tiles` : ''}`;
-  }
-  return `conv ÷${h.downsampling}, ${h.codeChannels} code ch.`;
+  return familyMeta(c.arch ?? c.hyper?.arch ?? '');
 }
 
-export function codeSizeOf(card: Record<string, unknown>): number | null {
-  const h = asCard(card).hyper;
-  if (!h) return null;
-  return h.arch === 'dense' ? h.codeSize : h.codeChannels;
+function word(key: string, v: unknown): string {
+  return `${key} ${Array.isArray(v) ? v.join('-') : String(v)}`;
+}
+
+/** The hyperparameters in one line ("n 64, m 96, crop 128"), without the family and the lambdas. */
+export function hyperSummary(card: Record<string, unknown>): string {
+  const h = asCard(card).hyper as Record<string, unknown> | undefined;
+  if (!h) return '';
+  return Object.entries(h)
+    .filter(([k]) => k !== 'arch' && k !== 'lambdas' && k !== 'decoderLayers')
+    .map(([k, v]) => word(k, v))
+    .join(', ');
+}
+
+/** The family's label (the arch name for a family this build does not know). */
+export function describeArch(card: Record<string, unknown>): string {
+  const c = asCard(card);
+  return familyOf(card)?.label ?? c.arch ?? '–';
+}
+
+/** MAC per pixel of encoder and decoder: the card's own figure, else the family's formula. */
+export function macOfCard(card: Record<string, unknown>): { encoder: number; decoder: number } | null {
+  const c = asCard(card);
+  if (c.mac && Number.isFinite(c.mac.decoder)) return c.mac;
+  const meta = familyOf(card);
+  if (!meta || !c.hyper) return null;
+  return macOf(meta, c.hyper, c.channels ?? 3);
+}
+
+/**
+ * Bytes of the decoder (weights, plus entropy tables for learned families). A card that does not
+ * say (old catalog copies hold 0) gets 4 bytes per float32 decoder parameter, marked as estimated.
+ */
+export function decoderBytesOf(card: Record<string, unknown>): { bytes: number; estimated: boolean } | null {
+  const c = asCard(card);
+  if (typeof c.decoderBytes === 'number' && c.decoderBytes > 0) return { bytes: c.decoderBytes, estimated: false };
+  const params = c.params?.decoder;
+  return typeof params === 'number' && params > 0 ? { bytes: params * 4, estimated: true } : null;
+}
+
+/** Decoder bytes as shown: "466 KB", "≈ 85 KB" (estimated), "–". */
+export function formatDecoderBytes(card: Record<string, unknown>): string {
+  const d = decoderBytesOf(card);
+  return d ? `${d.estimated ? '≈ ' : ''}${formatBytes(d.bytes)}` : '–';
+}
+
+/** The validation rate-distortion points (learned families), lowest rate first. */
+export function rdOf(card: Record<string, unknown>): RdPoint[] {
+  const rd = asCard(card).rd;
+  return Array.isArray(rd) ? [...rd].filter((p) => Number.isFinite(p.bpp) && Number.isFinite(p.psnr)).sort((a, b) => a.bpp - b.bpp) : [];
+}
+
+/** The lambdas the model was trained for (learned families). */
+export function lambdasOf(card: Record<string, unknown>): number[] {
+  const h = asCard(card).hyper as { lambdas?: unknown } | undefined;
+  return Array.isArray(h?.lambdas) ? (h.lambdas as number[]) : [];
 }
 
 export function finalValPsnr(card: Record<string, unknown>): number | null {

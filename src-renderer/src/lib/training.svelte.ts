@@ -1,6 +1,8 @@
 // The training job the Train view shows: live loss curves, rate, ETA and the latest validation
 // reconstructions, kept outside the view so they survive switching views.
 import type { TrainRequest, TrainResult } from '../../../src-main/core/contract/engine';
+import type { RdPoint } from '../../../src-main/core/engine/model-card';
+import { familyMeta } from './families';
 import { errorMessage } from './format';
 import { studio } from './studio';
 
@@ -9,6 +11,12 @@ export interface EpochPoint {
   loss: number;
   valLoss: number | null;
   valPsnr: number | null;
+  /** Learned families: training rate (bpp) and PSNR, validation rate, per-lambda validation, steps so far. */
+  bpp?: number;
+  psnr?: number;
+  valBpp?: number;
+  val?: RdPoint[];
+  step?: number;
 }
 
 export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
@@ -20,6 +28,9 @@ class TrainingSession {
   epoch = $state(0);
   epochs = $state(0);
   batchLoss = $state<number | null>(null);
+  /** Learned families: rate and distortion of the latest batch. */
+  batchBpp = $state<number | null>(null);
+  batchPsnr = $state<number | null>(null);
   samplesPerSecond = $state<number | null>(null);
   etaSeconds = $state<number | null>(null);
   history = $state.raw<EpochPoint[]>([]);
@@ -30,6 +41,17 @@ class TrainingSession {
   error = $state<string | null>(null);
   startedAt = $state<number | null>(null);
   private subscribed = false;
+
+  /** Whether the job trains a learned (rate-distortion) family. */
+  get learned(): boolean {
+    return familyMeta(this.request?.arch ?? '')?.learned ?? false;
+  }
+
+  /** The wall-clock budget in seconds (learned families trained for minutes), else null. */
+  get budgetSeconds(): number | null {
+    const m = this.request?.minutes;
+    return this.learned && m !== undefined ? m * 60 : null;
+  }
 
   get busy(): boolean {
     return this.status === 'starting' || this.status === 'running' || this.status === 'paused';
@@ -43,6 +65,8 @@ class TrainingSession {
       switch (p.kind) {
         case 'batch':
           this.batchLoss = p.loss;
+          this.batchBpp = p.bpp ?? null;
+          this.batchPsnr = p.psnr ?? null;
           this.samplesPerSecond = p.samplesPerSecond;
           if (p.etaSeconds !== null) this.etaSeconds = p.etaSeconds;
           if (this.status === 'starting') this.status = 'running';
@@ -52,7 +76,20 @@ class TrainingSession {
           this.epochs = p.epochs;
           this.samplesPerSecond = p.samplesPerSecond;
           this.etaSeconds = p.etaSeconds;
-          this.history = [...this.history, { epoch: p.epoch, loss: p.loss, valLoss: p.valLoss, valPsnr: p.valPsnr }];
+          this.history = [
+            ...this.history,
+            {
+              epoch: p.epoch,
+              loss: p.loss,
+              valLoss: p.valLoss,
+              valPsnr: p.valPsnr,
+              ...(p.bpp !== undefined ? { bpp: p.bpp } : {}),
+              ...(p.psnr !== undefined ? { psnr: p.psnr } : {}),
+              ...(p.valBpp !== undefined ? { valBpp: p.valBpp } : {}),
+              ...(p.val ? { val: p.val } : {}),
+              ...(p.step !== undefined ? { step: p.step } : {}),
+            },
+          ];
           this.strip = p.reconstructions.map((r) => ({ original: pngUrl(r.original), reconstruction: pngUrl(r.reconstruction) }));
           if (this.status === 'starting') this.status = 'running';
           break;
@@ -130,6 +167,8 @@ class TrainingSession {
     this.epoch = 0;
     this.epochs = 0;
     this.batchLoss = null;
+    this.batchBpp = null;
+    this.batchPsnr = null;
     this.samplesPerSecond = null;
     this.etaSeconds = null;
     this.history = [];

@@ -30,7 +30,7 @@ describe('training jobs', () => {
     });
     const { jobId } = await studio.call('trainModel', { dataset: 'digits', epochs: 3, seed: 5, codeSize: 16 });
     const result = await studio.call('awaitTraining', { jobId });
-    expect(result).toMatchObject({ arch: 'dense', epochs: 3, seed: 5, codeValues: 16 });
+    expect(result).toMatchObject({ arch: 'dense-prior', epochs: 3, seed: 5, codeValues: 16 });
     expect(['wasm', 'tensorflow']).toContain(result.backend);
     expect(progress.filter((p) => p.kind === 'epoch')).toHaveLength(3);
     expect(progress.some((p) => p.kind === 'batch' && p.samplesPerSecond > 0)).toBe(true);
@@ -51,7 +51,7 @@ describe('training jobs', () => {
       if (name !== 'trainProgress' || q.jobId !== jobId) return;
       if (q.kind === 'batch') epochs.push(q.epoch);
     });
-    jobId = (await studio.call('trainModel', { dataset: 'digits', epochs: 200, batchSize: 8 })).jobId;
+    jobId = (await studio.call('trainModel', { dataset: 'digits', arch: 'dense', epochs: 200, batchSize: 8 })).jobId;
     while (epochs.length < 3) await new Promise((r) => setTimeout(r, 20));
     await studio.call('pauseTraining', { jobId });
     // The batch in flight finishes; then nothing moves until resume.

@@ -1,7 +1,7 @@
 // The latent codec in evaluations: a tiny dense model really trained on the sample digits, then
 // swept through the real codec (compress -> .latent bytes -> decode) beside WebP, and compared at
 // equal size. Also checks that repeated sweeps leave no tfjs tensors behind.
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
@@ -62,7 +62,12 @@ describe('evaluating a trained model', () => {
       model.dispose();
     }
     // Effective bpp: the decoder's bytes over the 5 images' pixels.
-    const weights = statSync(path.join(getCatalog(studio.context).models.get(modelId)!.dir, 'decoder', 'weights.bin')).size;
+    // A learned model's decoder is its synthesis weights and its CDF tables: less than all its weights.
+    const dir = getCatalog(studio.context).models.get(modelId)!.dir;
+    const weights = (JSON.parse(readFileSync(path.join(dir, 'card.json'), 'utf8')) as { decoderBytes: number }).decoderBytes;
+    const tables = statSync(path.join(dir, 'tables.bin')).size;
+    expect(weights).toBeGreaterThan(tables);
+    expect(weights).toBeLessThan(statSync(path.join(dir, 'params.bin')).size + tables);
     expect(ev.decoderBytes).toBe(weights);
     expect(latent.effectiveBpp![1]).toBeCloseTo(latent.bpp[1]! + (weights * 8) / (5 * 20 * 20), 9);
     // A BD-rate, or the reason there is none.

@@ -58,9 +58,9 @@ export class ModelsRepo {
   get(id: string): ModelRecord | undefined {
     const tag = /^tag:([0-9a-f]{8,64})$/.exec(id);
     const row = tag
-      ? (this.db.prepare("SELECT * FROM models WHERE substr(weights_hash, 1, ?) = ? ORDER BY created_at LIMIT 1").get(tag[1]!.length, tag[1]) as
-          | ModelRow
-          | undefined)
+      ? (this.db
+          .prepare('SELECT * FROM models WHERE substr(weights_hash, 1, ?) = ? ORDER BY created_at LIMIT 1')
+          .get(tag[1]!.length, tag[1]) as ModelRow | undefined)
       : (this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined);
     return row && toRecord(row);
   }

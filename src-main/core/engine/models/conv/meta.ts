@@ -19,7 +19,8 @@ export const convMeta: FamilyMeta<z.infer<typeof ConvHyper>> = {
   name: 'conv',
   formatId: null,
   label: 'Conv autoencoder (no entropy model)',
-  description: 'Reconstruction-trained conv autoencoder; the quality knob is a quantizer step. Kept for models made before learned families.',
+  description:
+    'Reconstruction-trained conv autoencoder; the quality knob is a quantizer step. Kept for models made before learned families.',
   learned: false,
   options: ['downsample', 'channels', 'codeChannels', 'activation', 'tile'],
   hyperSchema: ConvHyper,

@@ -27,7 +27,7 @@ function build(h: DensePriorHyper, channels: 1 | 3, seed: number): ParamStore {
   const { enc, dec } = widths(h, channels);
   for (let i = 0; i < enc.length - 1; i++) addDense(p, `enc.${i}`, 'analysis', enc[i]!, enc[i + 1]!, seeds);
   for (let i = 0; i < dec.length - 1; i++) addDense(p, `dec.${i}`, 'synthesis', dec[i]!, dec[i + 1]!, seeds);
-  addGains(p, h.lambdas.length, h.codeSize);
+  addGains(p, h.lambdas, h.codeSize);
   addFactorizedDensity(p, 'density', 'entropy', h.codeSize, seeds);
   return p;
 }
@@ -89,6 +89,7 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     return [enc.finish()];
   },
   decompress(rt, streams, width, height, quality) {
+    if (streams.length !== 1) throw new RangeError(`a dense-prior file has 1 latent stream, this one ${streams.length}`);
     const h = rt.hyper;
     const t = h.tile;
     const gh = Math.ceil(height / t);

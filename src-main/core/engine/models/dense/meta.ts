@@ -20,7 +20,8 @@ export const denseMeta: FamilyMeta<z.infer<typeof DenseHyper>> = {
   name: 'dense',
   formatId: null,
   label: 'Dense autoencoder (no entropy model)',
-  description: 'Reconstruction-trained stacked autoencoder; the quality knob is a quantizer step. Kept for models made before learned families.',
+  description:
+    'Reconstruction-trained stacked autoencoder; the quality knob is a quantizer step. Kept for models made before learned families.',
   learned: false,
   options: ['codeSize', 'layers', 'decoderLayers', 'activation', 'loss', 'tile'],
   hyperSchema: DenseHyper,

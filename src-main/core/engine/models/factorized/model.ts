@@ -16,7 +16,7 @@ function build(h: FactorizedHyper, channels: 1 | 3, seed: number): ParamStore {
   const seeds = new SeedSequence(seed);
   addAnalysis(p, channels, h.n, h.m, seeds);
   addSynthesis(p, channels, h.n, h.m, seeds);
-  addGains(p, h.lambdas.length, h.m);
+  addGains(p, h.lambdas, h.m);
   addFactorizedDensity(p, 'density', 'entropy', h.m, seeds);
   return p;
 }
@@ -56,6 +56,7 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
     return [enc.finish()];
   },
   decompress(rt, streams, width, height, quality) {
+    if (streams.length !== 1) throw new RangeError(`a factorized-prior file has 1 latent stream, this one ${streams.length}`);
     const { igain } = gainsAt(rt, quality);
     const m = rt.hyper.m;
     const gh = Math.ceil(height / DOWNSAMPLING);

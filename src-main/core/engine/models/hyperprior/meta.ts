@@ -45,7 +45,10 @@ export const hyperpriorMeta: FamilyMeta<HyperpriorHyper> = {
   mac: (h, channels) => {
     const hm = hyperMac(h.n, h.m);
     // The decoder runs the hyper-synthesis too; the encoder runs both hyper transforms.
-    return { encoder: analysisMac(channels, h.n, h.m) + hm.analysis + hm.synthesis, decoder: synthesisMac(channels, h.n, h.m) + hm.synthesis };
+    return {
+      encoder: analysisMac(channels, h.n, h.m) + hm.analysis + hm.synthesis,
+      decoder: synthesisMac(channels, h.n, h.m) + hm.synthesis,
+    };
   },
   weightGroups: ['analysis', 'synthesis', 'hyper-analysis', 'hyper-synthesis', 'entropy'],
   sampleEdge: (h) => h.crop,

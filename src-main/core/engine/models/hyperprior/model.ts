@@ -27,7 +27,7 @@ function build(h: HyperpriorHyper, channels: 1 | 3, seed: number): ParamStore {
   const seeds = new SeedSequence(seed);
   addAnalysis(p, channels, h.n, h.m, seeds);
   addSynthesis(p, channels, h.n, h.m, seeds);
-  addGains(p, h.lambdas.length, h.m);
+  addGains(p, h.lambdas, h.m);
   addConv(p, 'ha.0', 'hyper-analysis', 3, h.m, h.n, seeds);
   addConv(p, 'ha.1', 'hyper-analysis', 5, h.n, h.n, seeds);
   addConv(p, 'ha.2', 'hyper-analysis', 5, h.n, h.n, seeds);
@@ -112,6 +112,7 @@ export const hyperprior: LearnedImpl<HyperpriorHyper> = {
     return [zEnc.finish(), yEnc.finish()];
   },
   decompress(rt, streams, width, height, quality) {
+    if (streams.length !== 2) throw new RangeError(`a hyperprior file has 2 latent streams (z, y), this one ${streams.length}`);
     const { n, m } = rt.hyper;
     const { igain } = gainsAt(rt, quality);
     const gh = Math.ceil(height / MULTIPLE) * 4;

@@ -3,6 +3,7 @@
 // of its cumulative. The likelihood of a noisy or rounded latent is the mass of the unit interval
 // around it. After training, the mass of each integer becomes the channel's CDF table (codec).
 import * as tf from '@tensorflow/tfjs';
+import { lowerBound } from './lower-bound.js';
 import type { ParamStore, SeedSequence } from './params.js';
 
 const FILTERS = [3, 3, 3];
@@ -39,7 +40,7 @@ export function factorizedLikelihood(p: ParamStore, name: string, y: tf.Tensor):
   const hi = cumulativeLogits(p, name, tf.add(v, 0.5));
   // Work on the side of the median where sigmoid is precise (its small tail).
   const s = tf.neg(tf.sign(tf.add(lo, hi)));
-  const lik = tf.maximum(tf.abs(tf.sub(tf.sigmoid(tf.mul(s, hi)), tf.sigmoid(tf.mul(s, lo)))), LIKELIHOOD_BOUND);
+  const lik = lowerBound(tf.abs(tf.sub(tf.sigmoid(tf.mul(s, hi)), tf.sigmoid(tf.mul(s, lo)))), LIKELIHOOD_BOUND);
   return tf.reshape(tf.transpose(tf.reshape(lik, [c, -1])), y.shape);
 }
 

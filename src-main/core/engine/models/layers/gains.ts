@@ -5,9 +5,30 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './params.js';
 
-export function addGains(p: ParamStore, levels: number, channels: number): void {
-  p.add('gain', 'analysis', tf.ones([levels, channels]));
-  p.add('igain', 'synthesis', tf.ones([levels, channels]));
+/**
+ * Gains start ordered by lambda (sqrt of the ratio to the middle lambda; inverse gains the
+ * reciprocal), so higher qualities quantize finer from the first step and training only refines
+ * that order; all-ones starts leave the levels to be told apart by noise.
+ */
+export function addGains(p: ParamStore, lambdas: readonly number[], channels: number): void {
+  const sorted = [...lambdas].sort((a, b) => a - b);
+  const mid = Math.sqrt(sorted[0]! * sorted[sorted.length - 1]!);
+  const g = lambdas.map((l) => Math.sqrt(l / mid));
+  const rows = (f: (v: number) => number) =>
+    tf.tensor2d(
+      g.flatMap((v) => Array.from({ length: channels }, () => f(v))),
+      [g.length, channels],
+    );
+  p.add(
+    'gain',
+    'analysis',
+    rows((v) => v),
+  );
+  p.add(
+    'igain',
+    'synthesis',
+    rows((v) => 1 / v),
+  );
 }
 
 /** Gain rows of one training level, shaped to broadcast over [..., C]. */

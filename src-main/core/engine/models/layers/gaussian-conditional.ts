@@ -3,6 +3,7 @@
 // in the reference, and the likelihood is taken on the side of the mean where it is precise.
 import * as tf from '@tensorflow/tfjs';
 import { LIKELIHOOD_BOUND } from './factorized-density.js';
+import { lowerBound } from './lower-bound.js';
 
 export const SCALE_FLOOR = 0.11;
 
@@ -12,9 +13,10 @@ function phi(x: tf.Tensor): tf.Tensor {
 }
 
 export function gaussianLikelihood(y: tf.Tensor, mean: tf.Tensor, scale: tf.Tensor): tf.Tensor {
-  const s = tf.maximum(scale, SCALE_FLOOR);
+  // Most predicted scales start under the floor: a plain maximum would give them no rate gradient.
+  const s = lowerBound(scale, SCALE_FLOOR);
   const v = tf.abs(tf.sub(y, mean));
   const upper = phi(tf.div(tf.sub(0.5, v), s));
   const lower = phi(tf.div(tf.sub(-0.5, v), s));
-  return tf.maximum(tf.sub(upper, lower), LIKELIHOOD_BOUND);
+  return lowerBound(tf.sub(upper, lower), LIKELIHOOD_BOUND);
 }

@@ -9,12 +9,7 @@ export function convMac(k: number, cin: number, cout: number): number {
 /** MAC per input pixel of the analysis (GDN's 1x1 conv counted). */
 export function analysisMac(channels: number, n: number, m: number): number {
   // Output positions per pixel at strides 2, 4, 8, 16.
-  return (
-    (convMac(5, channels, n) + n * n) / 4 +
-    (convMac(5, n, n) + n * n) / 16 +
-    (convMac(5, n, n) + n * n) / 64 +
-    convMac(5, n, m) / 256
-  );
+  return (convMac(5, channels, n) + n * n) / 4 + (convMac(5, n, n) + n * n) / 16 + (convMac(5, n, n) + n * n) / 64 + convMac(5, n, m) / 256;
 }
 
 /** MAC per output pixel of the synthesis. */
