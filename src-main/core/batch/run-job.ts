@@ -191,7 +191,17 @@ export class BatchRun {
           },
         },
         ...(model ? { model: { id: model.id, dir: model.dir, calibration: calibrationSource(this.ctx, model) } } : {}),
-        ...(input.kind === 'decompress' ? { models: Object.fromEntries(models.list().map((m) => [m.id, m.dir])) } : {}),
+        // Format-v2 files name their model by a tag of its hash (`tag:<12 hex>`), v1 files by id.
+        ...(input.kind === 'decompress'
+          ? {
+              models: Object.fromEntries(
+                models.list().flatMap((m) => [
+                  [m.id, m.dir],
+                  [`tag:${m.weightsHash.slice(0, 12)}`, m.dir],
+                ]),
+              ),
+            }
+          : {}),
       },
       onItem: (index, result) => {
         const item = todo[index]!;

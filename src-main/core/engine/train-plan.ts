@@ -6,10 +6,8 @@ import { StudioError } from '../contract/errors.js';
 import type { TrainRequest } from '../contract/engine.js';
 import type { Hyper } from './model-card.js';
 import { defaultFamily, familyMeta } from './models/families.js';
+import { defaultMinutes } from './models/family-meta.js';
 import type { TrainOptions } from './train.js';
-
-/** Images up to this edge train the dense model on the whole image by default. */
-const SMALL_IMAGE = 64;
 
 export function newModelId(): string {
   return `m-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -62,9 +60,6 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
   };
 }
 
-/** Default training budgets of the learned families: 30 minutes for photos, 3 for small images. */
-export const DEFAULT_MINUTES = { photo: 30, small: 3 };
-
 /**
  * A learned family trains for a budget: the request's steps or minutes, else (when epochs were
  * not asked for either) the default minutes for the image size. Asked-for epochs keep their meaning.
@@ -73,7 +68,7 @@ function learnedBudget(req: TrainRequest, maxEdge: number): { minutes?: number; 
   if (req.minutes !== undefined) return { minutes: req.minutes, ...(req.steps !== undefined ? { steps: req.steps } : {}) };
   if (req.steps !== undefined) return { steps: req.steps };
   if (req.epochs !== undefined) return {};
-  return { minutes: maxEdge <= SMALL_IMAGE ? DEFAULT_MINUTES.small : DEFAULT_MINUTES.photo };
+  return { minutes: defaultMinutes(maxEdge) };
 }
 
 function median(values: number[]): number {

@@ -75,7 +75,8 @@ export async function compareAtEqualSize(input: EqualSizeInput, loadModel: Model
       channels = raw.channels;
       ref = colorOnly(raw);
       const bytes = await readFile(input.latentPath);
-      if (isPack(bytes) || isPackV2(bytes)) throw new StudioError('unsupported', `${input.latentPath}: a pack holds many images; compare one .latent file`);
+      if (isPack(bytes) || isPackV2(bytes))
+        throw new StudioError('unsupported', `${input.latentPath}: a pack holds many images; compare one .latent file`);
       const decoded = await decodeSingle(model, readAnySingle(bytes, input.latentPath), input.latentPath);
       const recon = colorOnly(decoded.image);
       if (recon.width !== ref.width || recon.height !== ref.height) {

@@ -9,17 +9,7 @@ export { defaultFamily, familyMeta, type FamilyName };
 /** Every family, in the registry's order (learned ones first). */
 export const FAMILY_LIST: readonly FamilyMeta[] = FAMILIES;
 
-/**
- * Default training budget of the learned families by image size. Mirrors DEFAULT_MINUTES of
- * src-main/core/engine/train-plan.ts, which imports node:crypto and so cannot reach the renderer.
- */
-const DEFAULT_MINUTES = { photo: 30, small: 3 };
-/** Images up to this edge are "small" (train-plan.ts and defaultFamily use the same edge). */
-const SMALL_EDGE = 64;
-
-export function defaultMinutes(maxEdge: number): number {
-  return maxEdge <= SMALL_EDGE ? DEFAULT_MINUTES.small : DEFAULT_MINUTES.photo;
-}
+export { defaultMinutes } from '../../../src-main/core/engine/models/family-meta';
 
 export function familyLabel(name: string | undefined): string {
   if (!name) return '–';

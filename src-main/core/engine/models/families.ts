@@ -3,7 +3,7 @@
 import { convMeta } from './conv/meta.js';
 import { denseMeta } from './dense/meta.js';
 import { densePriorMeta } from './dense-prior/meta.js';
-import type { FamilyMeta } from './family-meta.js';
+import { SMALL_IMAGE_EDGE, type FamilyMeta } from './family-meta.js';
 import { factorizedMeta } from './factorized/meta.js';
 import { hyperpriorMeta } from './hyperprior/meta.js';
 
@@ -22,5 +22,5 @@ export function familyByFormatId(id: number): FamilyMeta | undefined {
 
 /** The family a dataset gets when the request names none: measured on the shared data (docs/results.md). */
 export function defaultFamily(maxEdge: number): FamilyName {
-  return maxEdge <= 64 ? 'dense-prior' : 'hyperprior';
+  return maxEdge <= SMALL_IMAGE_EDGE ? 'dense-prior' : 'hyperprior';
 }

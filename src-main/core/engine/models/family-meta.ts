@@ -55,5 +55,15 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
   defaultLearningRate: number;
 }
 
+/** Images up to this edge are small: they get the small-image family and budget. */
+export const SMALL_IMAGE_EDGE = 64;
+
+/** Default training budgets of the learned families, minutes: photos, and images up to SMALL_IMAGE_EDGE. */
+export const DEFAULT_MINUTES = { photo: 30, small: 3 };
+
+export function defaultMinutes(maxEdge: number): number {
+  return maxEdge <= SMALL_IMAGE_EDGE ? DEFAULT_MINUTES.small : DEFAULT_MINUTES.photo;
+}
+
 /** Default rate points of the learned families: lambdas of `lambda * 255^2 * MSE + bpp`, lowest rate first. */
 export const DEFAULT_LAMBDAS = [0.002, 0.005, 0.012, 0.03];

@@ -1,0 +1,136 @@
+// The learned families end to end on the command line: train a tiny dense-prior and a tiny
+// hyperprior on real images, compress to format-v2 files (header size checked), decompress at the
+// original size, inspect, move the model to another studio with .lsmodel and decode there, and
+// decode a folder through the batch path.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli/main.js';
+import { latentVersion, readSingleV2 } from '../../src-main/core/codec/container-v2.js';
+import { FIXTURES } from '../helpers/engine-fixtures.js';
+import { makeTmpDir } from '../helpers/tmp-home.js';
+import { sink } from '../helpers/text-sink.js';
+
+let tmp: ReturnType<typeof makeTmpDir>;
+
+async function cli(home: string, ...argv: string[]) {
+  const stdout = sink();
+  const stderr = sink();
+  const code = await main(['--home', home, ...argv], { stdout, stderr, env: {} });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+beforeAll(() => {
+  tmp = makeTmpDir('ls-learned-cli-');
+});
+afterAll(() => tmp?.cleanup());
+
+describe('learned families on the command line', () => {
+  it('dense-prior: train, compress to v2 with a tiny header, decompress, inspect, and decode in another studio', async () => {
+    const home = path.join(tmp.dir, 'a');
+    expect((await cli(home, '--json', 'import', path.join(FIXTURES, 'digits'), '--dataset', 'digits')).code).toBe(0);
+    const t = await cli(
+      home,
+      '--json',
+      'train',
+      '--dataset',
+      'digits',
+      '--arch',
+      'dense-prior',
+      '--steps',
+      '40',
+      '--code-size',
+      '16',
+      '--layers',
+      '64',
+      '--seed',
+      '2',
+    );
+    expect(t.code, t.stderr).toBe(0);
+    const trained = JSON.parse(t.stdout) as {
+      model: string;
+      arch: string;
+      steps: number;
+      rd: { bpp: number; psnr: number }[];
+      mac: { decoder: number };
+    };
+    expect(trained).toMatchObject({ arch: 'dense-prior', steps: 40 });
+    expect(trained.rd).toHaveLength(4);
+    expect(trained.mac.decoder).toBeGreaterThan(0);
+
+    const src = path.join(FIXTURES, 'digits', 'd3-r15-c80.png');
+    const out = path.join(tmp.dir, 'lat');
+    const c = await cli(home, '--json', 'compress', '--model', trained.model, src, '--out', out, '--quality', '60');
+    expect(c.code, c.stderr).toBe(0);
+    const file = path.join(out, 'd3-r15-c80.latent');
+    const bytes = readFileSync(file);
+    expect(latentVersion(bytes, file)).toBe(2);
+
+    // The whole header of a single small image (everything but the entropy-coded stream) fits in 16 bytes.
+    const parsed = readSingleV2(bytes, file);
+    expect(bytes.length - parsed.image.streams.reduce((n, s) => n + s.length, 0)).toBeLessThanOrEqual(16);
+    const dec = path.join(tmp.dir, 'dec');
+    const d = await cli(home, '--json', 'decompress', file, '--out', dec);
+    expect(d.code, d.stderr).toBe(0);
+    const meta = await sharp(path.join(dec, 'd3-r15-c80.png')).metadata();
+    expect([meta.width, meta.height]).toEqual([20, 20]);
+
+    // The model travels as a .lsmodel; the other studio finds it by the file's model tag.
+    const lsmodel = path.join(tmp.dir, 'm.lsmodel');
+    expect((await cli(home, 'models', 'export', trained.model, lsmodel)).code).toBe(0);
+    const other = path.join(tmp.dir, 'b');
+    expect((await cli(other, 'models', 'import', lsmodel)).code).toBe(0);
+    const dec2 = path.join(tmp.dir, 'dec2');
+    expect((await cli(other, 'decompress', file, '--out', dec2)).code).toBe(0);
+    expect(readFileSync(path.join(dec2, 'd3-r15-c80.png')).equals(readFileSync(path.join(dec, 'd3-r15-c80.png')))).toBe(true);
+
+    // A studio without the model says which model tag it needs.
+    const none = await cli(path.join(tmp.dir, 'c'), 'decompress', file, '--out', path.join(tmp.dir, 'dec3'));
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/tag:[0-9a-f]{12}/);
+  }, 120_000);
+
+  it('hyperprior: photos round-trip at their size, quality moves the rate, and a folder decodes through the batch path', async () => {
+    const home = path.join(tmp.dir, 'h');
+    expect((await cli(home, '--json', 'import', path.join(FIXTURES, 'landscapes-small'), '--dataset', 'land')).code).toBe(0);
+    const t = await cli(
+      home,
+      '--json',
+      'train',
+      '--dataset',
+      'land',
+      '--arch',
+      'hyperprior',
+      '--steps',
+      '4',
+      '--channels',
+      '8',
+      '--code-channels',
+      '8',
+      '--tile',
+      '64',
+      '--seed',
+      '3',
+    );
+    expect(t.code, t.stderr).toBe(0);
+    const { model } = JSON.parse(t.stdout) as { model: string };
+    const src = path.join(FIXTURES, 'landscapes-small', 'beach0.jpg');
+    const sizes: number[] = [];
+    for (const q of [1, 100]) {
+      const out = path.join(tmp.dir, `hq${q}`);
+      expect((await cli(home, 'compress', '--model', model, src, '--out', out, '--quality', String(q))).code).toBe(0);
+      sizes.push(readFileSync(path.join(out, 'beach0.latent')).length);
+    }
+    // Gains start ordered by lambda: the highest quality codes finer than the lowest even untrained.
+    expect(sizes[1]!).toBeGreaterThan(sizes[0]!);
+    const dec = path.join(tmp.dir, 'hdec');
+    const d = await cli(home, '--json', 'decompress', path.join(tmp.dir, 'hq100'), '--out', dec);
+    expect(d.code, d.stderr).toBe(0);
+    expect(existsSync(path.join(dec, 'beach0.png'))).toBe(true);
+    const [w, h] = [(await sharp(src).metadata()).width, (await sharp(src).metadata()).height];
+    const meta = await sharp(path.join(dec, 'beach0.png')).metadata();
+    expect([meta.width, meta.height]).toEqual([w, h]);
+    expect(meta.channels).toBe(3);
+  }, 120_000);
+});
