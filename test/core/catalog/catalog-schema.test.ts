@@ -41,6 +41,47 @@ describe('catalog schema', () => {
     }
   });
 
+  it('migration 5 lets models of every registered family in, keeps the old models and their references, and finds v2 files by tag', () => {
+    const file = path.join(tmp.dir, 'v4.sqlite');
+    const old = new Database(file);
+    expect(migrate(old, file, 4)).toEqual({ from: 0, to: 4 });
+    old
+      .prepare(
+        "INSERT INTO models (id, name, dataset_id, arch, dir, weights_hash, card, created_at) VALUES ('old', 'o', NULL, 'dense', '/m', 'ab12', '{}', '2024')",
+      )
+      .run();
+    old.prepare("INSERT INTO training_runs (model_id, params, state, started_at) VALUES ('old', '{}', 'done', '2024')").run();
+    expect(() =>
+      old
+        .prepare(
+          "INSERT INTO models (id, name, dataset_id, arch, dir, weights_hash, card, created_at) VALUES ('x', 'x', NULL, 'factorized', '/m', 'h', '{}', '2024')",
+        )
+        .run(),
+    ).toThrow(/CHECK constraint/);
+    old.close();
+
+    const catalog = openCatalog(file);
+    try {
+      expect(catalog.models.get('old')).toMatchObject({ arch: 'dense', weightsHash: 'ab12' });
+      expect((catalog.db.prepare('SELECT model_id FROM training_runs').get() as { model_id: string }).model_id).toBe('old');
+      catalog.models.add({
+        id: 'm2',
+        name: 'm',
+        datasetId: null,
+        arch: 'hyperprior',
+        dir: '/m2',
+        weightsHash: '0123456789abcdef00',
+        card: {},
+      });
+      expect(catalog.models.get('m2')!.arch).toBe('hyperprior');
+      expect(catalog.models.get('tag:0123456789ab')!.id).toBe('m2');
+      expect(catalog.models.get('tag:0123456789ac')).toBeUndefined();
+      expect(catalog.integrityCheck()).toBe('ok');
+    } finally {
+      catalog.close();
+    }
+  });
+
   it('upgrades a database made by the first migration to the latest, keeping its data', () => {
     const file = path.join(tmp.dir, 'old.sqlite');
     const old = new Database(file);

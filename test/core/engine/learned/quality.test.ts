@@ -1,63 +1,63 @@
 // The quality slider's product requirement: a higher quality never gives fewer bytes (per image)
-// nor a lower mean PSNR, for a model with 3 lambdas after a short rate-distortion training on the
-// photo crops. The measured table is in the failure message.
-import { beforeAll, describe, expect, it } from 'vitest';
+// nor a lower mean PSNR. Checked on a small model the studio's own trainer trained on landscape
+// crops (test/fixtures/learned-quality, made by scripts/dev/quality-fixture.ts; a model trained
+// for a few steps inside a test is not yet ordered), over the landscape and photo fixtures.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../../src-main/core/engine/backend.js';
-import { toBytes, toFloat } from '../../../../src-main/core/engine/pixels.js';
-import { trainRateDistortion } from '../../../../src-main/core/engine/train-rd.js';
+import { loadLearnedDir, type LoadedLearned } from '../../../../src-main/core/engine/learned-io.js';
+import { readCard } from '../../../../src-main/core/engine/model-io.js';
 import { readImage, type RawImage } from '../../../../src-main/core/imaging/index.js';
-import { collectingIO } from '../../../helpers/engine-fixtures.js';
-import { CASES, implOf, photoFiles, rdOptions, totalBytes } from './learned-fixtures.js';
+import { psnr } from '../../../../src-main/core/metrics/psnr.js';
+import { FIXTURES } from '../../../helpers/engine-fixtures.js';
 
-const QUALITIES = [1, 25, 50, 75, 100];
+const QUALITIES = [1, 10, 25, 40, 50, 60, 75, 90, 100];
+const MODEL = path.join(FIXTURES, 'learned-quality', 'model');
+let model: LoadedLearned;
 
 beforeAll(async () => {
   await chooseBackend();
+  model = await loadLearnedDir(MODEL, await readCard(MODEL));
 });
+afterAll(() => model?.dispose());
 
-function psnr8(a: RawImage, b: RawImage): number {
-  let se = 0;
-  for (let i = 0; i < a.data.length; i++) se += (a.data[i]! - b.data[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / Math.max(se / a.data.length, 1e-10));
+function images(): string[] {
+  const dirs = [path.join(FIXTURES, 'landscapes-small'), path.join(FIXTURES, 'codec', 'photos')];
+  return dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.jpg'))
+      .sort()
+      .map((f) => path.join(d, f)),
+  );
 }
 
 describe('quality is monotone', () => {
-  it.each(CASES.filter((c) => c.channels === 3))(
-    '$name, 3 lambdas, 30 steps on the 4 photo crops: bytes per image and mean PSNR never fall as quality rises',
-    async (c) => {
-      const files = photoFiles();
-      const trained = await trainRateDistortion(
-        rdOptions(c, { trainFiles: files, valFiles: files, batchSize: 4, steps: 30, stepsPerEpoch: 30, learningRate: 5e-3, valSamples: 4 }),
-        collectingIO(),
-      );
-      expect(trained.steps).toBe(30);
-      const impl = implOf(c);
-      const rt = { hyper: c.hyper, channels: c.channels, params: trained.params, tables: trained.tables };
-      const rows: string[] = [];
-      const violations: string[] = [];
-      const meanPsnr = QUALITIES.map(() => 0);
-      for (const f of files) {
-        const raw = await readImage(f, { channels: 3 });
-        const img = toFloat(raw, 3);
-        const bytes: number[] = [];
-        QUALITIES.forEach((q, k) => {
-          const streams = impl.compress(rt, img, q);
-          bytes.push(totalBytes(streams));
-          const p = psnr8(raw, toBytes(impl.decompress(rt, streams, img.width, img.height, q)));
-          meanPsnr[k]! += p / files.length;
-          if (k > 0 && bytes[k]! < bytes[k - 1]!)
-            violations.push(`${f.split('/').pop()}: q${q} ${bytes[k]} B < q${QUALITIES[k - 1]} ${bytes[k - 1]} B`);
-          rows.push(`${f.split('/').pop()} q${q}: ${bytes[k]} B, ${p.toFixed(2)} dB`);
-        });
-      }
-      meanPsnr.forEach((p, k) => {
-        if (k > 0 && p < meanPsnr[k - 1]!)
-          violations.push(`mean PSNR q${QUALITIES[k]} ${p.toFixed(3)} dB < q${QUALITIES[k - 1]} ${meanPsnr[k - 1]!.toFixed(3)} dB`);
+  it('bytes per image never fall and mean PSNR never falls as quality rises', async () => {
+    const rows: string[] = [];
+    const violations: string[] = [];
+    const meanPsnr = QUALITIES.map(() => 0);
+    const files = images();
+    for (const f of files) {
+      const raw: RawImage = await readImage(f, { channels: 3 });
+      let prev = 0;
+      QUALITIES.forEach((q, k) => {
+        const streams = model.codec.compress(raw, q);
+        const bytes = streams.reduce((n, s) => n + s.length, 0);
+        const p = psnr(raw, model.codec.decompress(streams, raw.width, raw.height, q));
+        meanPsnr[k]! += p / files.length;
+        if (bytes < prev) violations.push(`${path.basename(f)}: q${q} ${bytes} B < q${QUALITIES[k - 1]} ${prev} B`);
+        prev = bytes;
+        rows.push(`${path.basename(f)} q${q}: ${bytes} B, ${p.toFixed(2)} dB`);
       });
-      const val = trained.history.at(-1)!.val.map((v) => `lambda ${v.lambda}: ${v.bpp.toFixed(3)} bpp ${v.psnr.toFixed(2)} dB`);
-      trained.params.dispose();
-      const table = [...rows, `mean PSNR: ${meanPsnr.map((p) => p.toFixed(3)).join(' ')}`, `validation: ${val.join('; ')}`].join('\n');
-      expect(violations, table).toEqual([]);
-    },
-  );
+    }
+    meanPsnr.forEach((p, k) => {
+      if (k > 0 && p < meanPsnr[k - 1]!)
+        violations.push(`mean PSNR q${QUALITIES[k]} ${p.toFixed(3)} dB < q${QUALITIES[k - 1]} ${meanPsnr[k - 1]!.toFixed(3)} dB`);
+    });
+    expect(violations, [...rows, `mean PSNR: ${meanPsnr.map((p) => p.toFixed(3)).join(' ')}`].join('\n')).toEqual([]);
+    // The slider spans a real range of rates (the issue asks for at least 4x on a default model;
+    // this small fixture model is only asked to move).
+    expect(meanPsnr.at(-1)! - meanPsnr[0]!).toBeGreaterThan(0.5);
+  }, 120_000);
 });
