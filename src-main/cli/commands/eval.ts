@@ -2,7 +2,7 @@
 // of the model's latent codec and the classical codecs on the same images, and BD-rates. Prints a
 // table, or with --json {"model", "curves": {codec: {"bpp", "psnr-rgb", "ms-ssim-rgb", ...}},
 // "bdRate": {codec: percent | null}, ...}. Exit 2 when some images could not be measured.
-import type { FamilyName } from '../../core/engine/models/families.js';
+import { FAMILY_NAMES, type FamilyName } from '../../core/engine/models/families.js';
 import path from 'node:path';
 import type {
   BdRateResult,
@@ -206,7 +206,8 @@ async function runCodeSizeSweep(
   if (stringFlag(values, 'model') !== undefined) throw new UsageError('--code-sizes trains its own models; leave out --model');
   const codeSizes = intList(values, 'code-sizes', 1, 4096)!;
   const arch = stringFlag(values, 'arch');
-  if (arch !== undefined && arch !== 'dense' && arch !== 'conv') throw new UsageError(`--arch must be dense or conv, got '${arch}'`);
+  if (arch !== undefined && !(FAMILY_NAMES as readonly string[]).includes(arch))
+    throw new UsageError(`--arch must be one of ${FAMILY_NAMES.join(', ')}, got '${arch}'`);
   const loss = stringFlag(values, 'loss');
   if (loss !== undefined && loss !== 'mse' && loss !== 'bce') throw new UsageError(`--loss must be mse or bce, got '${loss}'`);
   const layers = intList(values, 'layers', 1, 16384);

@@ -33,6 +33,7 @@ export interface ConvHyper {
 }
 
 import type { DensePriorHyper } from './models/dense-prior/meta.js';
+import { familyMeta } from './models/families.js';
 import type { FactorizedHyper } from './models/factorized/meta.js';
 import type { HyperpriorHyper } from './models/hyperprior/meta.js';
 
@@ -97,22 +98,8 @@ export interface ModelCard {
   createdAt: string;
 }
 
-/** Default layer widths: a decreasing sandwich from the input down to the code. */
-export function defaultDenseLayers(inputSize: number, codeSize: number, count = 2): number[] {
-  const layers: number[] = [];
-  for (let i = 1; i <= count; i++) {
-    const ratio = i / (count + 1);
-    layers.push(Math.max(codeSize * 2, Math.round((inputSize * Math.pow(codeSize / inputSize, ratio)) / 8) * 8));
-  }
-  return layers;
-}
-
-/** Code values per image (continuous; the codec's quantizer and entropy coder decide the bytes). */
-export function codeValuesPerImage(hyper: Hyper, channels: number, width: number, height: number): number {
-  if (hyper.arch === 'dense' || hyper.arch === 'dense-prior')
-    return Math.ceil(width / hyper.tile) * Math.ceil(height / hyper.tile) * hyper.codeSize;
-  if (hyper.arch === 'factorized' || hyper.arch === 'hyperprior') return Math.ceil(width / 16) * Math.ceil(height / 16) * hyper.m;
-  const f = hyper.downsampling;
-  void channels;
-  return Math.ceil(width / f) * Math.ceil(height / f) * hyper.codeChannels;
+/** Code values per image (continuous; the codec's quantizer and entropy coder decide the bytes), from the family's declaration. */
+export function codeValuesPerImage(hyper: Hyper, width: number, height: number): number {
+  const meta = familyMeta(hyper.arch);
+  return meta ? meta.codeValues(hyper as never, width, height) : 0;
 }

@@ -78,7 +78,8 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
         warmupSteps: Math.min(100, Math.ceil((steps ?? 1000) / 50)),
         dropAt: 0.8,
         clipNorm: 1,
-        valSamples: meta.name === 'dense-prior' ? 256 : 16,
+        // Small samples are cheap: validate on many; photo crops on a few.
+        valSamples: meta.sampleEdge(o.hyper as never) <= 64 ? 256 : 16,
       },
       io as TaskIO<unknown>,
       {

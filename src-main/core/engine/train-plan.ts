@@ -55,7 +55,7 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
       ...(meta.learned ? { budget: learnedBudget(req, maxEdge) } : {}),
       seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
       patience: req.patience ?? 5,
-      cropsPerImage: wholeImages ? 1 : arch === 'dense' ? 32 : 8,
+      cropsPerImage: wholeImages ? 1 : meta.cropsPerImage,
     },
   };
 }

@@ -44,7 +44,7 @@ export async function resultOf(card: Omit<ModelCard, 'id' | 'decoderBytes'>, inp
     stoppedEarly: card.training.stoppedEarly,
     seed: input.options.seed,
     codeRange: card.codeRange,
-    codeValues: codeValuesPerImage(card.hyper, card.channels, input.typical.width, input.typical.height),
+    codeValues: codeValuesPerImage(card.hyper, input.typical.width, input.typical.height),
   };
 }
 

@@ -26,7 +26,7 @@ export function estimateCode(
   if (!hyper || !(width > 0 && height > 0 && channels > 0)) return null;
   let values: number;
   try {
-    values = codeValuesPerImage(hyper as unknown as Hyper, channels, width, height);
+    values = codeValuesPerImage(hyper as unknown as Hyper, width, height);
   } catch {
     return null;
   }

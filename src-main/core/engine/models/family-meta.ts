@@ -49,6 +49,10 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
   weightGroups: readonly string[];
   /** Edge of a training sample (crop or tile) in pixels. */
   sampleEdge(h: H): number;
+  /** Latent values the model makes for a width x height image (before entropy coding). */
+  codeValues(h: H, width: number, height: number): number;
+  /** Random crops per image per epoch when images are larger than a sample. */
+  cropsPerImage: number;
   /** The default distortion of the seed's rule (bce for [0,1] inputs) or mse. */
   defaultLoss: 'bce' | 'mse';
   defaultBatchSize: number;

@@ -61,6 +61,8 @@ export const convMeta: FamilyMeta<z.infer<typeof ConvHyper>> = {
     return { encoder: enc, decoder: dec };
   },
   weightGroups: ['encoder', 'decoder'],
+  codeValues: (h, w, hh) => Math.ceil(w / h.downsampling) * Math.ceil(hh / h.downsampling) * h.codeChannels,
+  cropsPerImage: 8,
   sampleEdge: (h) => h.crop,
   defaultLoss: 'bce',
   defaultBatchSize: 16,

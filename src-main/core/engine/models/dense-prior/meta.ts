@@ -1,7 +1,7 @@
 // The seed's stacked fully-connected autoencoder with a factorized density on its code, trained for
 // rate and distortion: for small images (digits, Fashion-MNIST) and small tiles. Declaration.
 import { z } from 'zod';
-import { defaultDenseLayers } from '../../model-card.js';
+import { defaultDenseLayers } from '../layers/dense-widths.js';
 import type { FamilyMeta } from '../family-meta.js';
 import { Lambdas } from '../layers/hyper-schema.js';
 
@@ -58,6 +58,8 @@ export const densePriorMeta: FamilyMeta<DensePriorHyper> = {
     };
   },
   weightGroups: ['analysis', 'synthesis', 'entropy'],
+  codeValues: (h, w, hh) => Math.ceil(w / h.tile) * Math.ceil(hh / h.tile) * h.codeSize,
+  cropsPerImage: 32,
   sampleEdge: (h) => h.tile,
   defaultLoss: 'mse',
   defaultBatchSize: 64,

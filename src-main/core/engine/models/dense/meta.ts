@@ -1,6 +1,6 @@
 // The seed's stacked fully-connected autoencoder, reconstruction-trained (format v1): declaration.
 import { z } from 'zod';
-import { defaultDenseLayers } from '../../model-card.js';
+import { defaultDenseLayers } from '../layers/dense-widths.js';
 import type { FamilyMeta } from '../family-meta.js';
 
 const Width = z.number().int().min(1).max(16384);
@@ -48,6 +48,8 @@ export const denseMeta: FamilyMeta<z.infer<typeof DenseHyper>> = {
     };
   },
   weightGroups: ['encoder', 'decoder'],
+  codeValues: (h, w, hh) => Math.ceil(w / h.tile) * Math.ceil(hh / h.tile) * h.codeSize,
+  cropsPerImage: 32,
   sampleEdge: (h) => h.tile,
   defaultLoss: 'bce',
   defaultBatchSize: 64,

@@ -36,6 +36,8 @@ export const factorizedMeta: FamilyMeta<FactorizedHyper> = {
   ],
   mac: (h, channels) => ({ encoder: analysisMac(channels, h.n, h.m), decoder: synthesisMac(channels, h.n, h.m) }),
   weightGroups: ['analysis', 'synthesis', 'entropy'],
+  codeValues: (h, w, hh) => Math.ceil(w / 16) * Math.ceil(hh / 16) * h.m,
+  cropsPerImage: 8,
   sampleEdge: (h) => h.crop,
   defaultLoss: 'mse',
   defaultBatchSize: 8,
