@@ -27,7 +27,7 @@ export interface RdTrainOptions {
   batchSize: number;
   learningRate: number;
   seed: number;
-  /** Budget: total steps, or wall-clock minutes of training (whichever is given; minutes win). */
+  /** Budget: total steps, or wall-clock minutes (everything the run does counts; minutes win). */
   steps?: number;
   minutes?: number;
   /** Steps per reported, checkpointed epoch. */
@@ -195,7 +195,9 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
   let trainSeconds = from?.trainSeconds ?? 0;
   const budgetSeconds = o.minutes !== undefined ? o.minutes * 60 : undefined;
   const totalSteps = o.steps ?? Number.POSITIVE_INFINITY;
-  const progressOf = () => (budgetSeconds !== undefined ? trainSeconds / budgetSeconds : step / totalSteps);
+  // A minutes budget is wall-clock time (data, validation and checkpoints included), continued across resumes.
+  const wallSeconds = () => elapsedBase + (performance.now() - started) / 1000;
+  const progressOf = () => (budgetSeconds !== undefined ? wallSeconds() / budgetSeconds : step / totalSteps);
   const done = () => progressOf() >= 1;
   const skip = (file: string, reason: string) => io.progress({ kind: 'skipped', file, reason });
 
@@ -263,7 +265,7 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
         const psnr = 10 * Math.log10(1 / Math.max(parts.d, 1e-10));
         sum = { loss: sum.loss + grads.loss, bpp: sum.bpp + parts.bpp, psnr: sum.psnr + psnr, n: sum.n + 1 };
         const sps = (step * o.batchSize) / Math.max(trainSeconds, 1e-6);
-        const left = budgetSeconds !== undefined ? budgetSeconds - trainSeconds : ((totalSteps - step) * o.batchSize) / sps;
+        const left = budgetSeconds !== undefined ? budgetSeconds - wallSeconds() : ((totalSteps - step) * o.batchSize) / sps;
         hooks.onBatch?.({
           kind: 'batch',
           epoch,
@@ -290,7 +292,7 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
         val: points,
         samplesPerSecond: (sum.n * o.batchSize) / Math.max(seconds, 1e-6),
         seconds,
-        elapsedSeconds: elapsedBase + (performance.now() - started) / 1000,
+        elapsedSeconds: wallSeconds(),
         learningRate: lr,
       };
       history.push(record);
