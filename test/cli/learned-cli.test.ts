@@ -76,6 +76,17 @@ describe('learned families on the command line', () => {
     const meta = await sharp(path.join(dec, 'd3-r15-c80.png')).metadata();
     expect([meta.width, meta.height]).toEqual([20, 20]);
 
+    // A pack of three digits (format v2, per-image index) decodes to a folder of three images.
+    const packOut = path.join(tmp.dir, 'pack');
+    const three = ['d0-r0-c80.png', 'd1-r5-c80.png', 'd2-r10-c80.png'].map((f) => path.join(FIXTURES, 'digits', f));
+    const p = await cli(home, '--json', 'compress', '--model', trained.model, ...three, '--out', packOut, '--pack', 'three');
+    expect(p.code, p.stderr).toBe(0);
+    const packFile = path.join(packOut, 'three.latent');
+    expect(latentVersion(readFileSync(packFile), packFile)).toBe(2);
+    const pd = await cli(home, '--json', 'decompress', packFile, '--out', path.join(tmp.dir, 'packdec'));
+    expect(pd.code, pd.stderr).toBe(0);
+    expect((JSON.parse(pd.stdout) as { files: unknown[] }).files.length).toBeGreaterThanOrEqual(1);
+
     // The model travels as a .lsmodel; the other studio finds it by the file's model tag.
     const lsmodel = path.join(tmp.dir, 'm.lsmodel');
     expect((await cli(home, 'models', 'export', trained.model, lsmodel)).code).toBe(0);

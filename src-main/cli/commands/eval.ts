@@ -261,7 +261,7 @@ export const evalCommand: CliCommand = {
   summary: 'rate-distortion curves of a model against JPEG, WebP and AVIF on the same images, with BD-rates',
   usage:
     'eval --model ID (--dataset NAME [--split test|val|train|all] | <path...>) [--codecs jpeg,webp,avif] [--qualities Q,Q,..] [--classical-qualities Q,Q,..] [--max-images N] [--ssim] [--csv FILE] [--compressai FILE]\n' +
-    '       eval --dataset NAME --code-sizes N,N,.. [--arch dense|conv] [--layers N,N,..] [--tile N] [--epochs N] [--batch-size N] [--seed N] [--loss mse|bce] [--codecs ..] [--qualities ..] [--max-images N]\n' +
+    `       eval --dataset NAME --code-sizes N,N,.. [--arch ${FAMILY_NAMES.join('|')}] [--layers N,N,..] [--tile N] [--epochs N] [--batch-size N] [--seed N] [--loss mse|bce] [--codecs ..] [--qualities ..] [--max-images N]\n` +
     '            (trains one model per code size, all else equal, and evaluates each)',
   options: {
     model: { type: 'string' },

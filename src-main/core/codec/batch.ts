@@ -1,7 +1,7 @@
 // Compress and decompress batches of files: the work the codec worker tasks do. A bad file is
 // reported with a one-line reason naming it and the batch goes on; outputs are written atomically
 // and never replace an existing file unless asked.
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CodecFailure, CompressedFile, CompressProgress, DecompressedFile } from '../contract/codec.js';
 import { StudioError, toWireError } from '../contract/errors.js';
@@ -9,7 +9,8 @@ import { encodeImage, writeFileAtomic, type OutputFormat, type RawImage } from '
 import { calibratedModel, type CalibrationSource } from './calibrate.js';
 import { compressImage, compressPack, prepareFile, type PreparedImage } from './compress.js';
 import { decodePackBlock, decodeSingle, type DecodedImage } from './decompress.js';
-import { PackFile, readSingleFile } from './latent-file.js';
+import { PackFile, readPackV2File, readSingleFile, v2Ref } from './latent-file.js';
+import { isV2 } from './container-v2.js';
 import type { CodecModel } from './model.js';
 
 export interface LoadedCodecModel extends CodecModel {
@@ -268,6 +269,8 @@ async function decompressPackFile(
   failed: CodecFailure[],
   io: BatchIO,
 ): Promise<void> {
+  const head = await readHead(item.input);
+  if (isV2(head)) return decompressPackV2(item, input, modelFor, files, failed, io);
   const pf = await PackFile.open(item.input);
   const h = pf.header;
   const model = await modelFor(h.params.modelId);
@@ -301,5 +304,59 @@ async function decompressPackFile(
         failed.push(failure(label, err));
       }
     });
+  }
+}
+
+async function readHead(file: string): Promise<Uint8Array> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A format-v2 pack: each asked image's streams decode on their own (its block's CRC checked first). */
+async function decompressPackV2(
+  item: DecompressBatchInput['items'][number],
+  input: DecompressBatchInput,
+  modelFor: (id: string) => Promise<CodecModel>,
+  files: DecompressedFile[],
+  failed: CodecFailure[],
+  io: BatchIO,
+): Promise<void> {
+  const pack = await readPackV2File(item.input);
+  const model = await modelFor(item.modelId);
+  const ref = v2Ref(pack.params);
+  const wanted = input.images ?? Array.from({ length: pack.count }, (_, i) => i);
+  const taken = new Set<string>();
+  const names = pack.header.entries.map((e, i) => packImageName(e.name, i, taken));
+  const ext = input.format === 'jpeg' ? 'jpg' : input.format;
+  for (const i of wanted) {
+    const label = `${item.input} image ${i}`;
+    if (i >= pack.count) {
+      failed.push({ path: item.input, error: `${item.input}: has no image ${i} (it holds ${pack.count})` });
+      continue;
+    }
+    await io.checkpoint();
+    try {
+      const image = pack.image(i);
+      const d = await decodeSingle(model, { kind: 'single-v2', params: { ...pack.params, ...ref }, image, bytes: 0 }, label);
+      const out = path.join(item.output, `${names[i]}.${ext}`);
+      const bytes = await writeImage(out, d, input.format, input.overwrite ?? false, label);
+      files.push({
+        input: item.input,
+        output: out,
+        bytes,
+        width: d.image.width,
+        height: d.image.height,
+        channels: d.image.channels,
+        image: i,
+      });
+    } catch (err) {
+      failed.push(failure(label, err));
+    }
   }
 }

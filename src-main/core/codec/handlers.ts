@@ -11,7 +11,7 @@ import { startWorkerTask } from '../jobs/worker-host.js';
 import { failure, type CompressBatchInput, type DecompressBatchInput } from './batch.js';
 import type { CalibrationSource } from './calibrate.js';
 import { FORMAT_VERSION, tagHex, tagMatches, weightsTag } from './container.js';
-import { PackFile, peekLatent, readSingleFile } from './latent-file.js';
+import { PackFile, peekLatent, readPackV2File, readSingleFile } from './latent-file.js';
 
 async function isFolder(p: string): Promise<boolean> {
   try {
@@ -137,7 +137,8 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
           );
         }
         // Structure and checksums now (cheap), so a bad file fails before any model is loaded.
-        if (pack) await PackFile.open(input);
+        if (pack && 'version' in params) await readPackV2File(input);
+        else if (pack) await PackFile.open(input);
         else await readSingleFile(input);
         models[rec.id] = rec.dir;
         const stem = path.parse(input).name;
@@ -166,6 +167,34 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
   async inspectLatent(req, ctx) {
     const file = path.resolve(req.path);
     const { params, pack, bytes } = await peekLatent(file);
+    if ('version' in params && pack) {
+      const p = await readPackV2File(file);
+      const rec = modelRecord(ctx, params.modelId);
+      return {
+        path: file,
+        formatVersion: 2,
+        bytes,
+        model: rec?.id ?? params.modelId,
+        modelInCatalog: rec !== undefined,
+        weightsTag: tagHex(params.weightsTag),
+        step: 0,
+        predictor: 'none',
+        tile: 0,
+        family: familyByFormatId(params.family)?.name ?? `unknown family ${params.family}`,
+        quality: params.quality,
+        kind: 'pack',
+        headerBytes: p.header.headerLength,
+        images: p.header.entries.map((e) => ({
+          width: e.width,
+          height: e.height,
+          channels: e.channels,
+          codeGrid: [0, 0, 0] as [number, number, number],
+          ...(e.name !== undefined ? { name: e.name } : {}),
+          exif: e.exifLength > 0,
+          icc: e.iccLength > 0,
+        })),
+      } satisfies LatentInfo;
+    }
     if ('version' in params) {
       const s = await readSingleFile(file);
       if (s.kind !== 'single-v2') throw new StudioError('internal', `${file}: read as version 1 after a version-2 header`);

@@ -14,7 +14,7 @@ import {
   type PackHeader,
   type SingleLatent,
 } from './container.js';
-import { isPackV2, isV2, MODEL_TAG_BYTES, readSingleV2, type V2Image, type V2Params } from './container-v2.js';
+import { isPackV2, isV2, MODEL_TAG_BYTES, readPackV2, readSingleV2, type V2Image, type V2Pack, type V2Params } from './container-v2.js';
 
 /** How a format-v2 file names its model: by a tag of the model's hash (the catalog resolves `tag:<hex>`). */
 export interface V2Ref {
@@ -87,13 +87,8 @@ export async function peekLatent(file: string): Promise<{ params: CodeParams | V
   if (isV2(head)) {
     // Prefix: magic (2), version/streams/flags, family/image flags, tag (6), quality.
     if (head.length < 5 + MODEL_TAG_BYTES) throw new LatentFormatError('truncated', `${file}: truncated (${size} bytes)`);
-    if (isPackV2(head))
-      throw new LatentFormatError(
-        'version',
-        `${file}: format-v2 packs are not decoded by this command yet; decode them with decompress on the whole file`,
-      );
     const tag = head.subarray(4, 4 + MODEL_TAG_BYTES);
-    return { params: v2Ref({ family: head[3]! >> 4, tag, quality: head[4 + MODEL_TAG_BYTES]! }), pack: false, bytes: size };
+    return { params: v2Ref({ family: head[3]! >> 4, tag, quality: head[4 + MODEL_TAG_BYTES]! }), pack: isPackV2(head), bytes: size };
   }
   return { ...readCommonHeader(head, file), bytes: size };
 }
@@ -107,6 +102,17 @@ export async function readSingleFile(file: string): Promise<AnySingleLatent> {
     throw new StudioError('io', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return readAnySingle(bytes, file);
+}
+
+/** Largest format-v2 pack read into memory at once (its images are decoded one by one). */
+export const MAX_V2_PACK_BYTES = 1 << 30;
+
+/** A format-v2 pack, checked and indexed (its blocks' checks run as images are taken). */
+export async function readPackV2File(file: string): Promise<V2Pack> {
+  const size = await checkFile(file);
+  if (size > MAX_V2_PACK_BYTES)
+    throw new StudioError('bad-request', `${file}: a ${size}-byte pack is over the ${MAX_V2_PACK_BYTES}-byte limit`);
+  return readPackV2(await readFile(file), file);
 }
 
 /** A pack opened for random access. */
