@@ -33,6 +33,7 @@ for (const [split, from, n] of [
   for (let i = from; i < from + n; i++) {
     const px = idx.subarray(16 + i * rows * cols, 16 + (i + 1) * rows * cols);
     await sharp(Buffer.from(px), { raw: { width: cols, height: rows, channels: 1 } })
+      .toColourspace('b-w')
       .png({ compressionLevel: 9 })
       .toFile(path.join(dir, `f${String(i).padStart(5, '0')}.png`));
   }

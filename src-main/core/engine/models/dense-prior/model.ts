@@ -16,8 +16,19 @@ function widths(h: DensePriorHyper, channels: number): { enc: number[]; dec: num
   return { enc: [input, ...h.encoderLayers, h.codeSize], dec: [h.codeSize, ...h.decoderLayers, input] };
 }
 
-function addDense(p: ParamStore, name: string, group: string, from: number, to: number, seeds: SeedSequence): void {
-  p.add(`${name}.w`, group, fanInUniform([from, to], from, seeds.next()));
+/**
+ * The code layer starts CODE_INIT_SCALE times larger than the others: the quantization noise has
+ * unit width, so a code that starts near zero carries nothing until training has grown it (on the
+ * sample digits, 30 s of training reached 17.9 dB instead of 16.1 dB with this start).
+ */
+const CODE_INIT_SCALE = 10;
+
+function addDense(p: ParamStore, name: string, group: string, from: number, to: number, seeds: SeedSequence, scale = 1): void {
+  p.add(
+    `${name}.w`,
+    group,
+    tf.tidy(() => tf.mul(fanInUniform([from, to], from, seeds.next()), scale)),
+  );
   p.add(`${name}.b`, group, fanInUniform([to], from, seeds.next()));
 }
 
@@ -25,7 +36,8 @@ function build(h: DensePriorHyper, channels: 1 | 3, seed: number): ParamStore {
   const p = new ParamStore();
   const seeds = new SeedSequence(seed);
   const { enc, dec } = widths(h, channels);
-  for (let i = 0; i < enc.length - 1; i++) addDense(p, `enc.${i}`, 'analysis', enc[i]!, enc[i + 1]!, seeds);
+  for (let i = 0; i < enc.length - 1; i++)
+    addDense(p, `enc.${i}`, 'analysis', enc[i]!, enc[i + 1]!, seeds, i === enc.length - 2 ? CODE_INIT_SCALE : 1);
   for (let i = 0; i < dec.length - 1; i++) addDense(p, `dec.${i}`, 'synthesis', dec[i]!, dec[i + 1]!, seeds);
   addGains(p, h.lambdas, h.codeSize);
   addFactorizedDensity(p, 'density', 'entropy', h.codeSize, seeds);
