@@ -6,9 +6,9 @@ import { RangeDecoder, RangeEncoder } from '../../../entropy/index.js';
 import { crop, fromTiles, padReflect, toTiles } from '../../pixels.js';
 import { densityTables } from '../layers/density-tables.js';
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
-import { addGains, interpolateGains, levelGains, levelOfQuality } from '../layers/gains.js';
+import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { fanInUniform, ParamStore, SeedSequence } from '../layers/params.js';
-import type { LearnedImpl, LearnedRuntime } from '../learned.js';
+import type { LearnedImpl } from '../learned.js';
 import type { DensePriorHyper } from './meta.js';
 
 function widths(h: DensePriorHyper, channels: number): { enc: number[]; dec: number[] } {
@@ -57,16 +57,6 @@ function stack(p: ParamStore, h: DensePriorHyper, prefix: string, layers: number
   return a;
 }
 
-function gainsAt(rt: LearnedRuntime<DensePriorHyper>, quality: number) {
-  const levels = rt.hyper.lambdas.length;
-  const level = levelOfQuality(quality, levels);
-  const k = rt.hyper.codeSize;
-  return {
-    gain: interpolateGains(rt.params.float64('gain'), levels, k, level),
-    igain: interpolateGains(rt.params.float64('igain'), levels, k, level),
-  };
-}
-
 function layerCounts(h: DensePriorHyper): { enc: number; dec: number } {
   return { enc: h.encoderLayers.length + 1, dec: h.decoderLayers.length + 1 };
 }
@@ -89,7 +79,7 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     const t = h.tile;
     const padded = padReflect(img, Math.ceil(img.width / t) * t, Math.ceil(img.height / t) * t);
     const { tiles, gh, gw } = toTiles(padded, t);
-    const { gain } = gainsAt(rt, quality);
+    const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.codeSize, quality);
     const symbols = tf.tidy(() => {
       const x = tf.tensor2d(tiles, [gh * gw, t * t * img.channels]);
       const y = stack(rt.params, h, 'enc', layerCounts(h).enc, x, 'linear');
@@ -106,7 +96,7 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     const t = h.tile;
     const gh = Math.ceil(height / t);
     const gw = Math.ceil(width / t);
-    const { igain } = gainsAt(rt, quality);
+    const { igain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.codeSize, quality);
     const tables = rt.tables.groups[0]!;
     const dec = new RangeDecoder(streams[0]!);
     const y = new Float32Array(gh * gw * h.codeSize);

@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { RangeDecoder, RangeEncoder } from '../../../entropy/index.js';
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
-import { addGains, interpolateGains, levelGains, levelOfQuality } from '../layers/gains.js';
+import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { croppedImage, paddedTensor } from '../layers/image-io.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
 import { addAnalysis, addSynthesis, analysis, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
-import type { LearnedImpl, LearnedRuntime } from '../learned.js';
+import type { LearnedImpl } from '../learned.js';
 import { densityTables } from '../layers/density-tables.js';
 import type { FactorizedHyper } from './meta.js';
 
@@ -19,15 +19,6 @@ function build(h: FactorizedHyper, channels: 1 | 3, seed: number): ParamStore {
   addGains(p, h.lambdas, h.m);
   addFactorizedDensity(p, 'density', 'entropy', h.m, seeds);
   return p;
-}
-
-function gainsAt(rt: LearnedRuntime<FactorizedHyper>, quality: number) {
-  const levels = rt.hyper.lambdas.length;
-  const level = levelOfQuality(quality, levels);
-  return {
-    gain: interpolateGains(rt.params.float64('gain'), levels, rt.hyper.m, level),
-    igain: interpolateGains(rt.params.float64('igain'), levels, rt.hyper.m, level),
-  };
 }
 
 export const factorized: LearnedImpl<FactorizedHyper> = {
@@ -43,7 +34,7 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
   },
   buildTables: (p, h) => ({ groups: [densityTables(p, 'density', h.m)] }),
   compress(rt, img, quality) {
-    const { gain } = gainsAt(rt, quality);
+    const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const symbols = tf.tidy(() => {
       const { x } = paddedTensor(img, DOWNSAMPLING);
       const y = analysis(rt.params, x);
@@ -57,7 +48,7 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
   },
   decompress(rt, streams, width, height, quality) {
     if (streams.length !== 1) throw new RangeError(`a factorized-prior file has 1 latent stream, this one ${streams.length}`);
-    const { igain } = gainsAt(rt, quality);
+    const { igain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const m = rt.hyper.m;
     const gh = Math.ceil(height / DOWNSAMPLING);
     const gw = Math.ceil(width / DOWNSAMPLING);

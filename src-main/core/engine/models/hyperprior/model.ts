@@ -10,7 +10,7 @@ import { densityTables } from '../layers/density-tables.js';
 import { exactConv, exactDepthToSpace2, exactLeakyRelu, type ExactMap } from '../layers/exact.js';
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
 import { gaussianLikelihood, SCALE_FLOOR } from '../layers/gaussian-conditional.js';
-import { addGains, interpolateGains, levelGains, levelOfQuality } from '../layers/gains.js';
+import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { croppedImage, paddedTensor } from '../layers/image-io.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
 import { addAnalysis, addSynthesis, analysis, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
@@ -66,15 +66,6 @@ function exactHyperSynthesis(rt: LearnedRuntime<HyperpriorHyper>, z: ExactMap): 
   return { mean, scale };
 }
 
-function gainsAt(rt: LearnedRuntime<HyperpriorHyper>, quality: number) {
-  const levels = rt.hyper.lambdas.length;
-  const level = levelOfQuality(quality, levels);
-  return {
-    gain: interpolateGains(rt.params.float64('gain'), levels, rt.hyper.m, level),
-    igain: interpolateGains(rt.params.float64('igain'), levels, rt.hyper.m, level),
-  };
-}
-
 export const hyperprior: LearnedImpl<HyperpriorHyper> = {
   build,
   batchShape: (_h, n, edge, channels) => [n, edge, edge, channels],
@@ -94,7 +85,7 @@ export const hyperprior: LearnedImpl<HyperpriorHyper> = {
   buildTables: (p, h) => ({ groups: [gaussianTables(SCALES), densityTables(p, 'zdensity', h.n)] }),
   compress(rt, img, quality) {
     const { n, m } = rt.hyper;
-    const { gain } = gainsAt(rt, quality);
+    const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const { y, z, gh, gw } = tf.tidy(() => {
       const { x } = paddedTensor(img, MULTIPLE);
       const yg = tf.mul(analysis(rt.params, x), tf.tensor1d(Float32Array.from(gain))) as tf.Tensor4D;
@@ -114,7 +105,7 @@ export const hyperprior: LearnedImpl<HyperpriorHyper> = {
   decompress(rt, streams, width, height, quality) {
     if (streams.length !== 2) throw new RangeError(`a hyperprior file has 2 latent streams (z, y), this one ${streams.length}`);
     const { n, m } = rt.hyper;
-    const { igain } = gainsAt(rt, quality);
+    const { igain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const gh = Math.ceil(height / MULTIPLE) * 4;
     const gw = Math.ceil(width / MULTIPLE) * 4;
     const zTables = rt.tables.groups[1]!;

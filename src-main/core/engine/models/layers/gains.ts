@@ -58,3 +58,17 @@ export function interpolateGains(rows: Float64Array, levels: number, channels: n
   }
   return out;
 }
+
+/** Encoder gains and decoder inverse gains of a trained model at a quality 1-100 (float64). */
+export function gainsAtQuality(
+  p: ParamStore,
+  lambdas: readonly number[],
+  channels: number,
+  quality: number,
+): { gain: Float64Array; igain: Float64Array } {
+  const level = levelOfQuality(quality, lambdas.length);
+  return {
+    gain: interpolateGains(p.float64('gain'), lambdas.length, channels, level),
+    igain: interpolateGains(p.float64('igain'), lambdas.length, channels, level),
+  };
+}
