@@ -7,7 +7,15 @@ function listText(models: ModelSummary[]): string {
   if (models.length === 0) return 'no models yet (train one with: latent-studio train --dataset NAME)';
   return table(
     ['id', 'name', 'arch', 'dataset', 'size', 'latent files', 'created'],
-    models.map((m) => [m.id, m.name, m.arch, m.dataset ?? '-', formatBytes(m.bytes), String(m.latentFiles), m.createdAt.slice(0, 10)]),
+    models.map((m) => [
+      m.id,
+      m.builtin ? `${m.name} (built-in base, read-only)` : m.name,
+      m.arch,
+      m.dataset ?? '-',
+      formatBytes(m.bytes),
+      String(m.latentFiles),
+      m.createdAt.slice(0, 10),
+    ]),
   );
 }
 

@@ -33,6 +33,7 @@ function resultText(r: TrainResult): string {
     const curve = r.rd.map((p) => `${p.bpp.toFixed(3)} bpp / ${p.psnr.toFixed(2)} dB`).join(', ');
     return [
       `model ${r.model} (${r.name}, ${r.arch}) trained on ${r.backend}: ${r.steps ?? 0} steps (${r.epochs} epochs) in ${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s`,
+      r.startedFrom ? `started from ${r.startedFrom.name} (${r.startedFrom.id}); --from-scratch trains from random weights` : 'trained from scratch',
       `validation (entropy-model rate, lowest to highest quality): ${curve}`,
       ...(r.mac ? [`decoder ${Math.round(r.mac.decoder)} MAC/pixel, encoder ${Math.round(r.mac.encoder)}`] : []),
       `seed ${r.seed}; backend ${r.backend}: ${r.backendReason}`,
@@ -48,7 +49,7 @@ function resultText(r: TrainResult): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: `train a model on a dataset (families: ${FAMILY_NAMES.join(', ')})`,
-  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME]\n       train --resume JOB`,
+  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch]\n       train --resume JOB`,
   options: {
     dataset: { type: 'string' },
     minutes: { type: 'string' },
@@ -72,6 +73,8 @@ export const trainCommand: CliCommand = {
     patience: { type: 'string' },
     seed: { type: 'string' },
     name: { type: 'string' },
+    'init-from': { type: 'string' },
+    'from-scratch': { type: 'boolean' },
   },
   positionals: false,
   async run({ values }, env) {
@@ -110,6 +113,8 @@ export const trainCommand: CliCommand = {
             ...defined('patience', intFlag(values, 'patience', 0, 1000)),
             ...defined('seed', intFlag(values, 'seed', 0, 2 ** 31 - 1)),
             ...defined('name', stringFlag(values, 'name')),
+            ...defined('initFrom', stringFlag(values, 'init-from')),
+            ...(values['from-scratch'] === true ? { fromScratch: true } : {}),
           };
     const studio = env.studio();
     const bar = env.progress('train');

@@ -30,6 +30,7 @@ export async function deleteModel(
   model: ModelRecord,
   options: { dryRun?: boolean; force?: boolean } = {},
 ): Promise<DeleteModelResult> {
+  if (model.builtin) throw new StudioError('conflict', `model ${model.id} (${model.name}) is a built-in base model and cannot be deleted`);
   const dependents = modelDependents(catalog, model);
   if (options.dryRun) return { model: model.id, deleted: false, dependents };
   if (dependents.latentFiles > 0 && !options.force) {

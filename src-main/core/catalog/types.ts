@@ -52,6 +52,8 @@ export interface ModelRecord {
   card: Record<string, unknown>;
   files: ModelFile[];
   createdAt: string;
+  /** A built-in base model shipped with the studio (read-only: it cannot be deleted). */
+  builtin: boolean;
 }
 
 export interface NewModel {
@@ -63,6 +65,7 @@ export interface NewModel {
   weightsHash: string;
   card: object;
   createdAt?: string;
+  builtin?: boolean;
 }
 
 export type RunState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';

@@ -28,6 +28,7 @@ export function modelSummary(catalog: Catalog, m: ModelRecord): ModelSummary {
     bytes: m.files.reduce((s, f) => s + f.bytes, 0),
     latentFiles: catalog.latents.countForModel(m.id),
     card: m.card,
+    builtin: m.builtin,
   };
 }
 

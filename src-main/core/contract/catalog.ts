@@ -113,6 +113,8 @@ export interface ModelSummary {
   bytes: number;
   latentFiles: number;
   card: Record<string, unknown>;
+  /** A built-in base model shipped with the studio: general, read-only, the default start of a training. */
+  builtin: boolean;
 }
 
 export interface TrainingRunInfo {

@@ -48,6 +48,10 @@ export const TrainRequest = z
       .max(2 ** 31 - 1)
       .optional(),
     patience: z.number().int().min(0).max(1000).optional(),
+    /** Learned families: start from this model's weights (same family, channels and shapes). */
+    initFrom: z.string().min(1).max(200).optional(),
+    /** Learned families: start from random weights, not from the matching built-in base model. */
+    fromScratch: z.boolean().optional(),
   })
   .strict();
 export type TrainRequest = z.infer<typeof TrainRequest>;
@@ -74,6 +78,8 @@ export interface TrainResult {
   rd?: { lambda: number; bpp: number; psnr: number }[];
   mac?: { encoder: number; decoder: number };
   steps?: number;
+  /** The model whose weights the training started from (a base model, or --init-from); absent: from scratch. */
+  startedFrom?: { id: string; name: string };
 }
 
 export type TrainProgressPayload =

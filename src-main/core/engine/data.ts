@@ -14,7 +14,7 @@ export interface SampleSpec {
 }
 
 const CHUNK_FILES = 32;
-const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 1024 * 1024 * 1024;
 
 export class ImageSource {
   private readonly cache = new Map<string, FloatImage>();

@@ -50,6 +50,13 @@ export function learnedHash(
   return { hash: h.digest('hex'), decoderBytes: bytes };
 }
 
+/** sha256 over every parameter (float32 bytes, manifest order): which weights a training started from. */
+export function paramsHash(arrays: Float32Array[]): string {
+  const h = createHash('sha256');
+  for (const a of arrays) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return h.digest('hex');
+}
+
 export async function saveLearnedDir(
   dir: string,
   params: ParamStore,
@@ -92,8 +99,16 @@ export interface LoadedLearned {
   dispose(): void;
 }
 
-/** Loads a learned model folder (after the backend is chosen). */
-export async function loadLearnedDir(dir: string, card: ModelCard): Promise<LoadedLearned> {
+interface LearnedFiles {
+  hyper: { arch: string };
+  /** The parameters as the family builds them (built tensors hold the stored values). */
+  params: ParamStore;
+  tfile: TablesFile;
+  tbytes: Buffer;
+}
+
+/** Reads a learned model folder's weights into a freshly built ParamStore (after the backend is chosen). */
+async function readLearnedFiles(dir: string, card: ModelCard): Promise<LearnedFiles> {
   const meta = familyMeta(card.arch);
   if (!meta?.learned || meta.formatId === null) throw new StudioError('bad-request', `${dir}: ${card.arch} is not a learned family`);
   const hyper = meta.hyperSchema.safeParse(card.hyper);
@@ -114,13 +129,17 @@ export async function loadLearnedDir(dir: string, card: ModelCard): Promise<Load
   const impl = learnedImpl<{ arch: string }>(card.arch);
   const params = impl.build(hyper.data, card.channels, 0);
   const want = params.manifest();
+  const fail = (why: string): never => {
+    params.dispose();
+    throw new StudioError('bad-request', `${dir}: ${why}`);
+  };
   if (
     want.length !== manifest.length ||
     want.some((m, i) => m.name !== manifest[i]!.name || sizeOf(m.shape) !== sizeOf(manifest[i]!.shape))
   )
-    throw new StudioError('bad-request', `${dir}: params.json does not fit family ${card.arch} with these hyperparameters`);
+    fail(`params.json does not fit family ${card.arch} with these hyperparameters`);
   const total = want.reduce((n, m) => n + sizeOf(m.shape), 0);
-  if (bin.length !== total * 4) throw new StudioError('bad-request', `${dir}: params.bin has ${bin.length} bytes, expected ${total * 4}`);
+  if (bin.length !== total * 4) fail(`params.bin has ${bin.length} bytes, expected ${total * 4}`);
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   let at = 0;
   const arrays = want.map((m) => {
@@ -129,10 +148,30 @@ export async function loadLearnedDir(dir: string, card: ModelCard): Promise<Load
     return a;
   });
   params.setArrays(arrays);
+  return { hyper: hyper.data, params, tfile, tbytes };
+}
+
+/** A learned model's parameters as float32 arrays in manifest order: where a fine-tune starts. */
+export async function readLearnedWeights(dir: string, card: ModelCard): Promise<Float32Array[]> {
+  const f = await readLearnedFiles(dir, card);
+  try {
+    return f.params.toArrays();
+  } finally {
+    f.params.dispose();
+  }
+}
+
+/** Loads a learned model folder (after the backend is chosen). */
+export async function loadLearnedDir(dir: string, card: ModelCard): Promise<LoadedLearned> {
+  const meta = familyMeta(card.arch)!;
+  const { hyper: h, params, tfile, tbytes } = await readLearnedFiles(dir, card);
+  const impl = learnedImpl<{ arch: string }>(card.arch);
+  const hyper = { data: h };
   let flat: CdfTable[];
   try {
     flat = readTables(tbytes);
   } catch (err) {
+    params.dispose();
     throw new StudioError('bad-request', `${dir}: tables.bin is corrupt (${(err as Error).message})`);
   }
   const groups: CdfTable[][] = [];
@@ -141,16 +180,19 @@ export async function loadLearnedDir(dir: string, card: ModelCard): Promise<Load
     groups.push(flat.slice(k, k + n));
     k += n;
   }
-  if (k !== flat.length) throw new StudioError('bad-request', `${dir}: tables.bin does not match params.json`);
+  if (k !== flat.length) {
+    params.dispose();
+    throw new StudioError('bad-request', `${dir}: tables.bin does not match params.json`);
+  }
   const runtime: LearnedRuntime<{ arch: string }> = { hyper: hyper.data, channels: card.channels, params, tables: { groups } };
-  const { hash } = learnedHash(want, arrays, tbytes);
+  const { hash } = learnedHash(params.manifest(), params.toArrays(), tbytes);
   const levels = (hyper.data as unknown as { lambdas: number[] }).lambdas.length;
   return {
     runtime,
     weightsHash: hash,
     codec: {
       family: card.arch,
-      formatId: meta.formatId,
+      formatId: meta.formatId!,
       levels,
       compress: (img, quality) => impl.compress(runtime, toFloat(img, card.channels), quality),
       decompress: (streams, width, height, quality) => toBytes(impl.decompress(runtime, streams, width, height, quality)),

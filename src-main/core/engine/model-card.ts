@@ -95,7 +95,21 @@ export interface ModelCard {
   /** Learned families: multiply-accumulates per pixel, and the validation curve (one point per lambda). */
   mac?: { encoder: number; decoder: number };
   rd?: RdPoint[];
+  /** The model whose weights training started from (a built-in base or --init-from), with the hash of those weights. */
+  startedFrom?: StartedFrom;
+  /** Built-in base models: the hash of the decoder's weights and tables (what the catalog registers). */
+  weightsHash?: string;
   createdAt: string;
+}
+
+export interface StartedFrom {
+  id: string;
+  name: string;
+  builtin: boolean;
+  /** sha256 of every parameter the training started with (float32, manifest order). */
+  paramsHash: string;
+  /** The start weights' curve on this training's validation data before the first step (what fine-tuning started from). */
+  rd?: RdPoint[];
 }
 
 /** Code values per image (continuous; the codec's quantizer and entropy coder decide the bytes), from the family's declaration. */

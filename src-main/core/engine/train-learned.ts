@@ -7,8 +7,9 @@ import type { Catalog } from '../catalog/index.js';
 import type { TrainResult } from '../contract/engine.js';
 import { encodeImage } from '../imaging/index.js';
 import type { TaskIO } from '../jobs/task.js';
-import { saveLearnedDir } from './learned-io.js';
-import type { EpochRecord, ModelCard } from './model-card.js';
+import { paramsHash, readLearnedWeights, saveLearnedDir } from './learned-io.js';
+import type { EpochRecord, ModelCard, StartedFrom } from './model-card.js';
+import { readCard } from './model-io.js';
 import { familyMeta } from './models/families.js';
 import { toBytes, type FloatImage } from './pixels.js';
 import { readRdCheckpoint, writeRdCheckpoint } from './train-rd-checkpoint.js';
@@ -50,6 +51,20 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
   const meta = familyMeta(o.hyper.arch)!;
   const hyper = o.hyper as unknown as LearnedHyper;
   const from = await readRdCheckpoint(input.checkpointFile, modelId);
+  // A fine-tune reads its start model's weights; a resumed one records it but continues its checkpoint.
+  let init: Float32Array[] | undefined;
+  let startedFrom: StartedFrom | undefined;
+  if (o.start) {
+    const startCard = await readCard(o.start.dir);
+    const weights = await readLearnedWeights(o.start.dir, startCard);
+    if (!from) init = weights;
+    startedFrom = {
+      id: o.start.id,
+      name: o.start.name,
+      builtin: o.start.builtin,
+      paramsHash: paramsHash(weights),
+    };
+  }
   const samplesPerEpoch = o.trainFiles.length * o.cropsPerImage;
   const stepsPerEpoch = Math.max(1, Math.min(MAX_STEPS_PER_EPOCH, Math.ceil(samplesPerEpoch / o.batchSize)));
   const budget = o.budget ?? {};
@@ -84,6 +99,11 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
       io as TaskIO<unknown>,
       {
         ...(from ? { from } : {}),
+        ...(init ? { init } : {}),
+        // What the training really starts from: the hash of the parameters before the first step.
+        onStart: (params) => {
+          if (startedFrom && init) startedFrom = { ...startedFrom, paramsHash: paramsHash(params.toArrays()) };
+        },
         checkpoint: (s) => writeRdCheckpoint(input.checkpointFile, modelId, s),
         onBatch: (p) =>
           io.progress({
@@ -150,6 +170,7 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
       decoderBytes: 0,
       mac: meta.mac(o.hyper as never, o.channels),
       rd: last?.val ?? [],
+      ...(startedFrom ? { startedFrom: { ...startedFrom, ...(trained.startVal ? { rd: trained.startVal } : {}) } } : {}),
       createdAt: new Date().toISOString(),
     };
     await rm(dir, { recursive: true, force: true });

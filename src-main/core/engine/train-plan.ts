@@ -7,6 +7,7 @@ import type { TrainRequest } from '../contract/engine.js';
 import type { Hyper } from './model-card.js';
 import { defaultFamily, familyMeta } from './models/families.js';
 import { defaultMinutes } from './models/family-meta.js';
+import { chooseStart, findInitModel } from './train-start.js';
 import type { TrainOptions } from './train.js';
 
 export function newModelId(): string {
@@ -17,6 +18,8 @@ export interface TrainPlan {
   options: TrainOptions;
   /** Typical image size of the dataset (for the code-size report). */
   typical: { width: number; height: number };
+  /** Why the training starts from scratch although a base model exists, if it does. */
+  note?: string;
 }
 
 export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
@@ -32,10 +35,13 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
   const channels: 1 | 3 = color === 'gray' ? 1 : color === 'rgb' ? 3 : images.every((i) => i.channels === 1) ? 1 : 3;
   const maxEdge = Math.max(...images.map((i) => Math.max(i.width, i.height)));
   const typical = { width: median(images.map((i) => i.width)), height: median(images.map((i) => i.height)) };
-  const arch = req.arch ?? defaultFamily(maxEdge);
+  if (req.initFrom && req.fromScratch) throw new StudioError('bad-request', '--init-from and --from-scratch exclude each other');
+  const init = req.initFrom ? findInitModel(catalog, req.initFrom) : undefined;
+  const arch = req.arch ?? init?.arch ?? defaultFamily(maxEdge);
   const meta = familyMeta(arch);
   if (!meta) throw new StudioError('bad-request', `unknown model family '${arch}'`);
-  const hyper = meta.hyper(req, { channels, maxEdge, typical }) as Hyper;
+  const start = chooseStart(req, catalog, meta, channels, meta.hyper(req, { channels, maxEdge, typical }) as Hyper, init);
+  const hyper = start.hyper;
   const sampleEdge = meta.sampleEdge(hyper as never);
   const wholeImages = images.every((i) => i.width === sampleEdge && i.height === sampleEdge);
   return {
@@ -50,13 +56,15 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
       // v1 families keep the seed's rule (binary cross-entropy for inputs in [0, 1]); learned ones use MSE.
       loss: req.loss ?? meta.defaultLoss,
       epochs: req.epochs ?? 20,
-      batchSize: req.batchSize ?? meta.defaultBatchSize,
+      batchSize: req.batchSize ?? meta.batchSizeFor?.(hyper as never) ?? meta.defaultBatchSize,
       learningRate: req.learningRate ?? meta.defaultLearningRate,
       ...(meta.learned ? { budget: learnedBudget(req, maxEdge) } : {}),
       seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
       patience: req.patience ?? 5,
       cropsPerImage: wholeImages ? 1 : meta.cropsPerImage,
+      ...(start.from ? { start: start.from } : {}),
     },
+    ...(start.note ? { note: start.note } : {}),
   };
 }
 

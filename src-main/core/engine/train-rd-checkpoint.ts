@@ -14,6 +14,7 @@ interface Header {
   trainSeconds: number;
   rand: number;
   history: RdState['history'];
+  startVal?: RdState['startVal'];
   adamSteps: number;
   lengths: { weights: number[]; m: number[]; v: number[] };
 }
@@ -25,6 +26,7 @@ export function encodeRdCheckpoint(modelId: string, s: RdState): Buffer {
     trainSeconds: s.trainSeconds,
     rand: s.rand,
     history: s.history,
+    ...(s.startVal ? { startVal: s.startVal } : {}),
     adamSteps: s.adam.steps,
     lengths: { weights: s.weights.map((a) => a.length), m: s.adam.m.map((a) => a.length), v: s.adam.v.map((a) => a.length) },
   };
@@ -55,7 +57,15 @@ export function decodeRdCheckpoint(bytes: Buffer, where: string): { modelId: str
   const v = take(h.lengths.v);
   return {
     modelId: h.modelId,
-    state: { step: h.step, trainSeconds: h.trainSeconds, rand: h.rand, history: h.history, weights, adam: { steps: h.adamSteps, m, v } },
+    state: {
+      step: h.step,
+      trainSeconds: h.trainSeconds,
+      rand: h.rand,
+      history: h.history,
+      ...(h.startVal ? { startVal: h.startVal } : {}),
+      weights,
+      adam: { steps: h.adamSteps, m, v },
+    },
   };
 }
 

@@ -77,6 +77,8 @@ export interface RdEpochRecord {
 export interface RdState {
   step: number;
   trainSeconds: number;
+  /** The start weights' validation curve (fine-tunes), kept across resumes. */
+  startVal?: RdLevelPoint[];
   rand: number;
   history: RdEpochRecord[];
   weights: Float32Array[];
@@ -85,6 +87,10 @@ export interface RdState {
 
 export interface RdHooks {
   from?: RdState;
+  /** Starting weights (a base model's, in manifest order) when not resuming from a checkpoint. */
+  init?: Float32Array[];
+  /** Called once the parameters hold their starting values, before the first step. */
+  onStart?: (params: ParamStore) => void;
   checkpoint?: (s: RdState) => Promise<void>;
   onBatch?: (p: RdBatchProgress) => void;
   onEpoch?: (
@@ -96,6 +102,8 @@ export interface RdHooks {
 
 export interface RdTrained {
   params: ParamStore;
+  /** Started from given weights: their validation curve before the first step. */
+  startVal?: RdLevelPoint[];
   tables: EntropyTables;
   history: RdEpochRecord[];
   backend: string;
@@ -178,6 +186,8 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
   const params = impl.build(o.hyper, o.channels, o.seed);
   const from = hooks.from;
   if (from) params.setArrays(from.weights);
+  else if (hooks.init) params.setArrays(hooks.init);
+  hooks.onStart?.(params);
   const vars = params.variables();
   const adam = new FusedAdam(vars, o.learningRate);
   if (from) adam.restore(from.adam);
@@ -229,6 +239,8 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
   const started = performance.now();
   const elapsedBase = from?.history.at(-1)?.elapsedSeconds ?? 0;
   try {
+    // A fine-tune measures where it starts, on this data: what the training buys is the difference.
+    const startVal = hooks.init && !from ? validate().points : from?.startVal;
     for (let epoch = history.length + 1; !done(); epoch++) {
       const epochStart = performance.now();
       let sum = { loss: 0, bpp: 0, psnr: 0, n: 0 };
@@ -299,6 +311,7 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
       await hooks.checkpoint?.({
         step,
         trainSeconds,
+        ...(startVal ? { startVal } : {}),
         rand: rng.state,
         history: [...history],
         weights: params.toArrays(),
@@ -319,6 +332,7 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
     const tables = impl.buildTables(params, o.hyper);
     return {
       params,
+      ...(startVal ? { startVal } : {}),
       tables,
       history,
       backend,

@@ -30,6 +30,7 @@ export async function resultOf(card: Omit<ModelCard, 'id' | 'decoderBytes'>, inp
   const rd = card.rd;
   return {
     ...(rd ? { rd, ...(card.mac ? { mac: card.mac } : {}), steps: card.training.steps ?? 0 } : {}),
+    ...(card.startedFrom ? { startedFrom: { id: card.startedFrom.id, name: card.startedFrom.name } } : {}),
     model: input.modelId,
     name: input.options.name,
     arch: card.arch,

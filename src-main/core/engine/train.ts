@@ -16,6 +16,7 @@ import type { EpochRecord, Hyper, LossName, ModelCard } from './model-card.js';
 import { toBytes } from './pixels.js';
 import { Mulberry32 } from './random.js';
 import type { TrainCheckpoint } from './train-checkpoint.js';
+import type { StartModel } from './train-start.js';
 
 export interface TrainOptions {
   name: string;
@@ -35,6 +36,8 @@ export interface TrainOptions {
   cropsPerImage: number;
   /** Learned families: wall-clock minutes or optimizer steps (else `epochs` of STEPS_PER_EPOCH steps). */
   budget?: { minutes?: number; steps?: number };
+  /** Learned families: the model whose weights the training starts from (absent: random weights). */
+  start?: StartModel;
 }
 
 export interface Reconstruction {

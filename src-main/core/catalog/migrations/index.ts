@@ -8,6 +8,7 @@ import m002 from './m002-models-runs.js';
 import m003 from './m003-latents-evaluations.js';
 import m004 from './m004-jobs.js';
 import m005 from './m005-model-families.js';
+import m006 from './m006-base-models.js';
 
 export interface Migration {
   version: number;
@@ -17,7 +18,7 @@ export interface Migration {
   apply?: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export interface MigrationReport {

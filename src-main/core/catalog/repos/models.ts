@@ -16,6 +16,7 @@ interface ModelRow {
   card: string;
   files: string;
   created_at: string;
+  builtin: number;
 }
 
 function toRecord(r: ModelRow): ModelRecord {
@@ -29,6 +30,7 @@ function toRecord(r: ModelRow): ModelRecord {
     card: fromJson<Record<string, unknown>>(r.card, {}),
     files: fromJson<ModelFile[]>(r.files, []),
     createdAt: r.created_at,
+    builtin: r.builtin === 1,
   };
 }
 
@@ -44,10 +46,21 @@ export class ModelsRepo {
     const files = existsSync(rec.dir) ? listModelFiles(rec.dir) : [];
     this.db
       .prepare(
-        `INSERT INTO models (id, name, dataset_id, arch, dir, weights_hash, card, files, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO models (id, name, dataset_id, arch, dir, weights_hash, card, files, created_at, builtin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(rec.id, rec.name, rec.datasetId, rec.arch, rec.dir, rec.weightsHash, toJson(rec.card), toJson(files), rec.createdAt ?? nowIso());
+      .run(
+        rec.id,
+        rec.name,
+        rec.datasetId,
+        rec.arch,
+        rec.dir,
+        rec.weightsHash,
+        toJson(rec.card),
+        toJson(files),
+        rec.createdAt ?? nowIso(),
+        rec.builtin ? 1 : 0,
+      );
     return this.get(rec.id)!;
   }
 
@@ -74,7 +87,19 @@ export class ModelsRepo {
     return (rows as ModelRow[]).map(toRecord);
   }
 
+  /** The built-in base models (shipped, read-only). */
+  builtins(): ModelRecord[] {
+    return (this.db.prepare('SELECT * FROM models WHERE builtin = 1 ORDER BY id').all() as ModelRow[]).map(toRecord);
+  }
+
+  /** Points a built-in model's record at its shipped folder (the install moved) and refreshes its card. */
+  relocateBuiltin(id: string, dir: string, card: Record<string, unknown>): void {
+    const files = existsSync(dir) ? listModelFiles(dir) : [];
+    this.db.prepare('UPDATE models SET dir = ?, card = ?, files = ? WHERE id = ? AND builtin = 1').run(dir, toJson(card), toJson(files), id);
+  }
+
   remove(id: string): void {
+    if (this.get(id)?.builtin) throw new StudioError('conflict', `model ${id} is a built-in base model and cannot be deleted`);
     this.db.prepare('DELETE FROM models WHERE id = ?').run(id);
   }
 }

@@ -22,5 +22,5 @@ export function familyByFormatId(id: number): FamilyMeta | undefined {
 
 /** The family a dataset gets when the request names none: measured on the shared data (docs/results.md). */
 export function defaultFamily(maxEdge: number): FamilyName {
-  return maxEdge <= SMALL_IMAGE_EDGE ? 'dense-prior' : 'hyperprior';
+  return maxEdge <= SMALL_IMAGE_EDGE ? 'factorized' : 'hyperprior';
 }

@@ -47,6 +47,8 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
   /** Multiply-accumulates per pixel of the encoder and the decoder. */
   mac(h: H, channels: number): { encoder: number; decoder: number };
   weightGroups: readonly string[];
+  /** Hyperparameters that shape only the training (a crop size), not the weights: a fine-tune may change them. */
+  trainingOnly?: readonly string[];
   /** Edge of a training sample (crop or tile) in pixels. */
   sampleEdge(h: H): number;
   /** Latent values the model makes for a width x height image (before entropy coding). */
@@ -56,6 +58,8 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
   /** The default distortion of the seed's rule (bce for [0,1] inputs) or mse. */
   defaultLoss: 'bce' | 'mse';
   defaultBatchSize: number;
+  /** The batch size for these hyperparameters, where it depends on them (else defaultBatchSize). */
+  batchSizeFor?(h: H): number;
   defaultLearningRate: number;
 }
 

@@ -6,16 +6,16 @@ import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { croppedImage, paddedTensor } from '../layers/image-io.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
-import { addAnalysis, addSynthesis, analysis, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
+import { addAnalysis, addSynthesis, analysis, downsamplingOf, synthesis } from '../layers/transforms.js';
 import type { LearnedImpl } from '../learned.js';
 import { densityTables } from '../layers/density-tables.js';
-import type { FactorizedHyper } from './meta.js';
+import { stagesOf, type FactorizedHyper } from './meta.js';
 
 function build(h: FactorizedHyper, channels: 1 | 3, seed: number): ParamStore {
   const p = new ParamStore();
   const seeds = new SeedSequence(seed);
-  addAnalysis(p, channels, h.n, h.m, seeds);
-  addSynthesis(p, channels, h.n, h.m, seeds);
+  addAnalysis(p, channels, h.n, h.m, seeds, stagesOf(h));
+  addSynthesis(p, channels, h.n, h.m, seeds, stagesOf(h));
   addGains(p, h.lambdas, h.m);
   addFactorizedDensity(p, 'density', 'entropy', h.m, seeds);
   return p;
@@ -24,20 +24,20 @@ function build(h: FactorizedHyper, channels: 1 | 3, seed: number): ParamStore {
 export const factorized: LearnedImpl<FactorizedHyper> = {
   build,
   batchShape: (_h, n, edge, channels) => [n, edge, edge, channels],
-  forward(p, _h, x, opts) {
-    const y = analysis(p, x as tf.Tensor4D);
+  forward(p, h, x, opts) {
+    const y = analysis(p, x as tf.Tensor4D, stagesOf(h));
     const { gain, igain } = levelGains(p, opts.level);
     const yg = tf.mul(y, gain);
     const yq = opts.training ? tf.add(yg, tf.randomUniform(yg.shape, -0.5, 0.5, 'float32', opts.noiseSeed)) : tf.round(yg);
-    const xHat = synthesis(p, tf.mul(yq, igain) as tf.Tensor4D);
+    const xHat = synthesis(p, tf.mul(yq, igain) as tf.Tensor4D, stagesOf(h));
     return { xHat, likelihoods: [factorizedLikelihood(p, 'density', yq)] };
   },
   buildTables: (p, h) => ({ groups: [densityTables(p, 'density', h.m)] }),
   compress(rt, img, quality) {
     const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const symbols = tf.tidy(() => {
-      const { x } = paddedTensor(img, DOWNSAMPLING);
-      const y = analysis(rt.params, x);
+      const { x } = paddedTensor(img, downsamplingOf(stagesOf(rt.hyper)));
+      const y = analysis(rt.params, x, stagesOf(rt.hyper));
       return tf.round(tf.mul(y, tf.tensor1d(Float32Array.from(gain)))).dataSync() as Float32Array;
     });
     const tables = rt.tables.groups[0]!;
@@ -50,13 +50,15 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
     if (streams.length !== 1) throw new RangeError(`a factorized-prior file has 1 latent stream, this one ${streams.length}`);
     const { igain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const m = rt.hyper.m;
-    const gh = Math.ceil(height / DOWNSAMPLING);
-    const gw = Math.ceil(width / DOWNSAMPLING);
+    const stages = stagesOf(rt.hyper);
+    const down = downsamplingOf(stages);
+    const gh = Math.ceil(height / down);
+    const gw = Math.ceil(width / down);
     const tables = rt.tables.groups[0]!;
     const dec = new RangeDecoder(streams[0]!);
     const y = new Float32Array(gh * gw * m);
     for (let i = 0; i < y.length; i++) y[i] = dec.decode(tables[i % m]!) * igain[i % m]!;
-    const out = tf.tidy(() => synthesis(rt.params, tf.tensor4d(y, [1, gh, gw, m])).dataSync() as Float32Array);
-    return croppedImage(out, gh * DOWNSAMPLING, gw * DOWNSAMPLING, rt.channels, width, height);
+    const out = tf.tidy(() => synthesis(rt.params, tf.tensor4d(y, [1, gh, gw, m]), stages).dataSync() as Float32Array);
+    return croppedImage(out, gh * down, gw * down, rt.channels, width, height);
   },
 };

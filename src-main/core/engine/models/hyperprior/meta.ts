@@ -53,6 +53,7 @@ export const hyperpriorMeta: FamilyMeta<HyperpriorHyper> = {
   weightGroups: ['analysis', 'synthesis', 'hyper-analysis', 'hyper-synthesis', 'entropy'],
   codeValues: (h, w, hh) => Math.ceil(w / 16) * Math.ceil(hh / 16) * h.m,
   cropsPerImage: 8,
+  trainingOnly: ['crop'],
   sampleEdge: (h) => h.crop,
   defaultLoss: 'mse',
   defaultBatchSize: 8,

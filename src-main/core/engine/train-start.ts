@@ -1,0 +1,87 @@
+// Where a training of a learned family starts: from the matching built-in base model (the default),
+// from a model the request names (--init-from), or from random weights (--from-scratch, or when no
+// base fits). A start model fixes the weight shapes, so its hyperparameters win over the defaults;
+// only the fields a family marks training-only (the crop size) follow the request and the data.
+import type { Catalog, ModelRecord } from '../catalog/index.js';
+import { StudioError } from '../contract/errors.js';
+import type { TrainRequest } from '../contract/engine.js';
+import type { Hyper } from './model-card.js';
+import type { FamilyMeta } from './models/family-meta.js';
+
+export interface StartModel {
+  id: string;
+  name: string;
+  dir: string;
+  builtin: boolean;
+}
+
+export interface TrainStart {
+  hyper: Hyper;
+  from?: StartModel;
+  /** Why training starts from scratch although a base exists (shown to the user), if it does. */
+  note?: string;
+}
+
+function shapeOf(h: Record<string, unknown>, meta: FamilyMeta): string {
+  const skip = new Set<string>(meta.trainingOnly ?? []);
+  return JSON.stringify(Object.fromEntries(Object.entries(h).filter(([k]) => !skip.has(k)).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+function merged(start: Record<string, unknown>, planned: Hyper, meta: FamilyMeta): Hyper {
+  const out: Record<string, unknown> = { ...start };
+  for (const k of meta.trainingOnly ?? []) out[k] = (planned as unknown as Record<string, unknown>)[k];
+  return meta.hyperSchema.parse(out) as Hyper;
+}
+
+function startOf(m: ModelRecord): StartModel {
+  return { id: m.id, name: m.name, dir: m.dir, builtin: m.builtin };
+}
+
+/** The model a request names with initFrom: by id, or by name when exactly one has it. */
+export function findInitModel(catalog: Catalog, ref: string): ModelRecord {
+  const byId = catalog.models.get(ref);
+  if (byId) return byId;
+  const named = catalog.models.list().filter((m) => m.name === ref);
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) throw new StudioError('bad-request', `--init-from '${ref}': ${named.length} models have that name; give the id`);
+  throw new StudioError('not-found', `--init-from '${ref}': no such model in the catalog`);
+}
+
+/** Did the request set any option that shapes this family's weights? */
+function askedShape(req: TrainRequest, meta: FamilyMeta): boolean {
+  return meta.options.some((k) => k !== 'tile' && req[k] !== undefined);
+}
+
+export function chooseStart(
+  req: TrainRequest,
+  catalog: Catalog,
+  meta: FamilyMeta,
+  channels: 1 | 3,
+  planned: Hyper,
+  init?: ModelRecord,
+): TrainStart {
+  if (!meta.learned) {
+    if (init) throw new StudioError('bad-request', `--init-from: family ${meta.name} trains only from scratch`);
+    return { hyper: planned };
+  }
+  if (init) {
+    const card = init.card as { hyper?: Record<string, unknown>; channels?: number };
+    if (init.arch !== meta.name)
+      throw new StudioError('bad-request', `--init-from ${init.id}: it is a ${init.arch} model, this training is ${meta.name}`);
+    if (card.channels !== channels)
+      throw new StudioError('bad-request', `--init-from ${init.id}: it reads ${card.channels === 1 ? 'gray' : 'RGB'} images, this dataset is ${channels === 1 ? 'gray' : 'RGB'}`);
+    if (!card.hyper) throw new StudioError('bad-request', `--init-from ${init.id}: its card has no hyperparameters`);
+    if (askedShape(req, meta) && shapeOf(card.hyper, meta) !== shapeOf(planned as never, meta))
+      throw new StudioError('bad-request', `--init-from ${init.id}: its shapes (${shapeOf(card.hyper, meta)}) differ from the options asked for`);
+    return { hyper: merged(card.hyper, planned, meta), from: startOf(init) };
+  }
+  if (req.fromScratch) return { hyper: planned };
+  const bases = catalog.models.builtins().filter((m) => m.arch === meta.name && (m.card as { channels?: number }).channels === channels);
+  const fit = bases.find((m) => {
+    const h = (m.card as { hyper?: Record<string, unknown> }).hyper;
+    return h !== undefined && shapeOf(h, meta) === shapeOf(planned as never, meta);
+  });
+  if (fit) return { hyper: merged((fit.card as { hyper: Record<string, unknown> }).hyper, planned, meta), from: startOf(fit) };
+  if (bases.length > 0) return { hyper: planned, note: `from scratch: the built-in base ${bases[0]!.name} has other shapes than the options asked for` };
+  return { hyper: planned };
+}
