@@ -115,6 +115,11 @@ export function evalText(ev: EvaluationResult): string {
         if (r && !r.ok) lines.push(`  ${codec} ${axis}: ${r.message}`);
     }
   }
+  if (ev.start)
+    lines.push(
+      '',
+      `fine-tuning from ${ev.start.name} (${ev.start.id}) bought: BD-rate ${bdText(ev.start.bdRate.psnr)} on PSNR, ${bdText(ev.start.bdRate.msssim)} on MS-SSIM (negative = fewer bits than the start model)`,
+    );
   for (const f of ev.failed) lines.push(`failed: ${f.error}`);
   return lines.join('\n');
 }
@@ -140,6 +145,7 @@ export function evalJson(ev: EvaluationResult): Record<string, unknown> {
     images: ev.images,
     failed: ev.failed,
     decoderBytes: ev.decoderBytes ?? null,
+    ...(ev.start ? { start: { id: ev.start.id, name: ev.start.name, bdRate: bdNumber(ev.start.bdRate.psnr), bdRateMsssim: bdNumber(ev.start.bdRate.msssim) } } : {}),
     seconds: ev.seconds,
     perImage: ev.perImage,
   };
@@ -260,7 +266,8 @@ export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'rate-distortion curves of a model against JPEG, WebP and AVIF on the same images, with BD-rates',
   usage:
-    'eval --model ID (--dataset NAME [--split test|val|train|all] | <path...>) [--codecs jpeg,webp,avif] [--qualities Q,Q,..] [--classical-qualities Q,Q,..] [--max-images N] [--ssim] [--csv FILE] [--compressai FILE]\n' +
+    'eval --model ID (--dataset NAME [--split test|val|train|all] | <path...>) [--codecs jpeg,webp,avif] [--qualities Q,Q,..] [--classical-qualities Q,Q,..] [--max-images N] [--ssim] [--no-start] [--csv FILE] [--compressai FILE]\n' +
+    '            (a fine-tuned model is measured beside the model it started from unless --no-start)\n' +
     `       eval --dataset NAME --code-sizes N,N,.. [--arch ${FAMILY_NAMES.join('|')}] [--layers N,N,..] [--tile N] [--epochs N] [--batch-size N] [--seed N] [--loss mse|bce] [--codecs ..] [--qualities ..] [--max-images N]\n` +
     '            (trains one model per code size, all else equal, and evaluates each)',
   options: {
@@ -272,6 +279,7 @@ export const evalCommand: CliCommand = {
     'classical-qualities': { type: 'string' },
     'max-images': { type: 'string' },
     ssim: { type: 'boolean' },
+    'no-start': { type: 'boolean' },
     csv: { type: 'string' },
     compressai: { type: 'string' },
     name: { type: 'string' },
@@ -326,6 +334,7 @@ export const evalCommand: CliCommand = {
         ...(classicalQ ? { classicalQualities: Object.fromEntries((codecs ?? ['jpeg', 'webp', 'avif']).map((c) => [c, classicalQ])) } : {}),
         ...(maxImages !== undefined ? { maxImages } : {}),
         ...(values.ssim ? { ssim: true } : {}),
+        ...(values['no-start'] ? { withStart: false } : {}),
         ...(stringFlag(values, 'name') ? { name: stringFlag(values, 'name') } : {}),
       });
       ev = await studio.call('awaitEvaluation', { jobId: started.jobId });

@@ -9,7 +9,8 @@ import { TrainRequest } from './engine.js';
 
 export type ClassicalCodecName = 'jpeg' | 'webp' | 'avif';
 /** 'latent' is the model's codec; the others are the classical ones. */
-export type EvalCodecName = 'latent' | ClassicalCodecName;
+/** 'base': the model a fine-tuned model started from, measured on the same images. */
+export type EvalCodecName = 'latent' | 'base' | ClassicalCodecName;
 
 /** One encoding of one image at one quality. */
 export interface RdSample {
@@ -115,6 +116,8 @@ export interface EvaluationResult {
   curves: Partial<Record<EvalCodecName, CodecCurve>>;
   /** Latent vs each classical codec; absent without a model. */
   bdRate: Partial<Record<ClassicalCodecName, BdRatePair>>;
+  /** A fine-tuned model: the model it started from (its curve is curves.base) and the BD-rate of this model against it. */
+  start?: { id: string; name: string; bdRate: BdRatePair };
   perImage: ImageEvaluation[];
   seconds: number;
 }
@@ -269,6 +272,8 @@ const evalRequest = z
     maxImages: z.number().int().min(1).max(100_000).optional(),
     /** Also compute SSIM (MS-SSIM is always computed). */
     ssim: z.boolean().optional(),
+    /** A fine-tuned model: also measure the model it started from (default true), to show what fine-tuning bought. */
+    withStart: z.boolean().optional(),
     name: z.string().min(1).max(200).optional(),
     description: z.string().max(2000).optional(),
   })

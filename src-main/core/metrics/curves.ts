@@ -7,12 +7,13 @@ import { CLASSICAL_CODECS, isClassicalCodec } from './codecs.js';
 import { effectiveBpp as addDecoder } from './rate.js';
 
 export const LATENT_LABEL = 'Latent (this model)';
+export const BASE_LABEL = 'Start model (before fine-tuning)';
 
 export function codecLabel(codec: EvalCodecName): string {
-  return codec === 'latent' ? LATENT_LABEL : CLASSICAL_CODECS[codec].label;
+  return codec === 'latent' ? LATENT_LABEL : codec === 'base' ? BASE_LABEL : CLASSICAL_CODECS[codec].label;
 }
 
-const CODEC_ORDER: EvalCodecName[] = ['latent', 'jpeg', 'webp', 'avif'];
+const CODEC_ORDER: EvalCodecName[] = ['latent', 'base', 'jpeg', 'webp', 'avif'];
 
 function mean(values: number[]): number {
   return values.reduce((s, v) => s + v, 0) / values.length;
@@ -88,6 +89,13 @@ export function bdRates(
     out[name] = { psnr: bdRate(psnrPoints(anchor), psnrPoints(t)), msssim: bdRate(msssimPoints(anchor), msssimPoints(t)) };
   }
   return out;
+}
+
+/** BD-rate of the latent curve against the start model's (what fine-tuning bought), when both exist. */
+export function bdRateVsStart(curves: Partial<Record<string, CodecCurve>>): BdRatePair | undefined {
+  const t = curves.latent;
+  const a = curves.base;
+  return t && a ? { psnr: bdRate(psnrPoints(a), psnrPoints(t)), msssim: bdRate(msssimPoints(a), msssimPoints(t)) } : undefined;
 }
 
 /** The number a table shows: BD-rate in percent, or null when there is none. */

@@ -28,6 +28,7 @@ export interface EvalRequest {
   classicalQualities?: Partial<Record<ClassicalCodec, number[]>>;
   maxImages?: number;
   ssim?: boolean;
+  withStart?: boolean;
   name?: string;
   description?: string;
 }
@@ -47,6 +48,8 @@ export interface EvalJobInput {
   name: string;
   description: string;
   decoderBytes?: number;
+  /** The model a fine-tuned model started from, measured beside it. */
+  start?: { id: string; name: string; dir: string };
 }
 
 /**
@@ -93,6 +96,8 @@ export async function resolveEvalRequest(catalog: Catalog, req: EvalRequest): Pr
     if (images.length === 0) throw new StudioError('bad-request', missing[0]?.error ?? 'no image files found in the given paths');
   }
   if (req.maxImages !== undefined) images = images.slice(0, req.maxImages);
+  const startId = (model?.card as { startedFrom?: { id?: string } } | undefined)?.startedFrom?.id;
+  const start = req.withStart !== false && startId ? catalog.models.get(startId) : undefined;
   const codecs = req.codecs ?? CLASSICAL_CODEC_NAMES;
   const classical = codecs.map((codec) => ({
     codec,
@@ -115,6 +120,7 @@ export async function resolveEvalRequest(catalog: Catalog, req: EvalRequest): Pr
     name: req.name ?? `${what} on ${on}`,
     description: req.description ?? '',
     ...(model ? { decoderBytes: decoderBytesOf(model) } : {}),
+    ...(start ? { start: { id: start.id, name: start.name, dir: start.dir } } : {}),
   };
 }
 
@@ -197,6 +203,7 @@ export class EvalJobs {
       ...(input.modelId && input.modelDir
         ? { model: { id: input.modelId, dir: input.modelDir, ...this.calibrationFor(input.modelId) } }
         : {}),
+      ...(input.start ? { start: { id: input.start.id, dir: input.start.dir } } : {}),
       images: input.images,
       skip,
       latentQualities: input.latentQualities,
@@ -262,6 +269,7 @@ export class EvalJobs {
           name: input.name,
           description: input.description,
           ...(input.decoderBytes !== undefined ? { decoderBytes: input.decoderBytes } : {}),
+          ...(input.start ? { start: { id: input.start.id, name: input.start.name } } : {}),
           seconds: (Date.now() - started) / 1000,
         },
         perImage,

@@ -13,7 +13,7 @@ import type {
   RdSample,
 } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
-import { bdNumber, bdRates, buildCurves } from './curves.js';
+import { bdNumber, bdRates, bdRateVsStart, buildCurves } from './curves.js';
 
 interface StoredImage {
   path: string;
@@ -36,6 +36,7 @@ interface PrimaryPoints {
   decoderBytes?: number;
   seconds: number;
   bdRate: EvaluationResult['bdRate'];
+  start?: EvaluationResult['start'];
   curve: CodecCurve;
   samples: RdSample[][];
 }
@@ -56,6 +57,8 @@ export interface EvaluationMeta {
   name: string;
   description: string;
   decoderBytes?: number;
+  /** The model a fine-tuned model started from (measured as codec 'base'). */
+  start?: { id: string; name: string };
   seconds: number;
 }
 
@@ -72,6 +75,8 @@ export function saveEvaluation(
   }
   const curves = buildCurves(perImage, meta.decoderBytes);
   const bdRate = bdRates(curves);
+  const vsStart = bdRateVsStart(curves);
+  const start = meta.start && vsStart ? { ...meta.start, bdRate: vsStart } : undefined;
   const codecs = Object.keys(curves) as EvalCodecName[];
   const images: StoredImage[] = perImage.map(({ samples: _s, ...img }) => img);
   const samplesOf = (codec: EvalCodecName) => perImage.map((img) => img.samples[codec] ?? []);
@@ -89,6 +94,7 @@ export function saveEvaluation(
       ...(meta.decoderBytes !== undefined ? { decoderBytes: meta.decoderBytes } : {}),
       seconds: meta.seconds,
       bdRate,
+      ...(start ? { start } : {}),
       curve: curves[first!]!,
       samples: samplesOf(first!),
     };
@@ -166,6 +172,7 @@ export function loadEvaluation(catalog: Catalog, id: number): EvaluationResult {
     ...(p.decoderBytes !== undefined ? { decoderBytes: p.decoderBytes } : {}),
     curves,
     bdRate: p.bdRate,
+    ...(p.start ? { start: p.start } : {}),
     perImage,
     seconds: p.seconds,
   };

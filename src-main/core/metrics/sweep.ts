@@ -27,6 +27,8 @@ export interface SweepTaskInput {
   jobId: number;
   /** calibration: the same finest-step mapping compress uses, so the sweep measures what users get. */
   model?: { id: string; dir: string; calibration?: CalibrationSource };
+  /** The model `model` was fine-tuned from: measured at the same qualities as codec 'base'. */
+  start?: { id: string; dir: string };
   images: Array<{ path: string; imageId?: number }>;
   /** Paths already measured by an earlier run of the job. */
   skip: string[];
@@ -107,7 +109,8 @@ export async function withCalibration(loaded: LoadedCodecModel, source: Calibrat
 export async function runSweep(input: SweepTaskInput, loadModel: ModelLoader | undefined, io: SweepIO): Promise<SweepTaskResult> {
   const skip = new Set(input.skip);
   const todo = input.images.filter((i) => !skip.has(i.path));
-  const perImage = (input.model ? input.latentQualities.length : 0) + input.classical.reduce((n, c) => n + c.qualities.length, 0);
+  const perImage =
+    (input.model ? input.latentQualities.length * (input.start ? 2 : 1) : 0) + input.classical.reduce((n, c) => n + c.qualities.length, 0);
   const total = todo.length * perImage;
   const options: MetricOptions = { ssim: input.ssim };
   let model: LoadedCodecModel | undefined;
@@ -115,6 +118,7 @@ export async function runSweep(input: SweepTaskInput, loadModel: ModelLoader | u
     if (!loadModel) throw new Error('a model loader is needed to evaluate a model');
     model = await withCalibration(await loadModel(input.model.dir), input.model.calibration);
   }
+  const start = input.model && input.start && loadModel ? await loadModel(input.start.dir) : undefined;
   let done = 0;
   let measured = 0;
   let failed = 0;
@@ -125,7 +129,7 @@ export async function runSweep(input: SweepTaskInput, loadModel: ModelLoader | u
         io.progress({ kind: 'step', done: ++done, total, imagesDone: k, images: todo.length, path: item.path, codec, quality });
       let result: ImageEvaluation;
       try {
-        result = await evaluateImage(item, model, input, options, step, () => io.checkpoint());
+        result = await evaluateImage(item, model, input, options, step, () => io.checkpoint(), start);
       } catch (err) {
         if (err instanceof Error && err.name === 'AbortError') throw err;
         failed++;
@@ -138,6 +142,7 @@ export async function runSweep(input: SweepTaskInput, loadModel: ModelLoader | u
     }
   } finally {
     model?.dispose();
+    start?.dispose();
   }
   return { measured, failed };
 }
@@ -149,6 +154,7 @@ async function evaluateImage(
   options: MetricOptions,
   step: (codec: EvalCodecName, quality: number) => void,
   between: () => Promise<void>,
+  start?: LoadedCodecModel,
 ): Promise<ImageEvaluation> {
   const originalBytes = (await stat(item.path)).size;
   let prepared: PreparedImage | undefined;
@@ -172,6 +178,16 @@ async function evaluateImage(
       await between();
     }
     samples.latent = list;
+    if (start) {
+      const from = await prepareFile(start, item.path, false);
+      const base: RdSample[] = [];
+      for (const q of input.latentQualities) {
+        base.push((await latentSample(start, from, q, options)).sample);
+        step('base', q);
+        await between();
+      }
+      samples.base = base;
+    }
   }
   for (const { codec, qualities } of input.classical) {
     const list: RdSample[] = [];

@@ -102,6 +102,16 @@ describe('built-in base models', () => {
     const start = show.card.startedFrom!.rd!;
     expect(start).toHaveLength(2);
     expect(rdLoss(show.card.rd!)).toBeLessThan(rdLoss(start));
+
+    // Its evaluation measures the base beside it on the same images, and what the fine-tune bought.
+    const ev = await cli(home, '--json', 'eval', '--model', r.model, '--dataset', 'digits', '--split', 'all', '--max-images', '6', '--codecs', 'webp', '--qualities', '20,90');
+    expect(ev.code, ev.stderr).toBe(0);
+    const doc = JSON.parse(ev.stdout) as { curves: Record<string, { quality: number[]; bpp: number[] }>; start?: { id: string; bdRate: number | null } };
+    expect(Object.keys(doc.curves).sort()).toEqual(['base', 'latent', 'webp']);
+    expect(doc.curves.base!.quality).toEqual([20, 90]);
+    expect(doc.start?.id).toBe('base-tiny');
+    const plain = await cli(home, '--json', 'eval', '--model', r.model, '--dataset', 'digits', '--split', 'all', '--max-images', '2', '--codecs', 'webp', '--qualities', '50', '--no-start');
+    expect(Object.keys((JSON.parse(plain.stdout) as { curves: object }).curves).sort()).toEqual(['latent', 'webp']);
   });
 
   it('--from-scratch ignores the base; --init-from checks what it is given', async () => {
