@@ -74,7 +74,9 @@ async function prepareSmall(out: string): Promise<void> {
     n++;
     if (await exists(dst)) continue;
     const px = idx.subarray(16 + i * rows * cols, 16 + (i + 1) * rows * cols);
+    // One-channel raw input still writes an RGB PNG unless told b-w: the studio would see colour.
     await sharp(Buffer.from(px), { raw: { width: cols, height: rows, channels: 1 } })
+      .toColourspace('b-w')
       .png()
       .toFile(`${dst}.part`);
     await rename(`${dst}.part`, dst);
