@@ -96,7 +96,9 @@ async function prepareSmall(out: string): Promise<void> {
         .toFile(`${dst}.part`);
       await rename(`${dst}.part`, dst);
     }
-  console.error(`corpus: ${n} Fashion-MNIST images (indices ${FASHION_EVAL}..; none of the evaluation cuts) and ${d} digits (none of the sample's) in ${out}`);
+  console.error(
+    `corpus: ${n} Fashion-MNIST images (indices ${FASHION_EVAL}..; none of the evaluation cuts) and ${d} digits (none of the sample's) in ${out}`,
+  );
 }
 
 function run(args: string[]): void {

@@ -18,17 +18,22 @@ const SOURCES: Record<string, string> = {
   3: path.join(root, 'test/fixtures/landscapes-small/beach0.jpg'),
 };
 const home = mkdtempSync(path.join(tmpdir(), 'base-fixtures-'));
-const expected: Record<string, { file: string; source: string; pixelsSha256: string; width: number; height: number; channels: number }> = {};
+const expected: Record<string, { file: string; source: string; pixelsSha256: string; width: number; height: number; channels: number }> =
+  {};
 try {
   for (const id of readdirSync(path.join(root, 'resources/models')).sort()) {
     const card = JSON.parse(readFileSync(path.join(root, 'resources/models', id, 'card.json'), 'utf8')) as { channels: 1 | 3 };
     const src = SOURCES[card.channels]!;
     const lat = path.join(home, 'lat', id);
-    execFileSync(process.execPath, [cli, '--home', home, 'compress', '--model', id, src, '--out', lat, '--quality', '50'], { stdio: 'inherit' });
+    execFileSync(process.execPath, [cli, '--home', home, 'compress', '--model', id, src, '--out', lat, '--quality', '50'], {
+      stdio: 'inherit',
+    });
     const name = `${id}.latent`;
     copyFileSync(path.join(lat, `${path.parse(src).name}.latent`), path.join(out, name));
     const dec = path.join(home, 'dec', id);
-    execFileSync(process.execPath, [cli, '--home', home, 'decompress', path.join(out, name), '--out', dec, '--format', 'png'], { stdio: 'inherit' });
+    execFileSync(process.execPath, [cli, '--home', home, 'decompress', path.join(out, name), '--out', dec, '--format', 'png'], {
+      stdio: 'inherit',
+    });
     const png = path.join(dec, `${id}.png`);
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     expected[id] = {

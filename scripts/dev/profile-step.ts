@@ -38,4 +38,5 @@ const wall = (performance.now() - t0) / steps;
 const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const sum = rows.reduce((s, [, t]) => s + t.ms, 0) / steps;
 console.log(`${arch}: ${wall.toFixed(0)} ms per profiled step, kernels ${sum.toFixed(0)} ms`);
-for (const [name, t] of rows.slice(0, 25)) console.log(`${name.padEnd(28)} ${(t.ms / steps).toFixed(1).padStart(8)} ms  ${(t.n / steps).toFixed(0).padStart(4)} calls`);
+for (const [name, t] of rows.slice(0, 25))
+  console.log(`${name.padEnd(28)} ${(t.ms / steps).toFixed(1).padStart(8)} ms  ${(t.n / steps).toFixed(0).padStart(4)} calls`);

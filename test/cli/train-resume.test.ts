@@ -63,7 +63,7 @@ describe('training resumes after a crash', () => {
     const { modelId } = job.input as TrainJobRecordInput;
     expect(catalog.models.get(modelId)).toBeUndefined();
     catalog.close();
-    // Small images train the learned dense-prior family by default: its rate-distortion checkpoint.
+    // Small images train a learned family by default: its rate-distortion checkpoint.
     const checkpoint = await readRdCheckpoint(checkpointFile()!, modelId);
     const done = checkpoint!.history.length;
     expect(done).toBeGreaterThanOrEqual(1);

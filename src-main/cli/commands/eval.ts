@@ -145,7 +145,16 @@ export function evalJson(ev: EvaluationResult): Record<string, unknown> {
     images: ev.images,
     failed: ev.failed,
     decoderBytes: ev.decoderBytes ?? null,
-    ...(ev.start ? { start: { id: ev.start.id, name: ev.start.name, bdRate: bdNumber(ev.start.bdRate.psnr), bdRateMsssim: bdNumber(ev.start.bdRate.msssim) } } : {}),
+    ...(ev.start
+      ? {
+          start: {
+            id: ev.start.id,
+            name: ev.start.name,
+            bdRate: bdNumber(ev.start.bdRate.psnr),
+            bdRateMsssim: bdNumber(ev.start.bdRate.msssim),
+          },
+        }
+      : {}),
     seconds: ev.seconds,
     perImage: ev.perImage,
   };

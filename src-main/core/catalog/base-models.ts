@@ -22,7 +22,10 @@ function readBaseCard(dir: string): (BaseCard & Record<string, unknown>) | null 
   try {
     const card = JSON.parse(readFileSync(path.join(dir, 'card.json'), 'utf8')) as BaseCard & Record<string, unknown>;
     const ok =
-      typeof card.id === 'string' && typeof card.name === 'string' && typeof card.arch === 'string' && /^[0-9a-f]{64}$/.test(String(card.weightsHash));
+      typeof card.id === 'string' &&
+      typeof card.name === 'string' &&
+      typeof card.arch === 'string' &&
+      /^[0-9a-f]{64}$/.test(String(card.weightsHash));
     return ok ? card : null;
   } catch {
     return null;

@@ -24,13 +24,24 @@ export async function writeBaseModel(
   const card = JSON.parse(await readFile(path.join(src, 'card.json'), 'utf8')) as Record<string, unknown>;
   let bytes = 0;
   for (const f of FILES) bytes += (await stat(path.join(src, f))).size;
-  if (bytes > MAX_BASE_BYTES) throw new StudioError('bad-request', `${src}: ${bytes} bytes of weights and tables, over the ${MAX_BASE_BYTES}-byte limit of a base model`);
+  if (bytes > MAX_BASE_BYTES)
+    throw new StudioError(
+      'bad-request',
+      `${src}: ${bytes} bytes of weights and tables, over the ${MAX_BASE_BYTES}-byte limit of a base model`,
+    );
   const tmp = `${out}.part-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
     for (const f of FILES) await copyFile(path.join(src, f), path.join(tmp, f));
-    const shipped = { ...card, id: base.id, name: base.name, weightsHash, weightsFormat: 'float32', base: { corpus: base.corpus, trainedAs: card.id } };
+    const shipped = {
+      ...card,
+      id: base.id,
+      name: base.name,
+      weightsHash,
+      weightsFormat: 'float32',
+      base: { corpus: base.corpus, trainedAs: card.id },
+    };
     await writeFile(path.join(tmp, 'card.json'), `${JSON.stringify(shipped, null, 2)}\n`);
     await rm(out, { recursive: true, force: true });
     await rename(tmp, out);

@@ -24,7 +24,13 @@ export interface TrainStart {
 
 function shapeOf(h: Record<string, unknown>, meta: FamilyMeta): string {
   const skip = new Set<string>(meta.trainingOnly ?? []);
-  return JSON.stringify(Object.fromEntries(Object.entries(h).filter(([k]) => !skip.has(k)).sort(([a], [b]) => a.localeCompare(b))));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(h)
+        .filter(([k]) => !skip.has(k))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
+  );
 }
 
 function merged(start: Record<string, unknown>, planned: Hyper, meta: FamilyMeta): Hyper {
@@ -69,10 +75,16 @@ export function chooseStart(
     if (init.arch !== meta.name)
       throw new StudioError('bad-request', `--init-from ${init.id}: it is a ${init.arch} model, this training is ${meta.name}`);
     if (card.channels !== channels)
-      throw new StudioError('bad-request', `--init-from ${init.id}: it reads ${card.channels === 1 ? 'gray' : 'RGB'} images, this dataset is ${channels === 1 ? 'gray' : 'RGB'}`);
+      throw new StudioError(
+        'bad-request',
+        `--init-from ${init.id}: it reads ${card.channels === 1 ? 'gray' : 'RGB'} images, this dataset is ${channels === 1 ? 'gray' : 'RGB'}`,
+      );
     if (!card.hyper) throw new StudioError('bad-request', `--init-from ${init.id}: its card has no hyperparameters`);
     if (askedShape(req, meta) && shapeOf(card.hyper, meta) !== shapeOf(planned as never, meta))
-      throw new StudioError('bad-request', `--init-from ${init.id}: its shapes (${shapeOf(card.hyper, meta)}) differ from the options asked for`);
+      throw new StudioError(
+        'bad-request',
+        `--init-from ${init.id}: its shapes (${shapeOf(card.hyper, meta)}) differ from the options asked for`,
+      );
     return { hyper: merged(card.hyper, planned, meta), from: startOf(init) };
   }
   if (req.fromScratch) return { hyper: planned };
@@ -82,6 +94,7 @@ export function chooseStart(
     return h !== undefined && shapeOf(h, meta) === shapeOf(planned as never, meta);
   });
   if (fit) return { hyper: merged((fit.card as { hyper: Record<string, unknown> }).hyper, planned, meta), from: startOf(fit) };
-  if (bases.length > 0) return { hyper: planned, note: `from scratch: the built-in base ${bases[0]!.name} has other shapes than the options asked for` };
+  if (bases.length > 0)
+    return { hyper: planned, note: `from scratch: the built-in base ${bases[0]!.name} has other shapes than the options asked for` };
   return { hyper: planned };
 }

@@ -59,10 +59,24 @@ beforeAll(async () => {
     collectingIO(),
   );
   const src = path.join(tmp.dir, 'trained');
-  const card = { cardVersion: 1, id: 'm-tiny', name: 'tiny', arch: 'factorized', hyper: BASE, channels: 1, tile: 0, loss: 'mse', rd: trained.history.at(-1)!.val };
+  const card = {
+    cardVersion: 1,
+    id: 'm-tiny',
+    name: 'tiny',
+    arch: 'factorized',
+    hyper: BASE,
+    channels: 1,
+    tile: 0,
+    loss: 'mse',
+    rd: trained.history.at(-1)!.val,
+  };
   await saveLearnedDir(src, trained.params, trained.tables, card as unknown as ModelCard);
   trained.params.dispose();
-  await writeBaseModel(src, path.join(tmp.dir, 'resources', 'models', 'base-tiny'), { id: 'base-tiny', name: 'Tiny base', corpus: 'digit fixtures' });
+  await writeBaseModel(src, path.join(tmp.dir, 'resources', 'models', 'base-tiny'), {
+    id: 'base-tiny',
+    name: 'Tiny base',
+    corpus: 'digit fixtures',
+  });
   savedEnv = process.env.LATENT_STUDIO_RESOURCES;
   process.env.LATENT_STUDIO_RESOURCES = path.join(tmp.dir, 'resources');
 });
@@ -91,7 +105,25 @@ describe('built-in base models', () => {
     const home = path.join(tmp.dir, 'h2');
     expect((await cli(home, '--json', 'import', path.join(FIXTURES, 'digits'), '--dataset', 'digits')).code).toBe(0);
     // The options match the base's shapes, so the default start is the base.
-    const t = await cli(home, '--json', 'train', '--dataset', 'digits', '--color', 'gray', '--channels', '8', '--code-channels', '4', '--lambdas', '0.003,0.02', '--steps', '60', '--seed', '3');
+    const t = await cli(
+      home,
+      '--json',
+      'train',
+      '--dataset',
+      'digits',
+      '--color',
+      'gray',
+      '--channels',
+      '8',
+      '--code-channels',
+      '4',
+      '--lambdas',
+      '0.003,0.02',
+      '--steps',
+      '60',
+      '--seed',
+      '3',
+    );
     expect(t.code, t.stderr).toBe(0);
     const r = JSON.parse(t.stdout) as { model: string; arch: string; startedFrom?: { id: string } };
     expect(r.arch).toBe('factorized');
@@ -104,24 +136,91 @@ describe('built-in base models', () => {
     expect(rdLoss(show.card.rd!)).toBeLessThan(rdLoss(start));
 
     // Its evaluation measures the base beside it on the same images, and what the fine-tune bought.
-    const ev = await cli(home, '--json', 'eval', '--model', r.model, '--dataset', 'digits', '--split', 'all', '--max-images', '6', '--codecs', 'webp', '--qualities', '20,90');
+    const ev = await cli(
+      home,
+      '--json',
+      'eval',
+      '--model',
+      r.model,
+      '--dataset',
+      'digits',
+      '--split',
+      'all',
+      '--max-images',
+      '6',
+      '--codecs',
+      'webp',
+      '--qualities',
+      '20,90',
+    );
     expect(ev.code, ev.stderr).toBe(0);
-    const doc = JSON.parse(ev.stdout) as { curves: Record<string, { quality: number[]; bpp: number[] }>; start?: { id: string; bdRate: number | null } };
+    const doc = JSON.parse(ev.stdout) as {
+      curves: Record<string, { quality: number[]; bpp: number[] }>;
+      start?: { id: string; bdRate: number | null };
+    };
     expect(Object.keys(doc.curves).sort()).toEqual(['base', 'latent', 'webp']);
     expect(doc.curves.base!.quality).toEqual([20, 90]);
     expect(doc.start?.id).toBe('base-tiny');
-    const plain = await cli(home, '--json', 'eval', '--model', r.model, '--dataset', 'digits', '--split', 'all', '--max-images', '2', '--codecs', 'webp', '--qualities', '50', '--no-start');
+    const plain = await cli(
+      home,
+      '--json',
+      'eval',
+      '--model',
+      r.model,
+      '--dataset',
+      'digits',
+      '--split',
+      'all',
+      '--max-images',
+      '2',
+      '--codecs',
+      'webp',
+      '--qualities',
+      '50',
+      '--no-start',
+    );
     expect(Object.keys((JSON.parse(plain.stdout) as { curves: object }).curves).sort()).toEqual(['latent', 'webp']);
   });
 
   it('--from-scratch ignores the base; --init-from checks what it is given', async () => {
     const home = path.join(tmp.dir, 'h3');
     expect((await cli(home, '--json', 'import', path.join(FIXTURES, 'digits'), '--dataset', 'digits')).code).toBe(0);
-    const scratch = await cli(home, '--json', 'train', '--dataset', 'digits', '--color', 'gray', '--channels', '8', '--code-channels', '4', '--lambdas', '0.003,0.02', '--steps', '4', '--from-scratch');
+    const scratch = await cli(
+      home,
+      '--json',
+      'train',
+      '--dataset',
+      'digits',
+      '--color',
+      'gray',
+      '--channels',
+      '8',
+      '--code-channels',
+      '4',
+      '--lambdas',
+      '0.003,0.02',
+      '--steps',
+      '4',
+      '--from-scratch',
+    );
     expect(scratch.code, scratch.stderr).toBe(0);
     expect((JSON.parse(scratch.stdout) as { startedFrom?: unknown }).startedFrom).toBeUndefined();
     // Other shapes than the base's: no default start, a clear error when it is asked for.
-    const other = await cli(home, '--json', 'train', '--dataset', 'digits', '--color', 'gray', '--channels', '12', '--steps', '2', '--init-from', 'base-tiny');
+    const other = await cli(
+      home,
+      '--json',
+      'train',
+      '--dataset',
+      'digits',
+      '--color',
+      'gray',
+      '--channels',
+      '12',
+      '--steps',
+      '2',
+      '--init-from',
+      'base-tiny',
+    );
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/--init-from base-tiny: its shapes .* differ from the options asked for/);
     const both = await cli(home, 'train', '--dataset', 'digits', '--init-from', 'base-tiny', '--from-scratch');

@@ -33,7 +33,9 @@ afterAll(() => tmp?.cleanup());
 
 describe('shipped base models', () => {
   it('a photo base (RGB, hyperprior) and a small-image base (gray) are shipped', () => {
-    const cards = bases.map((id) => JSON.parse(readFileSync(path.join(modelsDir, id, 'card.json'), 'utf8')) as { id: string; arch: string; channels: number });
+    const cards = bases.map(
+      (id) => JSON.parse(readFileSync(path.join(modelsDir, id, 'card.json'), 'utf8')) as { id: string; arch: string; channels: number },
+    );
     expect(cards.map((c) => c.id)).toEqual(bases);
     expect(cards.some((c) => c.arch === 'hyperprior' && c.channels === 3)).toBe(true);
     expect(cards.some((c) => c.channels === 1)).toBe(true);
@@ -58,10 +60,16 @@ describe('shipped base models', () => {
     const home = path.join(tmp.dir, id);
     const out = path.join(tmp.dir, `${id}-out`);
     const file = path.join(root, 'test/fixtures/base', e!.file);
-    await run(process.execPath, [path.join(root, 'bin/latent-studio.js'), '--home', home, 'decompress', file, '--out', out, '--format', 'png'], {
-      env: { ...process.env, LATENT_STUDIO_RESOURCES: '' },
-    });
-    const { data, info } = await sharp(path.join(out, `${id}.png`)).raw().toBuffer({ resolveWithObject: true });
+    await run(
+      process.execPath,
+      [path.join(root, 'bin/latent-studio.js'), '--home', home, 'decompress', file, '--out', out, '--format', 'png'],
+      {
+        env: { ...process.env, LATENT_STUDIO_RESOURCES: '' },
+      },
+    );
+    const { data, info } = await sharp(path.join(out, `${id}.png`))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([info.width, info.height, info.channels]).toEqual([e!.width, e!.height, e!.channels]);
     expect(createHash('sha256').update(data).digest('hex')).toBe(e!.pixelsSha256);
   });

@@ -28,7 +28,7 @@ describe('training jobs', () => {
       if (name === 'trainProgress') progress.push(p as TrainProgressPayload);
       if (name === 'trainFinished') finished.push(p as TrainFinishedPayload);
     });
-    const { jobId } = await studio.call('trainModel', { dataset: 'digits', epochs: 3, seed: 5, codeSize: 16 });
+    const { jobId } = await studio.call('trainModel', { dataset: 'digits', arch: 'dense-prior', epochs: 3, seed: 5, codeSize: 16 });
     const result = await studio.call('awaitTraining', { jobId });
     expect(result).toMatchObject({ arch: 'dense-prior', epochs: 3, seed: 5, codeValues: 16 });
     expect(['wasm', 'tensorflow']).toContain(result.backend);

@@ -13,6 +13,11 @@ export interface ForwardOptions {
   level: number;
   /** Seed of the quantization noise. */
   noiseSeed: number;
+  /**
+   * Index of x's first sample in the step's whole batch (default 0). The noise is drawn per sample
+   * from (noiseSeed, index), so a replica forwarding a shard draws what the whole batch would.
+   */
+  firstSample?: number;
 }
 
 export interface ForwardResult {

@@ -160,7 +160,7 @@ describe('family registry', () => {
           const h = m.hyper({ tile }, facts);
           expect(m.hyperSchema.safeParse(h).success).toBe(true);
           const edge = m.sampleEdge(h);
-          if (m.name === 'factorized') expect(edge % 16).toBe(0);
+          if (m.name === 'factorized') expect(edge % 2 ** ((h as { stages?: number }).stages ?? 4)).toBe(0);
           if (m.name === 'hyperprior') expect(edge % 64).toBe(0);
           expect((h as unknown as { lambdas: number[] }).lambdas).toEqual(
             [...(h as unknown as { lambdas: number[] }).lambdas].sort((a, b) => a - b),
@@ -168,6 +168,10 @@ describe('family registry', () => {
         }
       }
     }
+    // Small images keep a 7x7 latent grid for a 28x28 image: two stages, the whole image as the sample.
+    const small = factorizedMeta.hyper({}, { channels: 1, maxEdge: 28, typical: { width: 28, height: 28 } });
+    expect(small).toMatchObject({ stages: 2, crop: 28 });
+    expect(factorizedMeta.codeValues(small, 28, 28)).toBe(7 * 7 * small.m);
     // The default family for any dataset is a learned family of the registry.
     for (const edge of [20, 64, 65, 4000]) expect(familyMeta(defaultFamily(edge))?.learned).toBe(true);
   });

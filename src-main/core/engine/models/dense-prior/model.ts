@@ -7,6 +7,7 @@ import { crop, fromTiles, padReflect, toTiles } from '../../pixels.js';
 import { densityTables } from '../layers/density-tables.js';
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
+import { uniformNoise } from '../layers/noise.js';
 import { fanInUniform, ParamStore, SeedSequence } from '../layers/params.js';
 import type { LearnedImpl } from '../learned.js';
 import type { DensePriorHyper } from './meta.js';
@@ -69,7 +70,7 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     const y = stack(p, h, 'enc', counts.enc, x, 'linear');
     const { gain, igain } = levelGains(p, opts.level);
     const yg = tf.mul(y, gain);
-    const yq = opts.training ? tf.add(yg, tf.randomUniform(yg.shape, -0.5, 0.5, 'float32', opts.noiseSeed)) : tf.round(yg);
+    const yq = opts.training ? tf.add(yg, uniformNoise(yg.shape, opts.noiseSeed, opts.firstSample ?? 0)) : tf.round(yg);
     const xHat = stack(p, h, 'dec', counts.dec, tf.mul(yq, igain), 'sigmoid');
     return { xHat, likelihoods: [factorizedLikelihood(p, 'density', yq)] };
   },

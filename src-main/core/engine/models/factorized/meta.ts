@@ -30,7 +30,8 @@ export const factorizedMeta: FamilyMeta<FactorizedHyper> = {
   name: 'factorized',
   formatId: 1,
   label: 'Factorized prior',
-  description: 'Balle 2017: GDN conv transforms (x/16; x/4 for small images), one learned density per latent channel. Photos and small images.',
+  description:
+    'Balle 2017: GDN conv transforms (x/16; x/4 for small images), one learned density per latent channel. Photos and small images.',
   learned: true,
   options: ['channels', 'codeChannels', 'lambdas', 'tile'],
   hyperSchema: FactorizedHyper,

@@ -5,6 +5,7 @@ import { RangeDecoder, RangeEncoder } from '../../../entropy/index.js';
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { croppedImage, paddedTensor } from '../layers/image-io.js';
+import { uniformNoise } from '../layers/noise.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
 import { addAnalysis, addSynthesis, analysis, downsamplingOf, synthesis } from '../layers/transforms.js';
 import type { LearnedImpl } from '../learned.js';
@@ -28,7 +29,7 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
     const y = analysis(p, x as tf.Tensor4D, stagesOf(h));
     const { gain, igain } = levelGains(p, opts.level);
     const yg = tf.mul(y, gain);
-    const yq = opts.training ? tf.add(yg, tf.randomUniform(yg.shape, -0.5, 0.5, 'float32', opts.noiseSeed)) : tf.round(yg);
+    const yq = opts.training ? tf.add(yg, uniformNoise(yg.shape, opts.noiseSeed, opts.firstSample ?? 0)) : tf.round(yg);
     const xHat = synthesis(p, tf.mul(yq, igain) as tf.Tensor4D, stagesOf(h));
     return { xHat, likelihoods: [factorizedLikelihood(p, 'density', yq)] };
   },

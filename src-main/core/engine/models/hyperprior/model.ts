@@ -12,6 +12,7 @@ import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized
 import { gaussianLikelihood, SCALE_FLOOR } from '../layers/gaussian-conditional.js';
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { croppedImage, paddedTensor } from '../layers/image-io.js';
+import { uniformNoise } from '../layers/noise.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
 import { addAnalysis, addSynthesis, analysis, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
 import type { LearnedImpl, LearnedRuntime } from '../learned.js';
@@ -74,7 +75,7 @@ export const hyperprior: LearnedImpl<HyperpriorHyper> = {
     const { gain, igain } = levelGains(p, opts.level);
     const yg = tf.mul(y, gain) as tf.Tensor4D;
     const z = hyperAnalysis(p, yg);
-    const noise = (t: tf.Tensor, k: number) => tf.randomUniform(t.shape, -0.5, 0.5, 'float32', opts.noiseSeed * 2 + k);
+    const noise = (t: tf.Tensor, k: number) => uniformNoise(t.shape, opts.noiseSeed * 2 + k, opts.firstSample ?? 0);
     const zq = (opts.training ? tf.add(z, noise(z, 1)) : tf.round(z)) as tf.Tensor4D;
     const params = hyperSynthesis(p, zq);
     const [mean, scale] = tf.split(params, [h.m, h.m], 3) as [tf.Tensor4D, tf.Tensor4D];
