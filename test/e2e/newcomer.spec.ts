@@ -1,13 +1,34 @@
 // A newcomer's first session in the browser studio, end to end on the real core: load the
-// sample, train a tiny model, compare it with JPEG/WebP/AVIF at equal size, draw the
+// sample (a minute of fine-tuning the built-in small-image base, or of training from scratch where
+// none is shipped), train a tiny model, compare it with JPEG/WebP/AVIF at equal size, draw the
 // rate-distortion chart, and batch-compress a dropped folder (with one unreadable file in it).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, startStudioServer, test } from './fixtures.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const sampleDir = path.join(root, 'resources/sample/digits');
+const baseDir = path.join(root, 'resources/models');
+
+interface BaseCard {
+  name: string;
+  arch: string;
+  channels: number;
+  hyper: Record<string, unknown>;
+}
+
+/** The shipped base a digits training starts from: factorized, gray, two stages (small images). */
+function smallBase(): BaseCard | null {
+  if (!existsSync(baseDir)) return null;
+  for (const d of readdirSync(baseDir, { withFileTypes: true })) {
+    const file = path.join(baseDir, d.name, 'card.json');
+    if (!d.isDirectory() || !existsSync(file)) continue;
+    const card = JSON.parse(readFileSync(file, 'utf8')) as BaseCard;
+    if (card.arch === 'factorized' && card.channels === 1 && card.hyper.stages === 2) return card;
+  }
+  return null;
+}
 
 function nav(page: Page, view: string) {
   return page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view, exact: true }).click();
@@ -41,7 +62,9 @@ function filesUnder(dir: string): string[] {
 }
 
 test('a newcomer loads the sample, trains, compares, charts and batch-compresses a dropped folder', async ({ page, studioServer }) => {
-  test.setTimeout(300_000);
+  // The sample trains for a minute; the whole session takes a few minutes on a busy machine.
+  test.setTimeout(420_000);
+  const base = smallBase();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -51,20 +74,51 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   // 1. First run: the library is empty and offers the sample.
   await page.goto(studioServer.url);
   await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
+  const firstRun = page.getByRole('region', { name: 'New here? Start with the sample' });
+  await expect(firstRun).toContainText('for about a minute');
+  if (base) await expect(firstRun).toContainText('fine-tunes its built-in small-image base model');
   await page.getByRole('button', { name: 'Load the sample' }).click();
-  await expect(page.getByText('The sample model is trained')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByText('The sample model is trained')).toBeVisible({ timeout: 200_000 });
   await expect(page.getByRole('link', { name: 'Sample digits', exact: true })).toBeVisible();
+  if (base) {
+    await expect(page.getByText(`(fine-tuned from “${base.name}”)`)).toBeVisible();
+    // The base is listed apart, marked and read-only; the sample model names where it started.
+    const bases = page.getByRole('rowgroup', { name: 'Built-in base models' });
+    await expect(bases.getByRole('row').filter({ hasText: base.name })).toContainText('Base');
+    await expect(bases).toContainText('built-in general model; read-only; new trainings start from it');
+    await expect(bases.getByRole('button', { name: /^Delete model/ })).toHaveCount(0);
+    const own = page.getByRole('rowgroup', { name: 'Your models' });
+    await expect(own).toContainText(`fine-tuned from ${base.name}`);
+    await own.getByRole('button', { name: 'Details of model Sample digits' }).click();
+    await expect(page.getByTestId('model-origin')).toContainText(`Fine-tuned from “${base.name}”`);
+    await expect(page.getByTestId('model-facts').getByRole('columnheader', { name: 'base PSNR' })).toBeVisible();
+  }
   await shot(page, 'newcomer-library');
 
   // 2. Train a tiny model of our own; the form says what the code and the decoder cost before
-  // training. Small images get the learned dense-prior family: a time budget instead of epochs.
+  // training. Small images get the learned factorized prior, started from the built-in base where
+  // one fits: a time budget instead of epochs.
   await nav(page, 'Train');
   const main = page.getByRole('main', { name: 'Train' });
   await expect(main.getByLabel('Dataset')).toHaveValue('Sample digits');
-  await expect(main.getByRole('radio', { name: /^Dense \+ factorized prior/ })).toBeChecked();
-  await main.getByRole('spinbutton', { name: 'Code size' }).fill('16');
-  await expect(main.getByTestId('code-bytes')).toHaveText('16 B');
-  await expect(main.getByTestId('code-ratio')).toHaveText('25:1'); // 20x20x1 raw bytes / 16
+  await expect(main.getByRole('radio', { name: /^Factorized prior/ })).toBeChecked();
+  const start = main.getByTestId('start-choice');
+  if (base) {
+    await expect(start.getByRole('radio', { name: `Start from the built-in base model “${base.name}” (recommended)` })).toBeChecked();
+    await expect(start.getByRole('radio', { name: 'From scratch', exact: true })).not.toBeChecked();
+  } else {
+    await expect(start).toHaveText(/From scratch \(no built-in base for this family and image type\)/);
+  }
+  await main.getByRole('spinbutton', { name: 'Code channels' }).fill('4');
+  await expect(main.getByTestId('code-bytes')).toHaveText('100 B'); // 5x5 latents x 4 channels
+  await expect(main.getByTestId('code-ratio')).toHaveText('4.0:1'); // 20x20x1 raw bytes / 100
+  if (base) {
+    // Other shapes than the base's: the form says the training would start from scratch, and restores them.
+    await expect(start).toContainText('differ from this base');
+    await start.getByRole('button', { name: 'Use the base’s options' }).click();
+    await expect(main.getByRole('spinbutton', { name: 'Code channels' })).toHaveValue(String(base.hyper.m));
+    await expect(start).not.toContainText('differ from this base');
+  }
   await expect(main.getByTestId('decoder-mac')).toContainText('MAC per pixel');
   await expect(main.getByTestId('rate-range')).toContainText('quality 1-100 spans lambda');
   await expect(main.getByRole('spinbutton', { name: 'Epochs' })).toHaveCount(0);
@@ -72,6 +126,9 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   await main.getByLabel('Name').fill('tiny digits');
   await main.getByRole('button', { name: 'Start training' }).click();
   await expect(main.getByText('Trained “tiny digits”')).toBeVisible({ timeout: 90_000 });
+  await expect(main.getByRole('status').filter({ hasText: 'Trained “tiny digits”' })).toContainText(
+    base ? `(fine-tuned from “${base.name}”)` : '(from scratch)',
+  );
   await expect(main.getByTestId('val-rd')).toContainText(/\d\.\d{3} bpp/);
   await expect(main.getByRole('table', { name: 'Validation per rate point' }).getByRole('row')).toHaveCount(5); // header + 4 lambdas
   await expect(main.getByRole('region', { name: 'Validation reconstructions' }).locator('img').first()).toBeVisible();

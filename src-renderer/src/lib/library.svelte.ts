@@ -1,12 +1,14 @@
-// The catalog as the Library shows it: datasets, models, latent files and jobs, reloaded when a
-// job that changes them ends.
+// The catalog as the Library shows it: datasets, models (the user's first, then the built-in
+// bases), latent files and jobs, reloaded when a job that changes them ends.
 import type { CatalogLatentFile, DatasetSummary, JobInfo, ModelSummary } from '../../../src-main/core/api';
+import { userModelsFirst } from './base-models';
 import { Loadable } from './loadable.svelte';
 import { studio } from './studio';
 
 class LibraryState {
   datasets = new Loadable<DatasetSummary[]>(async () => (await studio.listDatasets({})).datasets);
-  models = new Loadable<ModelSummary[]>(async () => (await studio.listModels({})).models);
+  /** The user's models newest first, then the built-in base models (so views pick a user's model first). */
+  models = new Loadable<ModelSummary[]>(async () => userModelsFirst((await studio.listModels({})).models));
   latents = new Loadable<CatalogLatentFile[]>(async () => (await studio.listLatentFiles({ limit: 200 })).latentFiles);
   jobs = new Loadable<JobInfo[]>(async () => (await studio.listJobs({ limit: 50 })).jobs);
   private subscribed = false;

@@ -1,7 +1,10 @@
 // The Train form's values, defaults and validation. Families, their options, presets and
 // hyperparameter defaults come from the core's registry (lib/families.ts); limits come from the
-// contract's TrainRequest schema.
+// contract's TrainRequest schema. Learned families start from the matching built-in base model
+// by default (lib/base-models.ts), or from scratch.
+import type { ModelSummary } from '../../../src-main/core/api';
 import { TrainRequest } from '../../../src-main/core/contract/engine';
+import { baseHyper, basesFor, fittingBase, shapeKey } from './base-models';
 import { sandwich } from './code-size';
 import {
   DEFAULT_LAMBDAS,
@@ -17,6 +20,8 @@ import {
 import { ruleWords } from './train-limits';
 
 export type OptionKey = keyof FamilyOptions;
+/** Where a learned family's training starts: the built-in base model, or random weights. */
+export type StartChoice = 'base' | 'scratch';
 type Activation = NonNullable<FamilyOptions['activation']>;
 type Loss = NonNullable<FamilyOptions['loss']>;
 
@@ -105,6 +110,9 @@ export class TrainForm {
   batchSize = $state(8);
   seed = $state(1);
   name = $state('');
+  /** The catalog's built-in base models (the Train view hands them over). */
+  builtins = $state.raw<ModelSummary[]>([]);
+  start = $state<StartChoice>('base');
 
   meta: FamilyMeta = $derived(familyMeta(this.family)!);
   learned = $derived(this.meta.learned);
@@ -139,6 +147,26 @@ export class TrainForm {
   });
 
   mac = $derived(this.hyper && this.facts ? macOf(this.meta, this.hyper, this.facts.channels) : null);
+  /** Built-in bases of this (learned) family for the dataset's image type, gray or RGB. */
+  bases = $derived(this.learned && this.facts ? basesFor(this.builtins, this.family, this.facts.channels) : []);
+  /** The base a training starts from with the options as they are (same weight shapes). */
+  base = $derived(fittingBase(this.bases, this.meta, this.hyper));
+  /** The base the form offers: the fitting one, else the first of the family and image type. */
+  offeredBase = $derived(this.base ?? this.bases[0] ?? null);
+  /** Starting from the base was chosen, but the options give other shapes: it would train from scratch. */
+  baseMismatch = $derived(this.learned && this.start === 'base' && this.base === null && this.offeredBase !== null);
+  /** Restoring the base's options makes it fit (false when the data itself rules it out). */
+  baseFixable = $derived.by(() => {
+    const b = this.offeredBase;
+    if (!b || !this.facts) return false;
+    try {
+      const h = this.meta.hyper(this.baseOptions(b), this.facts) as Record<string, unknown>;
+      return shapeKey(h, this.meta) === shapeKey(baseHyper(b) ?? {}, this.meta);
+    } catch {
+      return false;
+    }
+  });
+
   /** Rate points as the family will train them (sorted), for the range wording. */
   rateLambdas = $derived(this.hyper && Array.isArray(this.hyper.lambdas) ? (this.hyper.lambdas as number[]) : this.lambdas);
 
@@ -190,6 +218,8 @@ export class TrainForm {
       batchSize: num(this.batchSize),
       seed: num(this.seed),
       ...(this.name.trim() ? { name: this.name.trim() } : {}),
+      // Absent, the core starts from the fitting base; with no base to refuse, nothing is sent.
+      ...(this.learned && this.start === 'scratch' && this.bases.length > 0 ? { fromScratch: true } : {}),
     };
   }
 
@@ -202,13 +232,52 @@ export class TrainForm {
     this.facts = facts;
     if (!this.pristine) return;
     this.family = defaultFamily(facts.maxEdge);
-    this.applyDefaults({}, facts);
+    this.applyDefaults(this.startOptions(), facts);
   }
 
   chooseFamily(name: FamilyName): void {
     this.family = name;
     this.pristine = false;
-    this.applyDefaults({}, this.facts ?? FALLBACK_FACTS);
+    this.applyDefaults(this.startOptions(), this.facts ?? FALLBACK_FACTS);
+  }
+
+  /** The catalog's models (re)loaded: an untouched form takes the options of a base that now fits. */
+  useModels(models: readonly ModelSummary[]): void {
+    this.builtins = models.filter((m) => m.builtin);
+    if (this.pristine && this.facts) this.applyDefaults(this.startOptions(), this.facts);
+  }
+
+  chooseStart(start: StartChoice): void {
+    this.start = start;
+  }
+
+  /** Sets the model fields to the offered base's (keeping the training crop), so it fits again. */
+  useBaseOptions(): void {
+    const b = this.offeredBase;
+    if (!b) return;
+    this.pristine = false;
+    const tile = this.meta.options.includes('tile') ? { tile: num(this.tile) } : {};
+    this.applyModelFields({ ...this.baseOptions(b), ...tile }, this.facts ?? FALLBACK_FACTS);
+  }
+
+  /** The request fields that rebuild a base's weight shapes (its training-only ones left out). */
+  private baseOptions(b: ModelSummary): FamilyOptions {
+    const h = baseHyper(b);
+    if (!h) return {};
+    const skip: readonly string[] = this.meta.trainingOnly ?? [];
+    const out: Record<string, unknown> = {};
+    for (const key of this.meta.options) {
+      if (HYPER_KEYS[key].some((k) => skip.includes(k))) continue;
+      const v = fromHyper(h, key);
+      if (v !== undefined) out[key] = v;
+    }
+    return out as FamilyOptions;
+  }
+
+  /** Defaults of a fresh form: the base's options when the training starts from one. */
+  private startOptions(): FamilyOptions {
+    const b = this.start === 'base' ? this.offeredBase : null;
+    return b ? this.baseOptions(b) : {};
   }
 
   applyPreset(id: string): void {
@@ -220,6 +289,14 @@ export class TrainForm {
 
   /** Fills every field from the family's hyperparameters for these options and the data. */
   private applyDefaults(options: FamilyOptions, facts: DataFacts): void {
+    const h = this.applyModelFields(options, facts);
+    this.loss = options.loss ?? this.meta.defaultLoss;
+    this.batchSize = this.meta.batchSizeFor?.(h as { arch: string }) ?? this.meta.defaultBatchSize;
+    this.minutes = defaultMinutes(facts.maxEdge);
+  }
+
+  /** The model fields (not the budget) from the family's hyperparameters for these options. */
+  private applyModelFields(options: FamilyOptions, facts: DataFacts): Record<string, unknown> {
     const meta = this.meta;
     const h = meta.hyper(options, facts) as Record<string, unknown>;
     const pick = (key: OptionKey) => options[key] ?? fromHyper(h, key);
@@ -243,9 +320,7 @@ export class TrainForm {
     if (typeof codeChannels === 'number') this.codeChannels = codeChannels;
     const lambdas = pick('lambdas');
     this.lambdasText = (Array.isArray(lambdas) ? lambdas : DEFAULT_LAMBDAS).join(', ');
-    this.loss = options.loss ?? meta.defaultLoss;
-    this.batchSize = meta.defaultBatchSize;
-    this.minutes = defaultMinutes(facts.maxEdge);
+    return h;
   }
 
   /** Changing the number of layers regenerates the sandwich from the first layer's width. */

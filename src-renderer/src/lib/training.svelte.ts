@@ -40,17 +40,22 @@ class TrainingSession {
   result = $state.raw<TrainResult | null>(null);
   error = $state<string | null>(null);
   startedAt = $state<number | null>(null);
+  /** Progress carried a rate (bpp): a learned family, also when the request left the family to the core. */
+  private rateSeen = $state(false);
   private subscribed = false;
 
   /** Whether the job trains a learned (rate-distortion) family. */
   get learned(): boolean {
-    return familyMeta(this.request?.arch ?? '')?.learned ?? false;
+    const arch = this.request?.arch;
+    if (arch) return familyMeta(arch)?.learned ?? false;
+    return this.rateSeen || this.result?.rd !== undefined;
   }
 
   /** The wall-clock budget in seconds (learned families trained for minutes), else null. */
   get budgetSeconds(): number | null {
     const m = this.request?.minutes;
-    return this.learned && m !== undefined ? m * 60 : null;
+    // Without a family the core picks one from the data (always a learned one): minutes are its budget.
+    return m !== undefined && (this.learned || !this.request?.arch) ? m * 60 : null;
   }
 
   get busy(): boolean {
@@ -67,6 +72,7 @@ class TrainingSession {
           this.batchLoss = p.loss;
           this.batchBpp = p.bpp ?? null;
           this.batchPsnr = p.psnr ?? null;
+          if (p.bpp !== undefined) this.rateSeen = true;
           this.samplesPerSecond = p.samplesPerSecond;
           if (p.etaSeconds !== null) this.etaSeconds = p.etaSeconds;
           if (this.status === 'starting') this.status = 'running';
@@ -74,6 +80,7 @@ class TrainingSession {
         case 'epoch':
           this.epoch = p.epoch;
           this.epochs = p.epochs;
+          if (p.bpp !== undefined) this.rateSeen = true;
           this.samplesPerSecond = p.samplesPerSecond;
           this.etaSeconds = p.etaSeconds;
           this.history = [
@@ -177,6 +184,7 @@ class TrainingSession {
     this.result = null;
     this.error = null;
     this.startedAt = null;
+    this.rateSeen = false;
   }
 }
 
