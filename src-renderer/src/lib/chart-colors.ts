@@ -5,6 +5,7 @@ const CODEC_COLORS: Record<string, string> = {
   avif: '#9b5de5',
   png: '#8d99ae',
   latent: '#3b6fe0',
+  base: '#7f8fa6',
 };
 const PALETTE = ['#e63946', '#2b9348', '#f4a261', '#6d597a', '#0096c7', '#bc6c25', '#b5179e'];
 

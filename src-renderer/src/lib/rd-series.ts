@@ -40,6 +40,15 @@ export function seriesFor(results: EvaluationResult[], metric: Metric, withEffec
         dashed: true,
         points: points(c, metric, true),
       });
+    // A fine-tuned model's evaluation also measured the model it started from on the same images.
+    const b = r.curves.base;
+    if (b && !many)
+      out.push({
+        label: `Start model (${nameOf(r.start?.id ?? null) ?? r.start?.name ?? 'base'}, before fine-tuning)`,
+        key: 'base',
+        dashed: true,
+        points: points(b, metric),
+      });
   });
   const first = results[0];
   if (first) {
