@@ -49,7 +49,7 @@ function resultText(r: TrainResult): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: `train a model on a dataset (families: ${FAMILY_NAMES.join(', ')})`,
-  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch]\n       train --resume JOB`,
+  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch] [--workers N]\n       train --resume JOB`,
   options: {
     dataset: { type: 'string' },
     minutes: { type: 'string' },
@@ -75,6 +75,7 @@ export const trainCommand: CliCommand = {
     name: { type: 'string' },
     'init-from': { type: 'string' },
     'from-scratch': { type: 'boolean' },
+    workers: { type: 'string' },
   },
   positionals: false,
   async run({ values }, env) {
@@ -115,6 +116,7 @@ export const trainCommand: CliCommand = {
             ...defined('name', stringFlag(values, 'name')),
             ...defined('initFrom', stringFlag(values, 'init-from')),
             ...(values['from-scratch'] === true ? { fromScratch: true } : {}),
+            ...defined('workers', intFlag(values, 'workers', 1, 64)),
           };
     const studio = env.studio();
     const bar = env.progress('train');

@@ -52,6 +52,8 @@ export const TrainRequest = z
     initFrom: z.string().min(1).max(200).optional(),
     /** Learned families: start from random weights, not from the matching built-in base model. */
     fromScratch: z.boolean().optional(),
+    /** Learned families: model replicas, one per worker thread, sharing each batch (default: the cores, at most 8). */
+    workers: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 export type TrainRequest = z.infer<typeof TrainRequest>;

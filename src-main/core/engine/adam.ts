@@ -9,6 +9,11 @@ export interface AdamOptions {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /**
+   * Arrays (one per variable, of its size) the optimizer keeps the weights in, e.g. views of
+   * shared memory that training replicas read before each step. Default: private copies.
+   */
+  storage?: Float32Array[];
 }
 
 /** Everything the optimizer carries between steps besides the weights (saved in training checkpoints). */
@@ -37,7 +42,15 @@ export class FusedAdam {
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-7;
-    this.weights = vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
+    const storage = opts.storage;
+    if (storage && (storage.length !== vars.length || storage.some((a, k) => a.length !== vars[k]!.size)))
+      throw new Error('optimizer storage does not fit the variables');
+    this.weights = vars.map((v, k) => {
+      const values = v.dataSync() as Float32Array;
+      if (!storage) return Float32Array.from(values);
+      storage[k]!.set(values);
+      return storage[k]!;
+    });
     this.m = vars.map((v) => new Float32Array(v.size));
     this.v = vars.map((v) => new Float32Array(v.size));
   }

@@ -95,6 +95,7 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
         clipNorm: 1,
         // Small samples are cheap: validate on many; photo crops on a few.
         valSamples: meta.sampleEdge(o.hyper as never) <= 64 ? 256 : 16,
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
       },
       io as TaskIO<unknown>,
       {

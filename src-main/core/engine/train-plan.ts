@@ -7,6 +7,7 @@ import type { TrainRequest } from '../contract/engine.js';
 import type { Hyper } from './model-card.js';
 import { defaultFamily, familyMeta } from './models/families.js';
 import { defaultMinutes } from './models/family-meta.js';
+import { defaultTrainWorkers } from './parallel/workers.js';
 import { chooseStart, findInitModel } from './train-start.js';
 import type { TrainOptions } from './train.js';
 
@@ -58,7 +59,7 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
       epochs: req.epochs ?? 20,
       batchSize: req.batchSize ?? meta.batchSizeFor?.(hyper as never) ?? meta.defaultBatchSize,
       learningRate: req.learningRate ?? meta.defaultLearningRate,
-      ...(meta.learned ? { budget: learnedBudget(req, maxEdge) } : {}),
+      ...(meta.learned ? { budget: learnedBudget(req, maxEdge), workers: req.workers ?? defaultTrainWorkers() } : {}),
       seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
       patience: req.patience ?? 5,
       cropsPerImage: wholeImages ? 1 : meta.cropsPerImage,

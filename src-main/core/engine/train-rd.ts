@@ -4,6 +4,8 @@
 // a batch of random crops with horizontal flips, computes gradients with tfjs autograd inside
 // tf.tidy, clips their global norm and applies a fused Adam step. The schedule follows the budget
 // (steps, or wall-clock minutes): linear warm-up, then the rate divided by 10 for the last 20 %.
+// With workers > 1 the batch is split over model replicas in worker threads (parallel/), whose
+// gradients are combined before the one Adam update; the weights they read live in shared memory.
 import * as tf from '@tensorflow/tfjs';
 import type { TaskIO } from '../jobs/task.js';
 import { FusedAdam } from './adam.js';
@@ -13,8 +15,11 @@ import type { ParamStore } from './models/layers/params.js';
 import type { EntropyTables, LearnedImpl } from './models/learned.js';
 import { familyMeta } from './models/families.js';
 import { learnedImpl } from './models/registry.js';
+import { DataParallelGradients } from './parallel/data-parallel.js';
+import type { ReplicaView } from './parallel/replica-pool.js';
 import { crop, padReflect, type FloatImage } from './pixels.js';
 import { Mulberry32 } from './random.js';
+import { bitsOf, pixelsOf } from './rd-step.js';
 
 export type LearnedHyper = { arch: string; lambdas: number[] };
 
@@ -39,6 +44,8 @@ export interface RdTrainOptions {
   clipNorm: number;
   /** Validation samples (centre crops, or whole small images). */
   valSamples: number;
+  /** Model replicas, one per thread, each computing its share of every batch (default 1: this thread only). */
+  workers?: number;
 }
 
 export interface RdBatchProgress {
@@ -98,6 +105,8 @@ export interface RdHooks {
     reconstructions: { original: FloatImage; reconstruction: FloatImage }[],
     params: ParamStore,
   ) => Promise<void> | void;
+  /** Awaited after every step (after onBatch): the replicas, for inspection (tests, diagnostics). */
+  onStep?: (step: number, replicas: ReplicaView) => Promise<void> | void;
 }
 
 export interface RdTrained {
@@ -112,28 +121,10 @@ export interface RdTrained {
   samplesPerSecond: number;
 }
 
-const LN2 = Math.LN2;
-
 /** Learning rate at a point of the budget (progress in [0, 1]) and step. */
 export function scheduledRate(base: number, progress: number, step: number, o: Pick<RdTrainOptions, 'warmupSteps' | 'dropAt'>): number {
   const warm = o.warmupSteps > 0 ? Math.min(1, (step + 1) / o.warmupSteps) : 1;
   return base * warm * (progress >= o.dropAt ? 0.1 : 1);
-}
-
-function distortionOf(kind: 'mse' | 'bce', x: tf.Tensor, xHat: tf.Tensor): tf.Scalar {
-  if (kind === 'mse') return tf.mean(tf.squaredDifference(x, xHat)) as tf.Scalar;
-  const eps = 1e-6;
-  const y = tf.clipByValue(xHat, eps, 1 - eps);
-  return tf.neg(tf.mean(tf.add(tf.mul(x, tf.log(y)), tf.mul(tf.sub(1, x), tf.log(tf.sub(1, y)))))) as tf.Scalar;
-}
-
-function bitsOf(likelihoods: tf.Tensor[]): tf.Scalar {
-  return tf.addN(likelihoods.map((l) => tf.sum(tf.log(l)))).div(-LN2) as tf.Scalar;
-}
-
-/** Pixels of a batch: dense-prior batches are [n, t*t*c]. */
-function pixelsOf(shape: number[], channels: number): number {
-  return shape.length === 4 ? shape[0]! * shape[1]! * shape[2]! : (shape[0]! * shape[1]!) / channels;
 }
 
 export class CropSampler {
@@ -189,8 +180,6 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
   else if (hooks.init) params.setArrays(hooks.init);
   hooks.onStart?.(params);
   const vars = params.variables();
-  const adam = new FusedAdam(vars, o.learningRate);
-  if (from) adam.restore(from.adam);
   const rng = new Mulberry32(from ? from.rand : o.seed ^ 0x5bd1e995);
   const levels = o.hyper.lambdas.length;
 
@@ -238,9 +227,17 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
 
   const started = performance.now();
   const elapsedBase = from?.history.at(-1)?.elapsedSeconds ?? 0;
+  const spec = { impl, hyper: o.hyper, channels: o.channels, distortion: o.distortion, edge };
+  const workers = Math.max(1, Math.min(Math.floor(o.workers ?? 1), o.batchSize));
+  // The helper replicas (workers - 1) build their models while the first batch loads.
+  const gradients = new DataParallelGradients(spec, params, vars, workers, o.batchSize, o.seed);
   try {
+    const storage = gradients.sharedWeights;
+    const adam = new FusedAdam(vars, o.learningRate, storage ? { storage } : {});
+    if (from) adam.restore(from.adam);
     // A fine-tune measures where it starts, on this data: what the training buys is the difference.
     const startVal = hooks.init && !from ? validate().points : from?.startVal;
+    await gradients.ready();
     for (let epoch = history.length + 1; !done(); epoch++) {
       const epochStart = performance.now();
       let sum = { loss: 0, bpp: 0, psnr: 0, n: 0 };
@@ -248,34 +245,18 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
       for (let b = 0; b < o.stepsPerEpoch && !done(); b++) {
         await io.checkpoint();
         const level = Math.floor(rng.next() * levels);
-        const lambda = o.hyper.lambdas[level]!;
         const data = await sampler.batch(o.batchSize, rng.next, skip);
-        const shape = impl.batchShape(o.hyper, o.batchSize, edge, o.channels);
         lr = scheduledRate(o.learningRate, progressOf(), step, o);
         adam.learningRate = lr;
         const t0 = performance.now();
         const noiseSeed = (o.seed * 100003 + step) % 2147483647;
-        let parts = { bpp: 0, d: 0 };
-        const grads = tf.tidy(() => {
-          const x = tf.tensor(data, shape);
-          const r = tf.variableGrads(() => {
-            const out = impl.forward(params, o.hyper, x, { training: true, level, noiseSeed });
-            const bpp = tf.div(bitsOf(out.likelihoods), pixelsOf(shape, o.channels));
-            const d = distortionOf(o.distortion, x, out.xHat);
-            parts = {
-              bpp: bpp.dataSync()[0]!,
-              d: o.distortion === 'mse' ? d.dataSync()[0]! : tf.mean(tf.squaredDifference(x, out.xHat)).dataSync()[0]!,
-            };
-            return tf.add(tf.mul(d, lambda * 255 * 255), bpp) as tf.Scalar;
-          }, vars);
-          return { loss: r.value.dataSync()[0]!, arrays: vars.map((v) => (r.grads[v.name]!.dataSync() as Float32Array).slice()) };
-        });
-        clipGlobalNorm(grads.arrays, o.clipNorm);
-        adam.apply(grads.arrays);
+        const grads = await gradients.compute(data, { level, noiseSeed });
+        clipGlobalNorm(grads.grads, o.clipNorm);
+        adam.apply(grads.grads);
         trainSeconds += (performance.now() - t0) / 1000;
         step++;
-        const psnr = 10 * Math.log10(1 / Math.max(parts.d, 1e-10));
-        sum = { loss: sum.loss + grads.loss, bpp: sum.bpp + parts.bpp, psnr: sum.psnr + psnr, n: sum.n + 1 };
+        const psnr = 10 * Math.log10(1 / Math.max(grads.mse, 1e-10));
+        sum = { loss: sum.loss + grads.loss, bpp: sum.bpp + grads.bpp, psnr: sum.psnr + psnr, n: sum.n + 1 };
         const sps = (step * o.batchSize) / Math.max(trainSeconds, 1e-6);
         const left = budgetSeconds !== undefined ? budgetSeconds - wallSeconds() : ((totalSteps - step) * o.batchSize) / sps;
         hooks.onBatch?.({
@@ -284,12 +265,13 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
           batch: b + 1,
           step,
           loss: grads.loss,
-          bpp: parts.bpp,
+          bpp: grads.bpp,
           psnr,
           level,
           samplesPerSecond: sps,
           etaSeconds: Number.isFinite(left) ? Math.max(0, left) : null,
         });
+        await hooks.onStep?.(step, gradients);
       }
       // A pause asked during the epoch's last step holds here: nothing is reported while paused.
       await io.checkpoint();
@@ -343,6 +325,8 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
   } catch (err) {
     params.dispose();
     throw err;
+  } finally {
+    await gradients.close();
   }
 }
 

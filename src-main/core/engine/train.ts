@@ -38,6 +38,8 @@ export interface TrainOptions {
   budget?: { minutes?: number; steps?: number };
   /** Learned families: the model whose weights the training starts from (absent: random weights). */
   start?: StartModel;
+  /** Learned families: model replicas (worker threads) sharing each batch; absent: 1. */
+  workers?: number;
 }
 
 export interface Reconstruction {

@@ -6,6 +6,7 @@ export const taskLoaders = {
   'test.count': () => import('./tasks/count-task.js'),
   'catalog.import': () => import('../catalog/import-task.js'),
   'engine.train': () => import('../engine/train-task.js'),
+  'engine.rd-replica': () => import('../engine/parallel/replica-task.js'),
   'codec.compress': () => import('../codec/tasks/compress-task.js'),
   'codec.decompress': () => import('../codec/tasks/decompress-task.js'),
   'eval.sweep': () => import('../metrics/tasks/sweep-task.js'),

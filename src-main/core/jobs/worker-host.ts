@@ -1,5 +1,6 @@
 // Starts a task in a worker thread and gives back a handle with progress, pause, resume and
 // cancel. Heavy work (training, import, batch, eval) goes through here so no event loop blocks.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,6 +11,8 @@ import type { TaskInput, TaskName, TaskProgress, TaskResult } from './task-regis
 
 export interface WorkerHandle<R> {
   readonly result: Promise<R>;
+  /** Settles once the thread has exited (after the result, or after a crash). */
+  readonly exited: Promise<void>;
   cancel(): void;
   pause(): void;
   resume(): void;
@@ -33,7 +36,17 @@ function createWorker(resourceLimits: StartOptions<unknown>['resourceLimits']): 
     const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
     return new Worker(code, { eval: true, env, resourceLimits });
   }
-  return new Worker(path.join(path.dirname(here), 'worker-entry.js'), { env, resourceLimits });
+  return new Worker(bundledEntry(), { env, resourceLimits });
+}
+
+/**
+ * out/main/worker-entry.js. This module is bundled into index.js, or into a chunk under
+ * out/main/chunks/ once a worker task starts workers itself (training replicas): look beside it, then one up.
+ */
+function bundledEntry(): string {
+  const dir = path.dirname(here);
+  const candidates = [path.join(dir, 'worker-entry.js'), path.join(dir, '..', 'worker-entry.js')];
+  return candidates.find((f) => existsSync(f)) ?? candidates[0]!;
 }
 
 function tsxEsmApiPath(): string {
@@ -48,6 +61,7 @@ export function startWorkerTask<N extends TaskName>(
   options: StartOptions<TaskProgress<N>> = {},
 ): WorkerHandle<TaskResult<N>> {
   const worker = createWorker(options.resourceLimits);
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const send = (msg: ToWorker) => worker.postMessage(msg);
   let settled = false;
 
@@ -77,6 +91,7 @@ export function startWorkerTask<N extends TaskName>(
   send({ type: 'start', task, input });
   return {
     result,
+    exited,
     cancel: () => send({ type: 'cancel' }),
     pause: () => send({ type: 'pause' }),
     resume: () => send({ type: 'resume' }),
