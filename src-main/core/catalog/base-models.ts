@@ -32,7 +32,11 @@ function readBaseCard(dir: string): (BaseCard & Record<string, unknown>) | null 
   }
 }
 
-/** Adds missing base models and points moved ones at `dir`; returns the ids registered now. */
+/**
+ * Adds missing base models and brings moved or re-shipped ones up to date (a new version of a base
+ * should take a new id, so files made with the old one keep naming weights nobody has overwritten);
+ * returns the ids registered now.
+ */
 export function syncBaseModels(catalog: Catalog, dir: string | null): string[] {
   if (!dir || !existsSync(dir)) return [];
   const added: string[] = [];
@@ -55,8 +59,8 @@ export function syncBaseModels(catalog: Catalog, dir: string | null): string[] {
         ...(card.createdAt ? { createdAt: card.createdAt } : {}),
       });
       added.push(card.id);
-    } else if (existing.builtin && existing.dir !== folder) {
-      catalog.models.relocateBuiltin(card.id, folder, card);
+    } else if (existing.builtin && (existing.dir !== folder || existing.weightsHash !== card.weightsHash)) {
+      catalog.models.refreshBuiltin(card.id, folder, card.weightsHash, card);
     }
   }
   return added;

@@ -92,10 +92,12 @@ export class ModelsRepo {
     return (this.db.prepare('SELECT * FROM models WHERE builtin = 1 ORDER BY id').all() as ModelRow[]).map(toRecord);
   }
 
-  /** Points a built-in model's record at its shipped folder (the install moved) and refreshes its card. */
-  relocateBuiltin(id: string, dir: string, card: Record<string, unknown>): void {
+  /** Makes a built-in model's record match its shipped folder (the install moved, or shipped other weights). */
+  refreshBuiltin(id: string, dir: string, weightsHash: string, card: Record<string, unknown>): void {
     const files = existsSync(dir) ? listModelFiles(dir) : [];
-    this.db.prepare('UPDATE models SET dir = ?, card = ?, files = ? WHERE id = ? AND builtin = 1').run(dir, toJson(card), toJson(files), id);
+    this.db
+      .prepare('UPDATE models SET dir = ?, weights_hash = ?, card = ?, files = ? WHERE id = ? AND builtin = 1')
+      .run(dir, weightsHash, toJson(card), toJson(files), id);
   }
 
   remove(id: string): void {
