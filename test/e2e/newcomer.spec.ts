@@ -161,7 +161,7 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   // 4. The rate-distortion chart with the model and the classical codecs.
   await nav(page, 'Charts');
   const ch = page.getByRole('main', { name: 'Charts' });
-  await ch.getByLabel('Images').fill('6');
+  await ch.getByRole('spinbutton', { name: 'Images' }).fill('6');
   await ch.getByRole('button', { name: 'Run evaluation' }).click();
   const psnrChart = ch.getByRole('figure', { name: 'PSNR against bits per pixel' });
   await expect(psnrChart).toBeVisible({ timeout: 120_000 });
