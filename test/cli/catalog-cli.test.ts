@@ -78,7 +78,7 @@ describe('cli datasets and models', () => {
   });
 
   it('lists models and moves one between studios as an .lsmodel file', async () => {
-    expect((await run('models')).stdout).toContain('no models yet');
+    expect((await run('models')).stdout).toContain('no models of your own yet');
     const home = studioHome(path.join(tmp.dir, 'home'));
     const folder = writeModelFolder(home.modelsDir, 'faces-conv-8');
     const catalog = openCatalog(home.catalogFile);
@@ -94,9 +94,8 @@ describe('cli datasets and models', () => {
     catalog.close();
 
     expect((await run('models')).stdout).toMatch(/^faces-conv-8\s+Faces\s+conv\s+-\s+\d+\.\d KB\s+0\s/m);
-    expect(JSON.parse((await run('--json', 'models')).stdout).models).toMatchObject([
-      { id: 'faces-conv-8', arch: 'conv', weightsHash: folder.weightsHash },
-    ]);
+    const listed = (JSON.parse((await run('--json', 'models')).stdout) as { models: { builtin: boolean }[] }).models;
+    expect(listed.filter((m) => !m.builtin)).toMatchObject([{ id: 'faces-conv-8', arch: 'conv', weightsHash: folder.weightsHash }]);
 
     const file = path.join(tmp.dir, 'faces.lsmodel');
     const exported = JSON.parse((await run('--json', 'models', 'export', 'faces-conv-8', file)).stdout);

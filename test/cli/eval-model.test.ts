@@ -19,7 +19,7 @@ beforeAll(async () => {
   try {
     const imp = await studio.call('importPaths', { paths: [sample], dataset: 'digits' });
     await studio.call('awaitImport', { jobId: imp.jobId });
-    const t = await studio.call('trainModel', { dataset: 'digits', codeSize: 24, epochs: 4, seed: 5 });
+    const t = await studio.call('trainModel', { dataset: 'digits', arch: 'dense-prior', codeSize: 24, epochs: 4, seed: 5 });
     modelId = (await studio.call('awaitTraining', t)).model;
   } finally {
     await studio.close();

@@ -4,8 +4,9 @@ import { UsageError, type CliCommand } from '../command.js';
 import { formatBytes, table } from './catalog-format.js';
 
 function listText(models: ModelSummary[]): string {
-  if (models.length === 0) return 'no models yet (train one with: latent-studio train --dataset NAME)';
-  return table(
+  const none = models.every((m) => m.builtin) ? 'no models of your own yet (train one with: latent-studio train --dataset NAME)' : '';
+  if (models.length === 0) return none;
+  const rows = table(
     ['id', 'name', 'arch', 'dataset', 'size', 'latent files', 'created'],
     models.map((m) => [
       m.id,
@@ -17,6 +18,7 @@ function listText(models: ModelSummary[]): string {
       m.createdAt.slice(0, 10),
     ]),
   );
+  return none ? `${none}\n${rows}` : rows;
 }
 
 function dependentsText(d: ModelDependents): string {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
   const imp = await studio.call('importPaths', { paths: [sample], dataset: 'digits' });
   await studio.call('awaitImport', { jobId: imp.jobId });
-  const t = await studio.call('trainModel', { dataset: 'digits', codeSize: 16, epochs: 4, seed: 3 });
+  const t = await studio.call('trainModel', { dataset: 'digits', arch: 'dense-prior', codeSize: 16, epochs: 4, seed: 3 });
   modelId = (await studio.call('awaitTraining', t)).model;
   const cat = getCatalog(studio.context);
   testImages = cat.images.forDataset(cat.datasets.byName('digits')!.id, 'test').map((i) => i.path);
