@@ -6,20 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
 import { latentVersion, readSingleV2 } from '../../src-main/core/codec/container-v2.js';
 import { FIXTURES } from '../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
-import { sink } from '../helpers/text-sink.js';
+import { runCli } from './run-cli.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 
-async function cli(home: string, ...argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(['--home', home, ...argv], { stdout, stderr, env: {} });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = runCli;
 
 beforeAll(() => {
   tmp = makeTmpDir('ls-learned-cli-');

@@ -6,6 +6,7 @@ import type { Catalog, ModelRecord } from '../catalog/index.js';
 import { StudioError } from '../contract/errors.js';
 import type { TrainRequest } from '../contract/engine.js';
 import type { Hyper } from './model-card.js';
+import { basesFor, cardHyper, fittingBase, weightShapeKey } from './models/base-fit.js';
 import type { FamilyMeta } from './models/family-meta.js';
 
 export interface StartModel {
@@ -20,17 +21,6 @@ export interface TrainStart {
   from?: StartModel;
   /** Why training starts from scratch although a base exists (shown to the user), if it does. */
   note?: string;
-}
-
-function shapeOf(h: Record<string, unknown>, meta: FamilyMeta): string {
-  const skip = new Set<string>(meta.trainingOnly ?? []);
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.entries(h)
-        .filter(([k]) => !skip.has(k))
-        .sort(([a], [b]) => a.localeCompare(b)),
-    ),
-  );
 }
 
 function merged(start: Record<string, unknown>, planned: Hyper, meta: FamilyMeta): Hyper {
@@ -80,20 +70,17 @@ export function chooseStart(
         `--init-from ${init.id}: it reads ${card.channels === 1 ? 'gray' : 'RGB'} images, this dataset is ${channels === 1 ? 'gray' : 'RGB'}`,
       );
     if (!card.hyper) throw new StudioError('bad-request', `--init-from ${init.id}: its card has no hyperparameters`);
-    if (askedShape(req, meta) && shapeOf(card.hyper, meta) !== shapeOf(planned as never, meta))
+    if (askedShape(req, meta) && weightShapeKey(card.hyper, meta) !== weightShapeKey(planned as never, meta))
       throw new StudioError(
         'bad-request',
-        `--init-from ${init.id}: its shapes (${shapeOf(card.hyper, meta)}) differ from the options asked for`,
+        `--init-from ${init.id}: its shapes (${weightShapeKey(card.hyper, meta)}) differ from the options asked for`,
       );
     return { hyper: merged(card.hyper, planned, meta), from: startOf(init) };
   }
   if (req.fromScratch) return { hyper: planned };
-  const bases = catalog.models.builtins().filter((m) => m.arch === meta.name && (m.card as { channels?: number }).channels === channels);
-  const fit = bases.find((m) => {
-    const h = (m.card as { hyper?: Record<string, unknown> }).hyper;
-    return h !== undefined && shapeOf(h, meta) === shapeOf(planned as never, meta);
-  });
-  if (fit) return { hyper: merged((fit.card as { hyper: Record<string, unknown> }).hyper, planned, meta), from: startOf(fit) };
+  const bases = basesFor(catalog.models.builtins(), meta.name, channels);
+  const fit = fittingBase(bases, meta, planned as unknown as Record<string, unknown>);
+  if (fit) return { hyper: merged(cardHyper(fit)!, planned, meta), from: startOf(fit) };
   if (bases.length > 0)
     return { hyper: planned, note: `from scratch: the built-in base ${bases[0]!.name} has other shapes than the options asked for` };
   return { hyper: planned };

@@ -1,9 +1,13 @@
 // The built-in base models (general, read-only, shipped with the studio) and the start of a
-// fine-tune, as the renderer shows them. Which base a training starts from follows the core's rule
-// (engine/train-start.ts): same family, same image channels, same weight shapes (every
-// hyperparameter but the family's training-only ones, such as the crop).
+// fine-tune, as the renderer shows them. Which base fits is the core's one rule (engine/models/base-fit.ts).
 import type { ModelSummary } from '../../../src-main/core/api';
 import type { RdPoint, StartedFrom } from '../../../src-main/core/engine/model-card';
+import {
+  basesFor as coreBasesFor,
+  cardHyper,
+  fittingBase as coreFittingBase,
+  weightShapeKey,
+} from '../../../src-main/core/engine/models/base-fit';
 import type { FamilyMeta } from './families';
 import { asCard, rdOf } from './model-card';
 
@@ -15,18 +19,6 @@ export const BEFORE_FINE_TUNING = 'base (before fine-tuning)';
 
 export function imageKind(channels: number | undefined): string {
   return channels === 1 ? 'gray' : channels === 3 ? 'RGB' : 'unknown';
-}
-
-/** The hyperparameters that fix the weights' shapes, as one comparable string. */
-export function shapeKey(hyper: Record<string, unknown>, meta: FamilyMeta): string {
-  const skip = new Set<string>(meta.trainingOnly ?? []);
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.entries(hyper)
-        .filter(([k]) => !skip.has(k))
-        .sort(([a], [b]) => a.localeCompare(b)),
-    ),
-  );
 }
 
 /** A base's weight shapes in words ("n 64, m 12, stages 2, 4 rate points"), for a mismatch note. */
@@ -42,23 +34,16 @@ export function shapeWords(hyper: Record<string, unknown>, meta: FamilyMeta): st
 
 /** Built-in bases of a family for gray (1) or RGB (3) images. */
 export function basesFor(models: readonly ModelSummary[], family: string, channels: number): ModelSummary[] {
-  return models.filter((m) => {
-    const c = asCard(m.card);
-    return m.builtin && (c.arch ?? m.arch) === family && c.channels === channels;
-  });
+  return coreBasesFor(models, family, channels);
 }
 
 /** The base whose weight shapes equal those of `hyper` (the one the core starts from), if any. */
 export function fittingBase(bases: readonly ModelSummary[], meta: FamilyMeta, hyper: Record<string, unknown> | null): ModelSummary | null {
-  if (!hyper) return null;
-  const key = shapeKey(hyper, meta);
-  return bases.find((b) => baseHyper(b) !== null && shapeKey(baseHyper(b)!, meta) === key) ?? null;
+  return hyper ? coreFittingBase(bases, meta, hyper) : null;
 }
 
-export function baseHyper(m: ModelSummary): Record<string, unknown> | null {
-  const h = asCard(m.card).hyper as Record<string, unknown> | undefined;
-  return h && typeof h === 'object' ? h : null;
-}
+export const baseHyper = cardHyper;
+export const shapeKey = weightShapeKey;
 
 /** What a base was trained on (its card's base.corpus), if it says. */
 export function baseCorpus(card: Record<string, unknown>): string | null {

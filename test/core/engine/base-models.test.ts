@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli/main.js';
 import { chooseBackend } from '../../../src-main/core/engine/backend.js';
 import { writeBaseModel } from '../../../src-main/core/engine/base-export.js';
 import { saveLearnedDir } from '../../../src-main/core/engine/learned-io.js';
@@ -15,19 +14,14 @@ import type { ModelCard } from '../../../src-main/core/engine/model-card.js';
 import type { FactorizedHyper } from '../../../src-main/core/engine/models/factorized/meta.js';
 import { trainRateDistortion } from '../../../src-main/core/engine/train-rd.js';
 import { collectingIO, digitSplit, FIXTURES } from '../../helpers/engine-fixtures.js';
-import { sink } from '../../helpers/text-sink.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { runCli } from '../../cli/run-cli.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let savedEnv: string | undefined;
 const BASE: FactorizedHyper = { arch: 'factorized', n: 8, m: 4, lambdas: [0.003, 0.02], crop: 20, stages: 2 };
 
-async function cli(home: string, ...argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(['--home', home, ...argv], { stdout, stderr, env: {} });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = runCli;
 
 /** Sum over the levels of lambda * 255^2 * MSE + bpp, from validation points (PSNR of 8-bit pixels). */
 function rdLoss(points: { lambda: number; bpp: number; psnr: number }[]): number {
