@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src-main/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Arguments that are not UTF-8 (file names are bytes) come back as their `\xHH` form, not U+FFFD.
+const { argvWithBytes } = await import('../src-main/core/input/argv.ts');
+process.exitCode = await main(argvWithBytes(process.argv.slice(2)));

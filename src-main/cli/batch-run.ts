@@ -6,6 +6,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { BatchKind, BatchProgress, BatchStarted, BatchSummary } from '../core/contract/batch.js';
 import { StudioError } from '../core/contract/errors.js';
+import { fsPathOf } from '../core/input/names.js';
+import { MAX_PIXELS_SETTING } from '../core/contract/limits.js';
 import { intFlag, numberFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
 
 /** Flags the batch adds to compress and decompress. */
@@ -24,15 +26,22 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 
 function isFolder(p: string): boolean {
   try {
-    return statSync(p).isDirectory();
+    // fsPathOf: a folder named in its `\xHH` form (a name that is not UTF-8) is a folder too.
+    return statSync(fsPathOf(p)).isDirectory();
   } catch {
     return false;
   }
 }
 
-/** A folder among the inputs, or a batch flag, sends the command through the batch runner. */
+/** A folder among the inputs, or a batch-only flag, sends the command through the batch runner. */
 export function wantsBatch(values: Values, positionals: string[]): boolean {
-  return Object.keys(BATCH_OPTIONS).some((k) => values[k] !== undefined) || positionals.some(isFolder);
+  // --max-pixels applies to one-shot files as well (the same limit on every decode path).
+  return Object.keys(BATCH_OPTIONS).some((k) => k !== 'max-pixels' && values[k] !== undefined) || positionals.some(isFolder);
+}
+
+/** --max-pixels N, for a request's maxPixels (contract/limits.ts has the default). */
+export function maxPixelsFlag(values: Values): { maxPixels: number } | Record<string, never> {
+  return values['max-pixels'] !== undefined ? { maxPixels: intFlag(values, 'max-pixels', 1, MAX_PIXELS_SETTING)! } : {};
 }
 
 function requestOf(kind: BatchKind, values: Values, positionals: string[]) {
@@ -51,7 +60,7 @@ function requestOf(kind: BatchKind, values: Values, positionals: string[]) {
     ...(skipExisting ? { skipExisting } : {}),
     ...(overwrite ? { overwrite } : {}),
     ...(stringFlag(values, 'suffix') !== undefined ? { suffix: stringFlag(values, 'suffix')! } : {}),
-    ...(values['max-pixels'] !== undefined ? { maxPixels: intFlag(values, 'max-pixels', 1, 1_000_000_000)! } : {}),
+    ...maxPixelsFlag(values),
     ...(values.fresh ? { fresh: true } : {}),
   };
   if (kind === 'decompress') {

@@ -18,8 +18,8 @@ export interface CliEnv {
 export interface CommandResult {
   json: unknown;
   text: string;
-  /** 0 ok, 2 a batch finished with some inputs failed. */
-  exitCode?: 0 | 2;
+  /** 0 ok, 1 nothing done (the output says why), 2 a batch finished with some inputs failed. */
+  exitCode?: 0 | 1 | 2;
 }
 
 export interface CliCommand {

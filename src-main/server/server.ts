@@ -1,14 +1,17 @@
 // The browser studio: serves the built renderer and the contract over HTTP (POST per method)
-// with Server-Sent Events for core events. Loopback only; every API call carries the
-// per-launch token the page receives in a meta tag.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// with Server-Sent Events for core events. Loopback only; the page is handed out only to the
+// browser that opened the one-time launch link, and every API call carries the per-launch
+// token (or that browser's session cookie). See docs/security.md.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMethodName } from '../core/api.js';
 import { toWireError, type StudioErrorCode } from '../core/contract/errors.js';
 import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, type Envelope, type WireEvent } from '../core/contract/wire.js';
 import type { Studio } from '../core/studio.js';
-import { handleUpload, UPLOAD_PATH } from './upload.js';
+import { createAuth, hostAllowed, LAUNCH_PARAM, originAllowed } from './auth.js';
+import { refuseAndClose } from './refuse.js';
+import { handleUpload, MAX_UPLOAD_BYTES, UPLOAD_PATH } from './upload.js';
 import { serveStatic, rendererDirCandidates } from './static.js';
 
 export interface ServerOptions {
@@ -19,12 +22,19 @@ export interface ServerOptions {
   rendererDir?: string;
   /** Fixed token (tests); random per launch otherwise. */
   token?: string;
+  /** Largest upload in bytes (default 512 MB; tests use a small one). */
+  maxUploadBytes?: number;
 }
 
 export interface RunningServer {
+  /** The studio's address; without a session it answers "open the launch link". */
   url: string;
+  /** One-time link that gives the browser opening it a session (`serve` prints and opens it). */
+  launchUrl: string;
   port: number;
   token: string;
+  /** Another one-time launch link (for a second browser, or a test's fresh browser context). */
+  newLaunchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -44,8 +54,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { studio } = options;
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const rendererDir = options.rendererDir ?? rendererDirCandidates().find(Boolean);
   const sseClients = new Set<ServerResponse>();
+  // The port is known after listen; no request is routed before that.
+  let port = options.port ?? 0;
+  const auth = createAuth(token, () => port);
 
   const unsubscribe = studio.on((name, payload) => {
     const data = `data: ${JSON.stringify({ name, payload } satisfies WireEvent)}\n\n`;
@@ -53,16 +67,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const server = createServer((req, res) => {
-    void route(req, res).catch((err: unknown) => sendJson(res, 500, { ok: false, error: toWireError(err) }));
+    void route(req, res).catch((err: unknown) => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { ok: false, error: toWireError(err) });
+    });
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseUrl(req.url);
+    if (!url) return refuseAndClose(req, res, 400, { ok: false, error: { code: 'bad-request', message: 'bad request URL' } });
     // DNS-rebinding guard: only our own loopback origin may talk to us.
-    if (!hostAllowed(req.headers.host)) return sendJson(res, 403, { ok: false, error: { code: 'bad-request', message: 'forbidden host' } });
+    if (!hostAllowed(req.headers.host, port)) return refuseAndClose(req, res, 403, forbidden('forbidden host'));
+    // Pages of other origins (other sites, other local servers) get nothing, not even a GET.
+    if (!originAllowed(req.headers.origin, port)) return refuseAndClose(req, res, 403, forbidden('forbidden origin'));
+    const authenticated = (given: string | string[] | null | undefined) => auth.tokenOk(given) || auth.hasSession(req);
 
+    if (url.pathname === '/' && url.searchParams.has(LAUNCH_PARAM)) return launch(req, res, url.searchParams.get(LAUNCH_PARAM) ?? '');
     if (url.pathname === EVENTS_PATH) {
-      if (!tokenOk(url.searchParams.get('token'))) return unauthorized(res);
+      if (!authenticated(url.searchParams.get('token'))) return unauthorized(req, res);
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(': connected\n\n');
       sseClients.add(res);
@@ -70,19 +92,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (url.pathname === UPLOAD_PATH) {
-      if (!tokenOk(req.headers[TOKEN_HEADER])) return unauthorized(res);
-      return handleUpload(req, res, studio.home);
+      if (!authenticated(req.headers[TOKEN_HEADER])) return unauthorized(req, res);
+      return handleUpload(req, res, studio.home, url, maxUploadBytes);
     }
     if (url.pathname.startsWith(API_PREFIX)) {
-      if (!tokenOk(req.headers[TOKEN_HEADER])) return unauthorized(res);
-      if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'bad-request', message: 'use POST' } });
+      if (!authenticated(req.headers[TOKEN_HEADER])) return unauthorized(req, res);
+      if (req.method !== 'POST') return refuseAndClose(req, res, 405, { ok: false, error: { code: 'bad-request', message: 'use POST' } });
       const name = url.pathname.slice(API_PREFIX.length);
-      if (!isMethodName(name)) return sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `unknown method ${name}` } });
+      if (!isMethodName(name))
+        return refuseAndClose(req, res, 404, { ok: false, error: { code: 'not-found', message: `unknown method ${name}` } });
       let body: unknown;
       try {
         body = await readJson(req);
       } catch (err) {
-        return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: (err as Error).message } });
+        const status = err instanceof BodyTooLarge ? 413 : 400;
+        return refuseAndClose(req, res, status, { ok: false, error: { code: 'bad-request', message: (err as Error).message } });
       }
       try {
         const result = await studio.call(name, body);
@@ -93,21 +117,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return sendJson(res, 405, { ok: false, error: { code: 'bad-request', message: 'method not allowed' } });
-    return serveStatic(req, res, url.pathname, rendererDir, token);
+      return refuseAndClose(req, res, 405, { ok: false, error: { code: 'bad-request', message: 'method not allowed' } });
+    return serveStatic(req, res, url.pathname, { rendererDir, token, authenticated: auth.hasSession(req) });
   }
 
-  function tokenOk(given: string | string[] | undefined | null): boolean {
-    if (typeof given !== 'string') return false;
-    const a = Buffer.from(given);
-    const b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
-
-  let port = options.port ?? 0;
-  function hostAllowed(h: string | undefined): boolean {
-    if (!h) return false;
-    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(h);
+  /** `/?launch=SECRET`: spend the secret, set the session cookie, and show the page without it. */
+  function launch(req: IncomingMessage, res: ServerResponse, secret: string): void {
+    // A browser that already has the session (the link opened twice in it) just goes on.
+    const ok = req.method === 'GET' && (auth.hasSession(req) || auth.redeemLaunch(secret));
+    if (!ok) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      res.end('This launch link was already used or is wrong: restart `latent-studio serve` for a new one.\n');
+      return;
+    }
+    // 303 to "/" drops the secret from the address bar and history; the #route is kept by the browser.
+    res.writeHead(303, {
+      location: '/',
+      'set-cookie': auth.sessionCookie(),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end();
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -116,11 +146,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   port = (server.address() as AddressInfo).port;
   const urlHost = host === '::1' ? '[::1]' : host === 'localhost' ? '127.0.0.1' : host;
+  const base = `http://${urlHost}:${port}/`;
+  const newLaunchUrl = () => `${base}?${LAUNCH_PARAM}=${auth.newLaunchSecret()}`;
 
   return {
-    url: `http://${urlHost}:${port}/`,
+    url: base,
+    launchUrl: newLaunchUrl(),
     port,
     token,
+    newLaunchUrl,
     async close() {
       unsubscribe();
       for (const res of sseClients) res.end();
@@ -134,8 +168,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-function unauthorized(res: ServerResponse): void {
-  sendJson(res, 401, { ok: false, error: { code: 'bad-request', message: 'missing or wrong studio token' } });
+function unauthorized(req: IncomingMessage, res: ServerResponse): void {
+  refuseAndClose(req, res, 401, { ok: false, error: { code: 'bad-request', message: 'missing or wrong studio token' } });
+}
+
+function forbidden(message: string): Envelope<never> {
+  return { ok: false, error: { code: 'bad-request', message } };
+}
+
+/** The request target as a URL, or null when it cannot be one. */
+function parseUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -144,19 +191,39 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new Error('request body is not valid JSON');
+/** The JSON body, or why not; a body over MAX_BODY stops being read at once. */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        // Not destroying req here: the caller still answers, then closes the connection.
+        req.off('data', onData);
+        req.pause();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () => {
+      if (size > MAX_BODY) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve({});
+      try {
+        resolve(JSON.parse(text) as unknown);
+      } catch {
+        reject(new Error('request body is not valid JSON'));
+      }
+    });
+  });
+}
+
+class BodyTooLarge extends Error {
+  constructor() {
+    super(`request body is larger than ${MAX_BODY / (1024 * 1024)} MB`);
   }
 }

@@ -1,7 +1,7 @@
 // The Electron shell: app lifecycle, the one window, IPC binding of the contract, dialogs.
 // Everything else is core. This is one of only two places that import 'electron'.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, screen, session, shell, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../core/csp.js';
 import { resolveHomeDir } from '../core/home.js';
@@ -9,11 +9,14 @@ import { restoreQueuedJobs } from '../core/jobs/kinds.js';
 import { Studio } from '../core/studio.js';
 import { bindContract, forwardEvents, makeSenderCheck } from './ipc.js';
 import { nativeBindingForElectron } from './native.js';
+import { guardSession, guardWebContents } from './guards.js';
+import { externalLinkDecision, makeOurUrlCheck } from './url-policy.js';
 import { fitToDisplays, loadWindowState, saveWindowState, type WindowState } from './window-state.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '../renderer/index.html');
 const devUrl = process.env.ELECTRON_RENDERER_URL;
+const isOurUrl = makeOurUrlCheck({ devUrl, rendererDir: path.dirname(rendererIndex) });
 
 const homeFlag = process.argv.find((a) => a.startsWith('--home='))?.slice('--home='.length);
 const homeDir = resolveHomeDir(homeFlag);
@@ -30,11 +33,6 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 let mainWindow: BrowserWindow | null = null;
-
-function isOurUrl(url: string): boolean {
-  if (devUrl) return url.startsWith(devUrl);
-  return url.startsWith(pathToFileURL(path.dirname(rendererIndex)).href);
-}
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -61,8 +59,7 @@ async function start(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  // The studio needs no camera, microphone, notifications or the like.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  guardSession(session.defaultSession);
 
   const ours = (wc: WebContents) => mainWindow !== null && wc.id === mainWindow.webContents.id;
   bindContract(ipcMain, studio, makeSenderCheck(ours, isOurUrl));
@@ -76,17 +73,28 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     void studio.close().finally(() => app.quit());
   });
-  app.on('web-contents-created', (_e, contents) => {
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
-    contents.on('will-navigate', (event, url) => {
-      if (!isOurUrl(url)) event.preventDefault();
-    });
-  });
+  app.on('web-contents-created', (_e, contents) => guardWebContents(contents, isOurUrl, (url) => void openOutside(url)));
 
   createWindow();
+}
+
+/** Hands a link to the system browser: allowlisted origins at once, other https links after a yes. */
+async function openOutside(url: string): Promise<void> {
+  const decision = externalLinkDecision(url);
+  if (decision === 'deny') return;
+  if (decision === 'ask') {
+    const options = {
+      type: 'question' as const,
+      buttons: ['Open in browser', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Open this link in your web browser?',
+      detail: url,
+    };
+    const answer = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+    if (answer.response !== 0) return;
+  }
+  await shell.openExternal(url);
 }
 
 function createWindow(): void {

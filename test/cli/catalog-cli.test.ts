@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
@@ -38,10 +39,28 @@ describe('cli import', () => {
       { path: bad.empty, error: `${bad.empty}: empty file (0 bytes)` },
       { path: bad.text, error: `${bad.text}: not an image or unsupported format` },
     ]);
+    // Nothing brought in is a failure (exit 1, never "done"); the existing dataset stays.
     const text = await run('import', bad.truncated, '--dataset', 'mixed');
-    expect(text.code).toBe(2);
+    expect(text.code).toBe(1);
     expect(text.stdout).toContain('dataset mixed: 0 added, 0 already there, 1 failed');
     expect(text.stdout).toContain(`failed: ${bad.truncated}: corrupt or truncated image`);
+    expect(text.stdout).toContain('nothing imported: the one file failed');
+    expect(text.stdout).not.toContain('was not created');
+
+    // Into a new dataset: an empty folder, only bad files, or a path that does not exist leave no dataset behind.
+    const emptyDir = path.join(path.dirname(bad.text), 'empty-folder');
+    mkdirSync(emptyDir, { recursive: true });
+    for (const [paths, why] of [
+      [[emptyDir], 'no image files in the given paths'],
+      [[bad.text, bad.empty], 'all 2 files failed'],
+      [[path.join(emptyDir, 'missing.png')], 'the one file failed'],
+    ] as const) {
+      const r = await run('import', ...paths, '--dataset', 'junk');
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stdout).toContain(`nothing imported: ${why}`);
+      expect(r.stdout).toContain('dataset junk was not created');
+      expect((await run('datasets')).stdout).not.toMatch(/^junk\b/m);
+    }
   });
 
   it('gives one-line usage errors', async () => {

@@ -157,10 +157,12 @@ describe('compress and decompress on the command line', () => {
     const alphaOf = (b: Buffer) => Array.from({ length: 400 }, (_, i) => b[4 * i + 3]);
     expect(alphaOf(m.data)).toEqual(alphaOf(src.data)); // alpha kept exactly (WebP stores it losslessly)
 
-    // Alpha cannot go into JPEG: that image fails, with its reason, and the batch says so.
+    // Alpha cannot go into JPEG: the pack is refused with that image's reason, before anything is
+    // decoded, and no folder is left with only some of its images.
     const j = await cli('--json', 'decompress', pj.pack.output, '--out', path.join(tmp.dir, 'jpg'), '--image', '0,12', '--format', 'jpeg');
-    expect(j.code, j.stderr).toBe(2);
-    expect((JSON.parse(j.stdout) as { failed: Array<{ error: string }> }).failed[0]!.error).toContain('which JPEG cannot hold');
+    expect(j.code, j.stderr).toBe(1);
+    expect(j.stderr).toMatch(/digits\.latent image 12: has an alpha channel, which JPEG cannot hold/);
+    expect(existsSync(path.join(tmp.dir, 'jpg'))).toBe(false);
 
     const t = await cli(
       '--json',

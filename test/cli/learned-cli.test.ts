@@ -7,6 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latentVersion, readSingleV2 } from '../../src-main/core/codec/container-v2.js';
+import type { Verdict } from '../../src-main/core/contract/eval.js';
 import { FIXTURES } from '../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 import { runCli } from './run-cli.js';
@@ -52,6 +53,22 @@ describe('learned families on the command line', () => {
     expect(trained).toMatchObject({ arch: 'dense-prior', steps: 40 });
     expect(trained.rd).toHaveLength(4);
     expect(trained.mac.decoder).toBeGreaterThan(0);
+
+    // After training, the model is measured against JPEG, WebP and AVIF on its validation images
+    // with real files, and the verdict is kept with the model (the list shows it).
+    const verdict = (JSON.parse(t.stdout) as { verdict: { images: number; verdict: Verdict } }).verdict;
+    expect(verdict.images).toBeGreaterThan(0);
+    expect(verdict.verdict.standings.map((s) => s.codec)).toEqual(['jpeg', 'webp', 'avif']);
+    for (const st of verdict.verdict.standings) expect(st.text).toContain(st.label);
+    expect(['beats-all', 'mixed', 'loses-all', 'unknown']).toContain(verdict.verdict.level);
+    const listed = await cli(home, 'models');
+    expect(listed.stdout).toContain(verdict.verdict.summary);
+    const shown = await cli(home, '--json', 'models', 'show', trained.model);
+    expect((JSON.parse(shown.stdout) as { verdict: Verdict & { images: number } }).verdict).toMatchObject({
+      summary: verdict.verdict.summary,
+      images: verdict.images,
+      split: 'val',
+    });
 
     const src = path.join(FIXTURES, 'digits', 'd3-r15-c80.png');
     const out = path.join(tmp.dir, 'lat');

@@ -1,5 +1,6 @@
-// Starts the real browser studio (`latent-studio serve`, the same CLI a user runs) on a fresh
-// home for each test file, and hands tests its URL and token.
+// Starts the real browser studio (`latent-studio serve --no-open`, the same CLI a user runs) on a
+// fresh home for each test, and hands tests its one-time launch link (the page opens the studio
+// with it, as a user's browser does), its address and a way to get the token.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -7,49 +8,56 @@ import path from 'node:path';
 import { test as base } from '@playwright/test';
 
 export interface StudioServer {
+  /** The studio's address: without the launch session it only says "open the launch link". */
   url: string;
+  /** One-time link: `page.goto(launchUrl)` (or `${launchUrl}#/route`) opens the studio. */
+  launchUrl: string;
   home: string;
-  /** The per-launch token, read from the page's meta tag. */
+  /** The per-launch token, read from the page's meta tag; spends the launch link (in `request`). */
   token(): Promise<string>;
 }
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-export async function startStudioServer(home: string, env: NodeJS.ProcessEnv = {}): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [path.join(root, 'bin/latent-studio.js'), '--home', home, 'serve', '--port', '0'], {
+export async function startStudioServer(
+  home: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ url: string; launchUrl: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [path.join(root, 'bin/latent-studio.js'), '--home', home, 'serve', '--port', '0', '--no-open'], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const launchUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not print its URL within 30 s: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not print its launch link within 30 s: ${stderr}`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)\?launch=[\w-]+\n/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[0]);
+        resolve(m[0].trim());
       }
     });
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
-  return { url, proc };
+  return { url: launchUrl.slice(0, launchUrl.indexOf('?')), launchUrl, proc };
 }
 
 export const test = base.extend<{ studioServer: StudioServer }>({
   studioServer: async ({ request }, use) => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
-    const { url, proc } = await startStudioServer(home);
+    const { url, launchUrl, proc } = await startStudioServer(home);
     const token = async () => {
-      const html = await (await request.get(url)).text();
+      // The request context follows the redirect and keeps the session cookie, like a browser.
+      const html = await (await request.get(launchUrl)).text();
       const m = /name="studio-token" content="([^"]+)"/.exec(html);
       if (!m) throw new Error('no studio-token meta tag in the page');
       return m[1]!;
     };
-    await use({ url, home, token });
+    await use({ url, launchUrl, home, token });
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
     rmSync(home, { recursive: true, force: true });

@@ -18,7 +18,7 @@ test('imports an uploaded folder, lists unreadable files with reasons, shows thu
   writeFileSync(path.join(shoot, 'empty.png'), '');
   writeFileSync(path.join(shoot, 'day2', 'readme.jpg'), 'not a jpeg at all\n');
   try {
-    await page.goto(`${studioServer.url}#/import`);
+    await page.goto(`${studioServer.launchUrl}#/import`);
     const main = page.getByRole('main', { name: 'Import' });
     await expect(main.getByText('Drop image files or folders anywhere on this window')).toBeVisible();
     await main.locator('input[webkitdirectory]').setInputFiles(shoot);
@@ -44,7 +44,7 @@ test('imports an uploaded folder, lists unreadable files with reasons, shows thu
 
 test('works from the keyboard with a visible focus, and follows the dark theme', async ({ page, studioServer }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.goto(studioServer.url);
+  await page.goto(studioServer.launchUrl);
   await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(bg).toBe('rgb(22, 24, 29)');

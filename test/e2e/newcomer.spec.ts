@@ -72,7 +72,7 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   });
 
   // 1. First run: the library is empty and offers the sample.
-  await page.goto(studioServer.url);
+  await page.goto(studioServer.launchUrl);
   await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
   const firstRun = page.getByRole('region', { name: 'New here? Start with the sample' });
   await expect(firstRun).toContainText('for about a minute');
@@ -209,7 +209,7 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   // 6. Another studio process on the same home (as after a restart) lists the batch job.
   const again = await startStudioServer(studioServer.home);
   try {
-    await page.goto(`${again.url}#/batch`);
+    await page.goto(`${again.launchUrl}#/batch`);
     const jobs = page.getByRole('main', { name: 'Batch' }).getByRole('table').last();
     await expect(jobs.getByRole('row').nth(1)).toContainText(/compress\s*done\s*6 \/ 6 · 1 failed/);
     await jobs.getByRole('link', { name: 'Show' }).first().click();

@@ -8,7 +8,11 @@ test('opens the studio, shows the library and calls the contract', async ({ page
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await page.goto(studioServer.url);
+  await page.goto(studioServer.launchUrl);
+  await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
+  // The launch link is gone from the address bar; a reload keeps the studio (the session cookie).
+  expect(page.url()).toBe(studioServer.url);
+  await page.reload();
   await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
 
   // One contract method end to end, through the page's own client.
@@ -24,7 +28,10 @@ test('opens the studio, shows the library and calls the contract', async ({ page
   await page.screenshot({ path: 'test-results/smoke-library.png' });
 });
 
-test('refuses API calls without the per-launch token', async ({ request, studioServer }) => {
+test('refuses API calls without the per-launch token, and the page without the launch link', async ({ request, studioServer }) => {
+  const page = await request.get(studioServer.url);
+  expect(page.status()).toBe(401);
+  expect(await page.text()).not.toContain('studio-token');
   const res = await request.post(`${studioServer.url}api/getAppInfo`, { data: {} });
   expect(res.status()).toBe(401);
   const wrong = await request.post(`${studioServer.url}api/getAppInfo`, { data: {}, headers: { 'x-studio-token': 'nope' } });

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Studio } from '../../src-main/core/studio.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
+import { launch } from './launch.js';
+import { rawRequest } from './raw-http.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -51,11 +53,12 @@ describe('server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  it('serves the page with the token in a meta tag and a strict CSP', async () => {
-    const res = await fetch(server.url);
+  it('serves the page, with the token in a meta tag and a strict CSP, to the browser that opened the launch link', async () => {
+    const cookie = await launch(server);
+    const res = await rawRequest(server.port, { path: '/', headers: { cookie } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await res.text()).toContain(`<meta name="studio-token" content="${server.token}" />`);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.body).toContain(`<meta name="studio-token" content="${server.token}" />`);
   });
 
   it('answers contract calls that carry the token, and 401 without it', async () => {
@@ -84,7 +87,7 @@ describe('server', () => {
 
   it('refuses other Host headers (DNS rebinding) and paths outside the renderer', async () => {
     expect(await rawGet('/', 'evil.example:80')).toBe(403);
-    expect(await rawGet('/', `127.0.0.1:${server.port}`)).toBe(200);
+    expect(await rawGet('/assets/app.js', `localhost:${server.port}`)).toBe(200);
     expect(await rawGet('/../secret.txt', `127.0.0.1:${server.port}`)).not.toBe(200);
     expect(await rawGet('/%2e%2e/secret.txt', `127.0.0.1:${server.port}`)).not.toBe(200);
     expect(await rawGet('/assets/app.js', `127.0.0.1:${server.port}`)).toBe(200);

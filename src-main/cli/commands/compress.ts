@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { CompressImagesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
-import { BATCH_OPTIONS, BATCH_USAGE, runBatchCli, wantsBatch } from '../batch-run.js';
+import { BATCH_OPTIONS, BATCH_USAGE, maxPixelsFlag, runBatchCli, wantsBatch } from '../batch-run.js';
 import { intFlag, numberFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 export const compressCommand: CliCommand = {
@@ -61,6 +61,7 @@ export const compressCommand: CliCommand = {
         ...(values.measure ? { measure: true } : {}),
         ...(values['no-metadata'] ? { keepMetadata: false } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...maxPixelsFlag(values),
       });
     } finally {
       off();

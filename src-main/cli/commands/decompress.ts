@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { DecompressFilesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
-import { BATCH_OPTIONS, BATCH_USAGE, runBatchCli, wantsBatch } from '../batch-run.js';
+import { BATCH_OPTIONS, BATCH_USAGE, maxPixelsFlag, runBatchCli, wantsBatch } from '../batch-run.js';
 import { requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 const FORMATS = ['png', 'jpeg', 'webp'] as const;
@@ -50,6 +50,7 @@ export const decompressCommand: CliCommand = {
         format: format as (typeof FORMATS)[number],
         ...(images ? { images } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...maxPixelsFlag(values),
       });
     } finally {
       off();

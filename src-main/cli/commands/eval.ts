@@ -13,6 +13,7 @@ import type {
   EvaluationResult,
 } from '../../core/contract/eval.js';
 import { isClassicalCodec, type ClassicalCodec } from '../../core/metrics/codecs.js';
+import { verdictLine, verdictOfEvaluation } from '../../core/metrics/verdict.js';
 import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 function listFlag(values: Record<string, unknown>, name: string): string[] | undefined {
@@ -115,6 +116,7 @@ export function evalText(ev: EvaluationResult): string {
         if (r && !r.ok) lines.push(`  ${codec} ${axis}: ${r.message}`);
     }
   }
+  if (ev.model !== null && pairs.length > 0) lines.push('', `verdict: ${verdictLine(verdictOfEvaluation(ev))}`);
   if (ev.start)
     lines.push(
       '',
@@ -138,6 +140,7 @@ export function evalJson(ev: EvaluationResult): Record<string, unknown> {
     bdRate,
     bdRateMsssim,
     bdRateDetail: ev.bdRate,
+    ...(ev.model !== null && Object.keys(ev.bdRate).length > 0 ? { verdict: verdictOfEvaluation(ev) } : {}),
     evaluation: ev.id,
     name: ev.name,
     dataset: ev.dataset,

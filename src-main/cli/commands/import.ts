@@ -48,6 +48,9 @@ export const importCommand: CliCommand = {
       off();
       bar.done();
     }
+    // Nothing came in: list what failed, then the one-line reason, and exit 1.
+    if (summary.state === 'failed' && summary.added === 0 && summary.skipped === 0 && summary.error)
+      return { json: summary, text: `${summaryText(summary)}\n${summary.error}`, exitCode: 1 };
     if (summary.state !== 'done')
       throw new StudioError('internal', `import job ${summary.jobId} ${summary.state}: ${summary.error ?? 'stopped'}`);
     return { json: summary, text: summaryText(summary), exitCode: summary.failed.length > 0 ? 2 : 0 };

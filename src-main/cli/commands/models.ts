@@ -1,5 +1,6 @@
 // `models [list | show ID | export ID FILE | import FILE | delete ID [--force] [--dry-run]]`.
 import type { ModelDependents, ModelSummary } from '../../core/contract/catalog.js';
+import { verdictLine } from '../../core/metrics/verdict.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { formatBytes, table } from './catalog-format.js';
 
@@ -7,7 +8,7 @@ function listText(models: ModelSummary[]): string {
   const none = models.every((m) => m.builtin) ? 'no models of your own yet (train one with: latent-studio train --dataset NAME)' : '';
   if (models.length === 0) return none;
   const rows = table(
-    ['id', 'name', 'arch', 'dataset', 'size', 'latent files', 'created'],
+    ['id', 'name', 'arch', 'dataset', 'size', 'latent files', 'created', 'verdict'],
     models.map((m) => [
       m.id,
       m.builtin ? `${m.name} (built-in base, read-only)` : m.name,
@@ -16,6 +17,7 @@ function listText(models: ModelSummary[]): string {
       formatBytes(m.bytes),
       String(m.latentFiles),
       m.createdAt.slice(0, 10),
+      m.verdict?.summary ?? 'not measured (latent-studio eval)',
     ]),
   );
   return none ? `${none}\n${rows}` : rows;
@@ -57,6 +59,9 @@ export const modelsCommand: CliCommand = {
           `  folder ${r.dir}: ${r.files.length} file(s), ${formatBytes(r.bytes)}; weights ${r.weightsHash.slice(0, 16)}`,
           `  training runs: ${r.runs.length}${last ? `, last ${last.state} after ${last.epochs.length} epoch(s)` : ''}`,
           `  evaluations: ${r.evaluations.map((e) => e.codec).join(', ') || 'none'}; latent files: ${r.latentFiles}`,
+          r.verdict
+            ? `  verdict on ${r.verdict.images} ${r.verdict.split ?? ''} images of ${r.verdict.dataset ?? 'the given files'} (evaluation ${r.verdict.evaluationId}): ${verdictLine(r.verdict)}`
+            : '  verdict: not measured yet (latent-studio eval --model ID --dataset NAME)',
         ].join('\n');
         return { json: r, text };
       }

@@ -1,14 +1,16 @@
-// `serve`: the browser studio on the same core, bound to loopback with a per-launch token.
+// `serve`: the browser studio on the same core, bound to loopback. It prints a one-time launch
+// link (and opens it, unless --no-open): the browser that opens it gets the studio's session.
 import { restoreQueuedJobs } from '../../core/jobs/kinds.js';
 import { Studio } from '../../core/studio.js';
+import { openBrowser } from '../../server/open-browser.js';
 import { startServer } from '../../server/server.js';
 import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'browser studio on the same core (127.0.0.1 only, per-launch token)',
+  summary: 'browser studio on the same core (127.0.0.1 only, one-time launch link)',
   usage: 'serve [--host 127.0.0.1] [--port N] [--no-open]',
-  options: { host: { type: 'string' }, port: { type: 'string' } },
+  options: { host: { type: 'string' }, port: { type: 'string' }, 'no-open': { type: 'boolean' } },
   positionals: false,
   async run({ values }, env) {
     const host = stringFlag(values, 'host') ?? '127.0.0.1';
@@ -18,9 +20,13 @@ export const serveCommand: CliCommand = {
     // Jobs a previous run left queued start now; interrupted ones wait in the job list for resumeJob.
     restoreQueuedJobs(studio.context);
     const server = await startServer({ studio, host, port });
-    env.stderr.write(`Latent Studio is serving at ${server.url}\n`);
-    if (env.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
-    else process.stdout.write(`${server.url}\n`);
+    env.stderr.write(`Latent Studio is serving at ${server.url}\nOpen it with this one-time link (it works once, in one browser):\n`);
+    if (env.json) process.stdout.write(JSON.stringify({ url: server.url, launchUrl: server.launchUrl, port: server.port }) + '\n');
+    else process.stdout.write(`${server.launchUrl}\n`);
+    if (!values['no-open']) {
+      const problem = await openBrowser(server.launchUrl);
+      if (problem) env.stderr.write(`Did not open a browser (${problem}): open the link above.\n`);
+    }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -28,7 +34,7 @@ export const serveCommand: CliCommand = {
     });
     await server.close();
     await studio.close();
-    // The URL was already printed; nothing more for stdout.
+    // The link was already printed; nothing more for stdout.
     return { json: undefined, text: '' };
   },
 };

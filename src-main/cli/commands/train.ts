@@ -2,6 +2,9 @@
 // `train --resume JOB` continues an interrupted training job. Family names come from the registry.
 // A progress bar on stderr; --json: {"model","backend","epochs","loss","valLoss","seconds","samplesPerSecond",...}.
 import type { TrainProgressPayload, TrainRequest, TrainResult } from '../../core/contract/engine.js';
+import type { EvalProgress, Verdict } from '../../core/contract/eval.js';
+import type { Studio } from '../../core/studio.js';
+import { verdictLine, verdictOfEvaluation, verdictRequest } from '../../core/metrics/verdict.js';
 import { FAMILY_NAMES } from '../../core/engine/models/families.js';
 import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
@@ -49,7 +52,7 @@ function resultText(r: TrainResult): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: `train a model on a dataset (families: ${FAMILY_NAMES.join(', ')})`,
-  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch] [--workers N]\n       train --resume JOB`,
+  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch] [--workers N] [--no-verdict]\n       train --resume JOB\n       (after training, the model is measured against JPEG, WebP and AVIF on its validation images unless --no-verdict)`,
   options: {
     dataset: { type: 'string' },
     minutes: { type: 'string' },
@@ -70,6 +73,7 @@ export const trainCommand: CliCommand = {
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
     'learning-rate': { type: 'string' },
+    'no-verdict': { type: 'boolean' },
     patience: { type: 'string' },
     seed: { type: 'string' },
     name: { type: 'string' },
@@ -151,7 +155,10 @@ export const trainCommand: CliCommand = {
         await studio.call('resumeJob', { jobId });
       }
       const result = await studio.call('awaitTraining', { jobId });
-      return { json: result, text: resultText(result) };
+      if (values['no-verdict'] === true) return { json: result, text: resultText(result) };
+      const verdict = await measureVerdict(studio, result.model, env.progress('verdict'));
+      const line = 'verdict' in verdict ? `verdict on ${verdict.images} validation images: ${verdictLine(verdict.verdict)}` : `no verdict: ${verdict.why}`;
+      return { json: { ...result, verdict }, text: `${resultText(result)}\n${line}` };
     } finally {
       process.off('SIGINT', stop);
       off();
@@ -159,6 +166,32 @@ export const trainCommand: CliCommand = {
     }
   },
 };
+
+type VerdictOutcome = { evaluation: number; images: number; verdict: Verdict } | { why: string };
+
+/** Measures a fresh model against JPEG, WebP and AVIF on its dataset's validation images. */
+async function measureVerdict(
+  studio: Studio,
+  model: string,
+  bar: { update(done: number, total: number, text: string): void; done(): void },
+): Promise<VerdictOutcome> {
+  const m = await studio.call('getModel', { id: model });
+  if (m.dataset === null) return { why: 'the model has no dataset to measure on' };
+  const off = studio.on((name, p) => {
+    if (name === 'evalProgress') bar.update((p as EvalProgress).done, (p as EvalProgress).total, 'against JPEG, WebP and AVIF');
+  });
+  try {
+    const started = await studio.call('evaluateModel', verdictRequest(m, m.dataset));
+    const ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+    return { evaluation: ev.id, images: ev.images, verdict: verdictOfEvaluation(ev) };
+  } catch (e) {
+    // No validation images (a tiny dataset) or none decodable: the model stands; say why there is no verdict.
+    return { why: e instanceof Error ? e.message : String(e) };
+  } finally {
+    off();
+    bar.done();
+  }
+}
 
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -33,6 +33,23 @@ export function workKey(input: BatchJobInput): string {
   return JSON.stringify(rest);
 }
 
+/**
+ * What decides a batch's outputs (kind, inputs, output folder, names). Two live jobs with the same
+ * one would race for the same files, whatever their other settings.
+ */
+export function outputKey(input: BatchJobInput): string {
+  return JSON.stringify([input.kind, input.inputs, input.outDir, input.suffix ?? '', input.format ?? '']);
+}
+
+/** outputKey of a stored job, undefined for one that is not a readable batch. */
+export function storedOutputKey(job: JobRecord): string | undefined {
+  try {
+    return outputKey(batchInputOf(job));
+  } catch {
+    return undefined;
+  }
+}
+
 export function batchInputOf(job: JobRecord): BatchJobInput {
   if (!isBatchJobKind(job.kind)) throw new StudioError('bad-request', `job ${job.id} is a ${job.kind} job, not a batch`);
   const parsed = batchRequest.safeParse(job.input);

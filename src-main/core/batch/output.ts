@@ -5,6 +5,7 @@ import type { Stats } from 'node:fs';
 import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../imaging/index.js';
+import { parsePartName, writerLiveness } from '../part-name.js';
 
 export async function writeOutput(file: string, bytes: Uint8Array, options: { overwrite: boolean; times?: Stats }): Promise<void> {
   await writeFileAtomic(file, bytes, { overwrite: options.overwrite });
@@ -29,13 +30,12 @@ export async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** writeFileAtomic's temporary names: `.<name>.<12 hex>.part` beside the target. */
-const PART = /^\.(.+)\.[0-9a-f]{12}\.part$/;
-
 /**
- * Removes the temporary files of planned outputs left by a process that died mid-write. Only
- * names of this batch's outputs are touched (any in `ownedDirs`, folders only the batch writes,
- * like a decompressed pack's); each folder is listed once.
+ * Removes the temporary files (and a pack's temporary folders) of planned outputs left by a
+ * process that died mid-write. Only names of this batch's outputs are touched (any in
+ * `ownedDirs`, folders only the batch writes, like a decompressed pack's), each folder is listed
+ * once, and a temporary whose writer still runs (another batch on the same folder) is kept;
+ * names without a writer come from older versions and count as dead (part-name.ts).
  */
 export async function removePartials(outputs: Iterable<string>, ownedDirs: Iterable<string> = []): Promise<string[]> {
   const byDir = new Map<string, Set<string> | 'all'>();
@@ -47,6 +47,7 @@ export async function removePartials(outputs: Iterable<string>, ownedDirs: Itera
     if (!names) byDir.set(dir, (names = new Set()));
     names.add(path.basename(o));
   }
+  const alive = writerLiveness();
   const removed: string[] = [];
   for (const [dir, names] of byDir) {
     let entries: string[];
@@ -56,11 +57,10 @@ export async function removePartials(outputs: Iterable<string>, ownedDirs: Itera
       continue; // not created yet: nothing was written there
     }
     for (const e of entries) {
-      const m = PART.exec(e);
-      if (m && (names === 'all' || names.has(m[1]!))) {
-        await rm(path.join(dir, e), { force: true });
-        removed.push(path.join(dir, e));
-      }
+      const part = parsePartName(e);
+      if (!part || (names !== 'all' && !names.has(part.base)) || alive(part)) continue;
+      await rm(path.join(dir, e), { recursive: true, force: true });
+      removed.push(path.join(dir, e));
     }
   }
   return removed;

@@ -3,6 +3,7 @@
 // no output may be one of the inputs (originals are never written to).
 import path from 'node:path';
 import type { BatchFailure, BatchKind } from '../contract/batch.js';
+import { outputNameProblem } from '../output-name.js';
 import type { WalkedFile } from './walk.js';
 
 export interface PlannedItem {
@@ -44,6 +45,12 @@ export function planOutputs(files: WalkedFile[], options: PlanOptions): { items:
   const byOutput = new Map<string, string>();
   for (const f of files) {
     const output = outputFor(f, options);
+    // Refused now, not after the work: a name the file system would reject with ENAMETOOLONG.
+    const unwritable = outputNameProblem(f.path, output);
+    if (unwritable) {
+      failed.push({ path: f.path, error: unwritable });
+      continue;
+    }
     const key = output.toLowerCase();
     const first = byOutput.get(key);
     if (first !== undefined) {

@@ -2,16 +2,17 @@
 // (missing, unreadable, not an image, animated, too large), the codec call, and the output written
 // atomically with the input's dates. Nothing here throws for a bad file: it returns 'failed'.
 import type { Stats } from 'node:fs';
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import type { BatchFileResult, BatchKind } from '../contract/batch.js';
 import { StudioError, toWireError } from '../contract/errors.js';
-import { runDecompressBatch, type LoadedCodecModel } from '../codec/batch.js';
+import type { LoadedCodecModel } from '../codec/batch.js';
+import { runDecompressBatch } from '../codec/decompress-batch.js';
 import { compressImage, prepareFile, type CompressSettings } from '../codec/compress.js';
 import { decodeSingle } from '../codec/decompress.js';
 import { peekLatent, readSingleFile } from '../codec/latent-file.js';
+import { checkImagePixels } from '../codec/pixel-limit.js';
 import type { CodecModel } from '../codec/model.js';
 import { encodeImage, imageInfo, type RawImage } from '../imaging/index.js';
+import { resolveRegular } from '../input/open-input.js';
 import { collectGarbage } from './collect-garbage.js';
 import { copyTimes, exists, writeOutput } from './output.js';
 import { packFolderOf } from './plan.js';
@@ -52,8 +53,6 @@ function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
 
-const megapixels = (px: number) => (px / 1e6).toFixed(1);
-
 /** Images from this size up are followed by a collection (see collect-garbage.ts); small ones are not worth it. */
 const COLLECT_FROM_PIXELS = 1_000_000;
 
@@ -61,35 +60,9 @@ function freeAfter(pixels: number): void {
   if (pixels >= COLLECT_FROM_PIXELS) collectGarbage();
 }
 
+/** The input's stats under the input policy (input/open-input.ts): a regular file, through links. */
 async function inputStats(file: string): Promise<Stats> {
-  let st: Stats;
-  try {
-    st = await stat(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StudioError(
-      'not-found',
-      `${file}: ${code === 'ENOENT' ? 'no such file (removed before it was read?)' : `cannot read (${code ?? 'error'})`}`,
-    );
-  }
-  if (!st.isFile()) throw new StudioError('bad-request', `${file}: not a file`);
-  try {
-    await access(file, constants.R_OK);
-  } catch {
-    throw new StudioError('io', `${file}: permission denied (cannot read it)`);
-  }
-  return st;
-}
-
-function checkPixels(file: string, width: number, height: number, maxPixels: number): number {
-  const px = width * height;
-  if (px > maxPixels) {
-    throw new StudioError(
-      'bad-request',
-      `${file}: ${width}x${height} is ${megapixels(px)} megapixels, over the batch limit of ${megapixels(maxPixels)} megapixels (about 30 bytes of memory per pixel; raise maxPixels to allow it)`,
-    );
-  }
-  return px;
+  return (await resolveRegular(file)).stats;
 }
 
 /** An existing output: skipped, replaced, or reported. Returns the outcome when the file is done with. */
@@ -125,12 +98,12 @@ async function compressOne(env: ItemEnv, { input, output }: { input: string; out
   if (info.pages > 1) {
     throw new StudioError('unsupported', `${input}: animated image (${info.pages} frames); only still images are compressed`);
   }
-  const px = checkPixels(input, info.width, info.height, o.maxPixels);
+  const px = checkImagePixels(input, info.width, info.height, o.maxPixels);
   const model = await env.model();
   const release = await env.budget.acquire(px, env.signal);
   let r;
   try {
-    const img = await prepareFile(model, input, o.keepMetadata);
+    const img = await prepareFile(model, input, o.keepMetadata, o.maxPixels);
     r = await compressImage(model, img, o.settings);
   } finally {
     freeAfter(px);
@@ -165,7 +138,7 @@ async function decompressOne(env: ItemEnv, item: { input: string; output: string
   if (existing) return existing;
   const latent = await readSingleFile(input);
   const e = latent.image;
-  const px = checkPixels(input, e.width, e.height, o.maxPixels);
+  const px = checkImagePixels(input, e.width, e.height, o.maxPixels);
   if (o.format === 'jpeg' && e.channels === 4) {
     throw new StudioError('bad-request', `${input}: has an alpha channel, which JPEG cannot hold (decompress to png or webp)`);
   }
@@ -173,7 +146,7 @@ async function decompressOne(env: ItemEnv, item: { input: string; output: string
   const release = await env.budget.acquire(px, env.signal);
   let bytes: Buffer;
   try {
-    const d = await decodeSingle(model, latent, input);
+    const d = await decodeSingle(model, latent, input, o.maxPixels);
     bytes = await encodeImage(d.image as RawImage, o.format, {
       ...(o.keepMetadata && d.exif ? { exif: Buffer.from(d.exif) } : {}),
       ...(o.keepMetadata && d.icc ? { icc: Buffer.from(d.icc) } : {}),
@@ -203,6 +176,7 @@ async function decompressPack(env: ItemEnv, item: { input: string; output: strin
       items: [{ input: item.input, output: folder, modelId, pack: true }],
       format: o.format,
       overwrite: o.overwrite,
+      maxPixels: o.maxPixels,
     },
     async () => loaded,
     { progress: () => {}, checkpoint: () => env.checkpoint() },

@@ -2,6 +2,7 @@
 // what an earlier run left (finished files are not redone, partial files are removed, a file
 // written just before a crash is recognised), run the worker pool, and record every file in the
 // catalog as it finishes, so the record always says exactly what is done.
+import { resolveRegular } from '../input/open-input.js';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +11,9 @@ import { calibrationSource } from '../codec/handlers.js';
 import type { BatchFileResult, BatchKind, BatchProgress } from '../contract/batch.js';
 import type { JobState } from '../contract/catalog.js';
 import { StudioError } from '../contract/errors.js';
+import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 import type { CoreContext } from '../context.js';
-import { batchInputOf, type BatchJobInput } from './job-input.js';
+import { batchInputOf, outputKey, storedOutputKey, type BatchJobInput } from './job-input.js';
 import { copyTimes, removePartials } from './output.js';
 import { packFolderOf, planOutputs, type PlannedItem } from './plan.js';
 import { BatchPool } from './pool.js';
@@ -19,8 +21,6 @@ import type { ItemOutcome } from './process-item.js';
 import { storedResult, type SkippedData, type StoredBatchResult } from './summary.js';
 import { walkInputs } from './walk.js';
 
-/** Largest image a batch decodes by default. */
-export const DEFAULT_MAX_PIXELS = 40_000_000;
 /**
  * Pixels the whole pool codes at once (a bigger image waits, then runs alone). Measured: about 35
  * bytes per pixel in flight, ~140 MB per worker (tfjs and the model) and ~200 MB for the main
@@ -104,7 +104,9 @@ export class BatchRun {
 
   async run(): Promise<RunEnd> {
     const before = this.catalog.jobs.require(this.jobId);
-    const job = this.catalog.jobs.claim(this.jobId);
+    // Refused when another live studio runs the same outputs as another job (see claim).
+    const key = outputKey(batchInputOf(before));
+    const job = this.catalog.jobs.claim(this.jobId, { sameWork: (other) => storedOutputKey(other) === key });
     const input = batchInputOf(job);
     this.kind = input.kind;
     const prior = storedResult(before);
@@ -156,10 +158,9 @@ export class BatchRun {
     const finished = this.catalog.jobs.finishedKeys(this.jobId);
     for (const p of problems) if (!finished.has(p.path)) this.record(p.path, { outcome: 'failed', error: p.error }, 0);
     const open = plan.items.filter((i) => !finished.has(i.input));
-    await removePartials(
-      open.map((i) => i.output),
-      input.kind === 'decompress' ? open.map((i) => packFolderOf(i.output)) : [],
-    );
+    // A decompressed pack is staged in a temporary folder beside its folder: those names count too.
+    const packFolders = input.kind === 'decompress' ? open.map((i) => packFolderOf(i.output)) : [];
+    await removePartials([...open.map((i) => i.output), ...packFolders], packFolders);
     const todo = firstStart ? await this.recoverWritten(open, firstStart) : open;
     this.done = this.catalog.jobs.finishedKeys(this.jobId).size;
     Object.assign(this.counts, this.totals());
@@ -227,7 +228,8 @@ export class BatchRun {
     const todo: PlannedItem[] = [];
     for (const item of open) {
       const st = await stat(item.output).catch(() => undefined);
-      const inSt = st && st.isFile() && st.ctimeMs >= since ? await stat(item.input).catch(() => undefined) : undefined;
+      // The input through the reading policy: a shown (\xHH) name is not a path stat can open.
+      const inSt = st && st.isFile() && st.ctimeMs >= since ? (await resolveRegular(item.input).catch(() => undefined))?.stats : undefined;
       if (!st || !inSt) {
         todo.push(item);
         continue;

@@ -7,7 +7,8 @@ import type { CoreContext } from '../context.js';
 import type { WorkerHandle } from '../jobs/worker-host.js';
 import { startWorkerTask } from '../jobs/worker-host.js';
 import type { Catalog } from './catalog.js';
-import { IMPORT_JOB_KIND, importInputOf } from './import/job-input.js';
+import { IMPORT_JOB_KIND, importInputOf, type ImportJobInput } from './import/job-input.js';
+import { IMAGE_EXTENSIONS } from '../input/walk.js';
 import { importSummary } from './import/summary.js';
 import { getCatalog } from './index.js';
 
@@ -28,11 +29,10 @@ export class ImportJobs {
 
   /** Creates the dataset if needed and a job for these paths, and starts it. */
   start(request: { paths: string[]; dataset: string; description?: string }): ImportStarted {
+    const existed = this.catalog.datasets.byName(request.dataset) !== undefined;
     const dataset = this.catalog.datasets.ensure(request.dataset, request.description ?? '');
-    const job = this.catalog.jobs.create({
-      kind: IMPORT_JOB_KIND,
-      input: { datasetId: dataset.id, dataset: dataset.name, paths: request.paths },
-    });
+    const input: ImportJobInput = { datasetId: dataset.id, dataset: dataset.name, paths: request.paths, createdDataset: !existed };
+    const job = this.catalog.jobs.create({ kind: IMPORT_JOB_KIND, input });
     this.run(job.id);
     return { jobId: job.id, dataset: dataset.name, datasetId: dataset.id };
   }
@@ -93,12 +93,28 @@ export class ImportJobs {
   private end(jobId: number, state: 'done' | 'failed' | 'cancelled' | 'interrupted', error?: string): ImportSummary {
     this.running.delete(jobId);
     const before = importSummary(this.catalog, jobId);
+    // An import that brought nothing in failed, whatever each file said: never a "done" over zero results.
+    if (state === 'done' && before.added === 0 && before.skipped === 0) {
+      state = 'failed';
+      const input = importInputOf(this.catalog.jobs.require(jobId));
+      const drop = input.createdDataset === true && this.catalog.datasets.stats(input.datasetId).images === 0;
+      if (drop) this.catalog.datasets.remove(input.datasetId);
+      error = `${nothingImported(before)}${drop ? `; dataset ${input.dataset} was not created` : ''}`;
+    }
     const result = { added: before.added, skipped: before.skipped, failed: before.failed.length, total: before.total };
     this.catalog.jobs.finish(jobId, state, { result, ...(error ? { error } : {}) });
     const summary = importSummary(this.catalog, jobId);
     this.ctx.emit('importFinished', summary);
     return summary;
   }
+}
+
+/** Why an import brought nothing in, in one line. */
+function nothingImported(s: ImportSummary): string {
+  if (s.total === 0)
+    return `nothing imported: no image files in the given paths (looked for ${[...IMAGE_EXTENSIONS].join(', ')})`;
+  const first = s.failed[0];
+  return `nothing imported: ${s.failed.length === 1 ? 'the one file' : `all ${s.failed.length} files`} failed${first ? ` (${first.error})` : ''}`;
 }
 
 export function importJobs(ctx: CoreContext): ImportJobs {

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { StudioError } from '../contract/errors.js';
-import { DEFAULT_MAX_PIXELS, describeImageError, writeFileAtomic } from '../imaging/index.js';
+import { StudioError, toWireError } from '../contract/errors.js';
+import { DEFAULT_MAX_PIXELS, describeImageError, loadImageFile, writeFileAtomic } from '../imaging/index.js';
 import type { ImageRecord } from './types.js';
 
 export const THUMBNAIL_SIZE = 128;
@@ -44,12 +44,10 @@ export async function loadThumbnail(dir: string, image: ImageRecord): Promise<Bu
   }
   let bytes: Buffer;
   try {
-    bytes = await readFile(image.path);
+    // The original is a user's file: read under the input policy (input/open-input.ts).
+    bytes = (await loadImageFile(image.path)).bytes;
   } catch (err) {
-    throw new StudioError(
-      'not-found',
-      `${image.path}: no thumbnail and the original cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    throw new StudioError('not-found', `${toWireError(err).message} (its thumbnail is not cached, and the original is needed to make it)`);
   }
   if (createHash('sha256').update(bytes).digest('hex') !== image.hash) {
     throw new StudioError('conflict', `${image.path}: the file changed since it was imported`);

@@ -132,6 +132,8 @@ export interface JobRecord {
   total: number | null;
   /** Process that runs (or ran) the job; a running job whose process is gone is interrupted. */
   pid: number | null;
+  /** Start time of that process (process-alive.ts), null in rows from before migration 7. */
+  pidStart: string | null;
   createdAt: string;
   startedAt: string | null;
   updatedAt: string;

@@ -1,6 +1,7 @@
 // Catalog records turned into the contract's response shapes.
 import path from 'node:path';
 import type { CatalogImage, CatalogLatentFile, DatasetSummary, JobInfo, ModelDetail, ModelSummary } from '../contract/catalog.js';
+import type { EvaluationResult, ModelVerdict, Verdict } from '../contract/eval.js';
 import type { Catalog } from './catalog.js';
 import { RESUMABLE_STATES } from './repos/jobs.js';
 import type { DatasetRecord, ImageRecord, JobRecord, LatentRecord, ModelRecord } from './types.js';
@@ -29,6 +30,24 @@ export function modelSummary(catalog: Catalog, m: ModelRecord): ModelSummary {
     latentFiles: catalog.latents.countForModel(m.id),
     card: m.card,
     builtin: m.builtin,
+    ...verdictOfModel(catalog, m.id),
+  };
+}
+
+/** The model's latest verdict, as the evaluation that measured it stored it. */
+function verdictOfModel(catalog: Catalog, id: string): { verdict?: ModelVerdict } {
+  const row = catalog.evaluations.latestVerdict(id);
+  if (!row) return {};
+  const v = row.verdict as unknown as Verdict;
+  return {
+    verdict: {
+      ...v,
+      evaluationId: row.id,
+      dataset: row.dataset,
+      split: row.split as EvaluationResult['split'],
+      images: row.images,
+      createdAt: row.createdAt,
+    },
   };
 }
 

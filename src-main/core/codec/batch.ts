@@ -1,16 +1,13 @@
-// Compress and decompress batches of files: the work the codec worker tasks do. A bad file is
-// reported with a one-line reason naming it and the batch goes on; outputs are written atomically
-// and never replace an existing file unless asked.
-import { open, stat } from 'node:fs/promises';
+// Compress batches of files (decompress-batch.ts does the other way): the work the codec worker
+// tasks do. A bad file is reported with a one-line reason naming it and the batch goes on;
+// outputs are written atomically and never replace an existing file unless asked.
+import { resolveRegular } from '../input/open-input.js';
 import path from 'node:path';
-import type { CodecFailure, CompressedFile, CompressProgress, DecompressedFile } from '../contract/codec.js';
-import { StudioError, toWireError } from '../contract/errors.js';
-import { encodeImage, writeFileAtomic, type OutputFormat, type RawImage } from '../imaging/index.js';
+import type { CodecFailure, CompressedFile, CompressProgress } from '../contract/codec.js';
+import { toWireError } from '../contract/errors.js';
+import { writeFileAtomic } from '../imaging/index.js';
 import { calibratedModel, type CalibrationSource } from './calibrate.js';
 import { compressImage, compressPack, prepareFile, type PreparedImage } from './compress.js';
-import { decodePackBlock, decodeSingle, type DecodedImage } from './decompress.js';
-import { PackFile, readPackV2File, readSingleFile, v2Ref } from './latent-file.js';
-import { isV2 } from './container-v2.js';
 import type { CodecModel } from './model.js';
 
 export interface LoadedCodecModel extends CodecModel {
@@ -38,6 +35,8 @@ export interface CompressBatchInput {
   overwrite?: boolean;
   /** Where to find (or make) the model's finest-step calibration; see calibrate.ts. */
   calibration?: CalibrationSource;
+  /** Largest image read (default DEFAULT_MAX_PIXELS, limits.ts). */
+  maxPixels?: number;
 }
 
 export interface CompressBatchResult {
@@ -53,7 +52,7 @@ export function failure(file: string, err: unknown): CodecFailure {
 }
 
 /** The loaded model under the catalog's id (the id the .latent files name). */
-function asCatalogModel(model: LoadedCodecModel, id: string): CodecModel {
+export function asCatalogModel(model: LoadedCodecModel, id: string): CodecModel {
   return {
     id,
     weightsHash: model.weightsHash,
@@ -66,7 +65,7 @@ function asCatalogModel(model: LoadedCodecModel, id: string): CodecModel {
 
 async function fileBytes(file: string): Promise<number> {
   try {
-    return (await stat(file)).size;
+    return (await resolveRegular(file)).stats.size;
   } catch {
     return 0;
   }
@@ -89,7 +88,7 @@ async function compressEach(model: CodecModel, input: CompressBatchInput, io: Ba
   for (const [k, item] of input.items.entries()) {
     await io.checkpoint();
     try {
-      const img = await prepareFile(model, item.input, input.keepMetadata ?? true);
+      const img = await prepareFile(model, item.input, input.keepMetadata ?? true, input.maxPixels);
       const r = await compressImage(model, img, {
         ...(input.quality !== undefined ? { quality: input.quality } : {}),
         ...(input.targetPsnr !== undefined ? { targetPsnr: input.targetPsnr } : {}),
@@ -134,7 +133,7 @@ async function compressToPack(
     for (const [k, item] of input.items.entries()) {
       await io.checkpoint();
       try {
-        const img = await prepareFile(model, item.input, input.keepMetadata ?? true);
+        const img = await prepareFile(model, item.input, input.keepMetadata ?? true, input.maxPixels);
         used.push({ input: item.input, bytes: await fileBytes(item.input) });
         yield { img, name: path.parse(item.input).name };
       } catch (err) {
@@ -177,186 +176,4 @@ async function compressToPack(
     };
   });
   return { files, failed, pack: { output: pack.output, bytes: r.bytes.length, images: r.images.length, bpp } };
-}
-
-export interface DecompressBatchInput {
-  /** Model folder by model id, for every model the inputs need. */
-  models: Record<string, string>;
-  /** `output` is the image path for a single file, the folder for a pack. */
-  items: Array<{ input: string; output: string; modelId: string; pack: boolean }>;
-  format: 'png' | 'jpeg' | 'webp';
-  overwrite?: boolean;
-  /** Pack images to decode (default all). */
-  images?: number[];
-}
-
-export interface DecompressBatchResult {
-  files: DecompressedFile[];
-  failed: CodecFailure[];
-}
-
-async function writeImage(out: string, d: DecodedImage, format: OutputFormat, overwrite: boolean, label: string): Promise<number> {
-  if (format === 'jpeg' && d.image.channels === 4) {
-    throw new StudioError('bad-request', `${label}: has an alpha channel, which JPEG cannot hold (use --format png or webp)`);
-  }
-  const bytes = await encodeImage(d.image as RawImage, format, {
-    ...(d.exif ? { exif: Buffer.from(d.exif) } : {}),
-    ...(d.icc ? { icc: Buffer.from(d.icc) } : {}),
-  });
-  await writeFileAtomic(out, bytes, { overwrite });
-  return bytes.length;
-}
-
-/** A file name for a pack image: its stored name made safe, else its index. */
-function packImageName(name: string | undefined, i: number, taken: Set<string>): string {
-  let base = (name ?? '').replace(/[^\w.-]+/g, '_').replace(/^\.+/, '');
-  if (base === '') base = `image-${String(i).padStart(5, '0')}`;
-  if (taken.has(base)) base = `${base}-${i}`;
-  taken.add(base);
-  return base;
-}
-
-export async function runDecompressBatch(input: DecompressBatchInput, load: ModelLoader, io: BatchIO): Promise<DecompressBatchResult> {
-  const files: DecompressedFile[] = [];
-  const failed: CodecFailure[] = [];
-  const models = new Map<string, Promise<LoadedCodecModel>>();
-  const overwrite = input.overwrite ?? false;
-  const modelFor = async (id: string): Promise<CodecModel> => {
-    const dir = input.models[id];
-    if (!dir) throw new StudioError('not-found', `model ${id} is not in the catalog`);
-    let m = models.get(id);
-    if (!m) models.set(id, (m = load(dir)));
-    return asCatalogModel(await m, id);
-  };
-  const total = input.items.length;
-  try {
-    for (const [k, item] of input.items.entries()) {
-      await io.checkpoint();
-      try {
-        if (!item.pack) {
-          const latent = await readSingleFile(item.input);
-          const model = await modelFor(item.modelId);
-          const d = await decodeSingle(model, latent, item.input);
-          const bytes = await writeImage(item.output, d, input.format, overwrite, item.input);
-          files.push({
-            input: item.input,
-            output: item.output,
-            bytes,
-            width: d.image.width,
-            height: d.image.height,
-            channels: d.image.channels,
-          });
-        } else {
-          await decompressPackFile(item, input, modelFor, files, failed, io);
-        }
-      } catch (err) {
-        if ((err as Error).name === 'AbortError') throw err;
-        failed.push(failure(item.input, err));
-      }
-      io.progress({ done: k + 1, total, path: item.input });
-    }
-  } finally {
-    for (const m of models.values()) (await m.catch(() => undefined))?.dispose();
-  }
-  return { files, failed };
-}
-
-async function decompressPackFile(
-  item: DecompressBatchInput['items'][number],
-  input: DecompressBatchInput,
-  modelFor: (id: string) => Promise<CodecModel>,
-  files: DecompressedFile[],
-  failed: CodecFailure[],
-  io: BatchIO,
-): Promise<void> {
-  const head = await readHead(item.input);
-  if (isV2(head)) return decompressPackV2(item, input, modelFor, files, failed, io);
-  const pf = await PackFile.open(item.input);
-  const h = pf.header;
-  const model = await modelFor(h.params.modelId);
-  const wanted = input.images ?? h.images.map((_, i) => i);
-  for (const i of wanted) {
-    if (i >= h.images.length) failed.push({ path: item.input, error: `${item.input}: has no image ${i} (it holds ${h.images.length})` });
-  }
-  const byBlock = new Map<number, number[]>();
-  for (const i of wanted) if (i < h.images.length) byBlock.set(pf.blockOf(i), [...(byBlock.get(pf.blockOf(i)) ?? []), i]);
-  const taken = new Set<string>();
-  const names = h.images.map((e, i) => packImageName(e.name, i, taken));
-  const ext = input.format === 'jpeg' ? 'jpg' : input.format;
-  for (const [b, which] of [...byBlock.entries()].sort((x, y) => x[0] - y[0])) {
-    await io.checkpoint();
-    const block = await pf.block(b);
-    await decodePackBlock(model, h, b, block, item.input, which, async (i, d) => {
-      const out = path.join(item.output, `${names[i]}.${ext}`);
-      const label = `${item.input} image ${i}`;
-      try {
-        const bytes = await writeImage(out, d, input.format, input.overwrite ?? false, label);
-        files.push({
-          input: item.input,
-          output: out,
-          bytes,
-          width: d.image.width,
-          height: d.image.height,
-          channels: d.image.channels,
-          image: i,
-        });
-      } catch (err) {
-        failed.push(failure(label, err));
-      }
-    });
-  }
-}
-
-async function readHead(file: string): Promise<Uint8Array> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = new Uint8Array(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
-/** A format-v2 pack: each asked image's streams decode on their own (its block's CRC checked first). */
-async function decompressPackV2(
-  item: DecompressBatchInput['items'][number],
-  input: DecompressBatchInput,
-  modelFor: (id: string) => Promise<CodecModel>,
-  files: DecompressedFile[],
-  failed: CodecFailure[],
-  io: BatchIO,
-): Promise<void> {
-  const pack = await readPackV2File(item.input);
-  const model = await modelFor(item.modelId);
-  const ref = v2Ref(pack.params);
-  const wanted = input.images ?? Array.from({ length: pack.count }, (_, i) => i);
-  const taken = new Set<string>();
-  const names = pack.header.entries.map((e, i) => packImageName(e.name, i, taken));
-  const ext = input.format === 'jpeg' ? 'jpg' : input.format;
-  for (const i of wanted) {
-    const label = `${item.input} image ${i}`;
-    if (i >= pack.count) {
-      failed.push({ path: item.input, error: `${item.input}: has no image ${i} (it holds ${pack.count})` });
-      continue;
-    }
-    await io.checkpoint();
-    try {
-      const image = pack.image(i);
-      const d = await decodeSingle(model, { kind: 'single-v2', params: { ...pack.params, ...ref }, image, bytes: 0 }, label);
-      const out = path.join(item.output, `${names[i]}.${ext}`);
-      const bytes = await writeImage(out, d, input.format, input.overwrite ?? false, label);
-      files.push({
-        input: item.input,
-        output: out,
-        bytes,
-        width: d.image.width,
-        height: d.image.height,
-        channels: d.image.channels,
-        image: i,
-      });
-    } catch (err) {
-      failed.push(failure(label, err));
-    }
-  }
 }

@@ -3,7 +3,8 @@
 // (--target-psnr, --target-bpp) encode once and bisect the quality over quantize + entropy coding
 // (+ decode for PSNR), since bytes and PSNR both grow with the quality.
 import { StudioError } from '../contract/errors.js';
-import { readImage, type RawImage } from '../imaging/index.js';
+import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
+import { imageInfo, loadImageFile, readImage, type RawImage } from '../imaging/index.js';
 import { psnr } from '../metrics/psnr.js';
 import { encodeAlpha } from './alpha-coder.js';
 import {
@@ -18,6 +19,7 @@ import {
 import { GridEncoder, PREDICTORS, type Predictor } from './grid-coder.js';
 import { readSourceMetadata, type SourceMetadata } from './metadata.js';
 import { modelTile, type CodecModel, type CodeGrid } from './model.js';
+import { checkImagePixels } from './pixel-limit.js';
 import { splitAlpha, toChannels } from './pixels.js';
 import { compressLearned, compressPackLearned } from './compress-learned.js';
 import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, dequantize, quantize, stepFor } from './quantize.js';
@@ -52,9 +54,19 @@ function isOpaque(alpha: Uint8Array): boolean {
   return true;
 }
 
-export async function prepareFile(model: CodecModel, file: string, keepMetadata = true): Promise<PreparedImage> {
-  const raw = await readImage(file, { channels: 'keep' });
-  const meta = keepMetadata ? await readSourceMetadata(file) : {};
+/** Reads an image for coding; one over `maxPixels` is refused from its header, before decoding. */
+export async function prepareFile(
+  model: CodecModel,
+  file: string,
+  keepMetadata = true,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Promise<PreparedImage> {
+  // One read of the file under the input policy; header, pixels and metadata all come from it.
+  const loaded = await loadImageFile(file);
+  const info = await imageInfo(file, loaded);
+  checkImagePixels(loaded.path, info.width, info.height, maxPixels);
+  const raw = await readImage(loaded.path, { channels: 'keep', maxPixels }, loaded.bytes);
+  const meta = keepMetadata ? await readSourceMetadata(loaded.bytes) : {};
   return prepareRaw(model, raw, meta);
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { StudioError } from '../contract/errors.js';
+import { unsafeNameChar } from '../contract/text.js';
 import { ByteReader, ByteWriter, OutOfBytes } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { MAX_CHANNELS, predictorFromId, predictorId, type Predictor } from './grid-coder.js';
@@ -220,12 +221,6 @@ function fail(problem: LatentProblem, label: string, what: string): never {
   throw new LatentFormatError(problem, `${label}: ${what}`);
 }
 
-/** C0/C1 controls and line separators: they would break one-line messages naming the model. */
-function isControl(ch: string): boolean {
-  const c = ch.codePointAt(0)!;
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
-}
-
 /** Reads a bounded count; anything above max (or an overlong varint) means a corrupt field. */
 function count(r: ByteReader, min: number, max: number, label: string, what: string): number {
   const v = r.varint();
@@ -257,7 +252,9 @@ function readCommon(r: ByteReader, label: string): { params: CodeParams; flags: 
   } catch {
     fail('corrupt', label, 'corrupt header (model id is not UTF-8)');
   }
-  if ([...modelId].some(isControl)) fail('corrupt', label, 'corrupt header (model id holds control characters)');
+  // Controls would break one-line messages naming the model; bidi controls would disguise it.
+  if (unsafeNameChar(modelId) !== null)
+    fail('corrupt', label, 'corrupt header (model id holds control or bidirectional-control characters)');
   const tag = Uint8Array.from(r.bytes(WEIGHTS_TAG_BYTES));
   const pred = predictorFromId(r.u8());
   if (!pred) fail('corrupt', label, 'corrupt header (unknown entropy-coder predictor)');

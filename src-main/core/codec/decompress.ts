@@ -1,7 +1,9 @@
 // .latent contents -> pixels: check the decoder fits, entropy-decode the symbols (bit-exact),
 // dequantize, run the model's decoder at the original size, and restore the original channels
-// (gray, RGB, or RGB plus the lossless alpha plane).
+// (gray, RGB, or RGB plus the lossless alpha plane). Every entry point checks the declared image
+// size against the pixel limit first (pixel-limit.ts), so no decode starts on a bomb.
 import { StudioError } from '../contract/errors.js';
+import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 import type { RawImage } from '../imaging/index.js';
 import { decodeAlpha } from './alpha-coder.js';
 import {
@@ -20,6 +22,7 @@ import { GridDecoder } from './grid-coder.js';
 import { isPackV2, isV2, modelTag, readPackV2 } from './container-v2.js';
 import { readAnySingle, v2Ref, type AnySingleLatent, type SingleLatentV2 } from './latent-file.js';
 import { expectedGrid, modelTile, type CodecModel, type CodeGrid } from './model.js';
+import { checkImagePixels, checkPackPixels } from './pixel-limit.js';
 import { joinAlpha, toChannels } from './pixels.js';
 import { dequantize } from './quantize.js';
 
@@ -100,8 +103,9 @@ async function reconstruct(
 }
 
 /** A format-v2 single file: the model's family decodes its streams. */
-async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: string): Promise<DecodedImage> {
+async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: string, maxPixels: number): Promise<DecodedImage> {
   const { params, image: e } = latent;
+  checkImagePixels(label, e.width, e.height, maxPixels);
   const have = tagHex(modelTag(model.weightsHash));
   if (have !== tagHex(params.tag))
     throw new StudioError(
@@ -137,10 +141,17 @@ async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: 
   return { image, ...(e.exif ? { exif: e.exif } : {}), ...(e.icc ? { icc: e.icc } : {}) };
 }
 
-export async function decodeSingle(model: CodecModel, latent: AnySingleLatent, label: string): Promise<DecodedImage> {
-  if (latent.kind === 'single-v2') return decodeSingleV2(model, latent, label);
-  checkModelFits(model, latent.params, label);
+/** Decodes one image; refused before any work when it declares more than `maxPixels`. */
+export async function decodeSingle(
+  model: CodecModel,
+  latent: AnySingleLatent,
+  label: string,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Promise<DecodedImage> {
+  if (latent.kind === 'single-v2') return decodeSingleV2(model, latent, label, maxPixels);
   const { image: e, params } = latent;
+  checkImagePixels(label, e.width, e.height, maxPixels);
+  checkModelFits(model, latent.params, label);
   checkGrid(model, params, e, label);
   let symbols: Int32Array;
   try {
@@ -152,10 +163,17 @@ export async function decodeSingle(model: CodecModel, latent: AnySingleLatent, l
   return { image, ...(e.exif ? { exif: e.exif } : {}), ...(e.icc ? { icc: e.icc } : {}) };
 }
 
+export interface PackBlockOptions {
+  /** Pack-wide indices of the images to decode, inside the block (default all of them). */
+  which?: number[];
+  onImage?: (index: number, img: DecodedImage) => Promise<void>;
+  /** Largest image (default DEFAULT_MAX_PIXELS): every image of the block is checked first. */
+  maxPixels?: number;
+}
+
 /**
- * Decodes images of one pack block. `which` lists pack-wide image indices inside the block (all
- * of them by default); symbols of earlier images are decoded too (they carry the statistics), but
- * only the asked ones go through the network.
+ * Decodes images of one pack block. Symbols of earlier images are decoded too (they carry the
+ * statistics), but only the asked ones go through the network.
  */
 export async function decodePackBlock(
   model: CodecModel,
@@ -163,11 +181,16 @@ export async function decodePackBlock(
   b: number,
   block: PackBlock,
   label: string,
-  which?: number[],
-  onImage?: (index: number, img: DecodedImage) => Promise<void>,
+  options: PackBlockOptions = {},
 ): Promise<void> {
-  checkModelFits(model, header.params, label);
+  const { which, onImage, maxPixels = DEFAULT_MAX_PIXELS } = options;
   const meta = header.blocks[b]!;
+  // Every image of the block: the symbols of unasked ones are decoded too.
+  for (let i = meta.first; i < meta.first + meta.count; i++) {
+    const e = header.images[i]!;
+    checkImagePixels(`${label} image ${i}`, e.width, e.height, maxPixels);
+  }
+  checkModelFits(model, header.params, label);
   for (let i = meta.first; i < meta.first + meta.count; i++) checkGrid(model, header.params, header.images[i]!, `${label} image ${i}`);
   const wanted = new Set(which ?? Array.from({ length: meta.count }, (_, k) => meta.first + k));
   const last = Math.max(...wanted);
@@ -199,19 +222,27 @@ export async function decodePackBlock(
 
 /**
  * Decodes a whole .latent file or pack held in memory (every image, in order). `resolve` gets the
- * model id the bytes name and returns the model to decode with (or throws naming it).
+ * model id the bytes name and returns the model to decode with (or throws naming it). Images over
+ * `maxPixels`, or a pack over its total (limits.ts), are refused before any decoding.
  */
 export async function decodeLatentBytes(
   resolve: (modelId: string) => Promise<CodecModel>,
   bytes: Uint8Array,
   label: string,
+  maxPixels = DEFAULT_MAX_PIXELS,
 ): Promise<DecodedImage[]> {
   if (isV2(bytes)) {
     if (!isPackV2(bytes)) {
       const latent = readAnySingle(bytes, label);
-      return [await decodeSingle(await resolve(latent.params.modelId), latent, label)];
+      checkImagePixels(label, latent.image.width, latent.image.height, maxPixels);
+      return [await decodeSingle(await resolve(latent.params.modelId), latent, label, maxPixels)];
     }
     const pack = readPackV2(bytes, label);
+    checkPackPixels(
+      label,
+      pack.header.entries.map((e, index) => ({ index, width: e.width, height: e.height })),
+      maxPixels,
+    );
     const ref = v2Ref(pack.params);
     const model = await resolve(ref.modelId);
     const out: DecodedImage[] = [];
@@ -221,6 +252,7 @@ export async function decodeLatentBytes(
         model,
         { kind: 'single-v2', params: { ...pack.params, ...ref }, image: img, bytes: 0 },
         `${label} image ${i}`,
+        maxPixels,
       );
       out.push({ ...d, ...(img.name !== undefined ? { name: img.name } : {}) });
     }
@@ -228,16 +260,25 @@ export async function decodeLatentBytes(
   }
   if (!isPack(bytes)) {
     const latent = readSingle(bytes, label);
-    return [await decodeSingle(await resolve(latent.params.modelId), latent, label)];
+    checkImagePixels(label, latent.image.width, latent.image.height, maxPixels);
+    return [await decodeSingle(await resolve(latent.params.modelId), latent, label, maxPixels)];
   }
   const h = readPack(bytes, label);
+  checkPackPixels(
+    label,
+    h.images.map((e, index) => ({ index, width: e.width, height: e.height })),
+    maxPixels,
+  );
   const model = await resolve(h.params.modelId);
   const out: DecodedImage[] = [];
   for (let b = 0; b < h.blocks.length; b++) {
     const m = h.blocks[b]!;
     const block = readPackBlock(h, b, bytes.subarray(m.offset, m.offset + m.length), label);
-    await decodePackBlock(model, h, b, block, label, undefined, async (_i, d) => {
-      out.push(d);
+    await decodePackBlock(model, h, b, block, label, {
+      maxPixels,
+      onImage: async (_i, d) => {
+        out.push(d);
+      },
     });
   }
   return out;

@@ -6,9 +6,12 @@ import path from 'node:path';
 import { getCatalog, type ModelRecord } from '../catalog/index.js';
 import type { CodecFailure, CompressImagesResult, LatentInfo, codecMethods } from '../contract/codec.js';
 import { StudioError } from '../contract/errors.js';
+import { outputNameProblem } from '../output-name.js';
+import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 import type { CoreContext, Handlers } from '../context.js';
 import { startWorkerTask } from '../jobs/worker-host.js';
-import { failure, type CompressBatchInput, type DecompressBatchInput } from './batch.js';
+import { failure, type CompressBatchInput } from './batch.js';
+import type { DecompressBatchInput } from './decompress-batch.js';
 import type { CalibrationSource } from './calibrate.js';
 import { FORMAT_VERSION, tagHex, tagMatches, weightsTag } from './container.js';
 import { PackFile, peekLatent, readPackV2File, readSingleFile } from './latent-file.js';
@@ -61,6 +64,12 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         continue;
       }
       const output = path.join(outDir, `${path.parse(input).name}.latent`);
+      // Refused before the work: a name the file system would reject only when written.
+      const unwritable = req.pack ? undefined : outputNameProblem(input, output);
+      if (unwritable) {
+        failed.push({ path: input, error: unwritable });
+        continue;
+      }
       const first = byOutput.get(output);
       if (first !== undefined && !req.pack) {
         failed.push({ path: input, error: `${input}: its output ${output} would collide with that of ${first}` });
@@ -87,6 +96,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         keepMetadata: req.keepMetadata ?? true,
         overwrite: req.overwrite ?? false,
         calibration: calibrationSource(ctx, rec),
+        ...(req.maxPixels !== undefined ? { maxPixels: req.maxPixels } : {}),
       },
       { onProgress: (p) => ctx.emit('compressProgress', { ...p, done: p.done + offset, total }) },
     );
@@ -143,6 +153,8 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         models[rec.id] = rec.dir;
         const stem = path.parse(input).name;
         const output = pack ? path.join(outDir, stem) : path.join(outDir, `${stem}.${ext}`);
+        const unwritable = outputNameProblem(input, output);
+        if (unwritable) throw new StudioError('bad-request', unwritable);
         const first = byOutput.get(output);
         if (first !== undefined) throw new StudioError('conflict', `${input}: its output ${output} would collide with that of ${first}`);
         byOutput.set(output, input);
@@ -157,7 +169,15 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
     if (items.length === 0) return { files: [], failed };
     const task = startWorkerTask(
       'codec.decompress',
-      { models, items, format: req.format ?? 'png', overwrite: req.overwrite ?? false, ...(req.images ? { images: req.images } : {}) },
+      {
+        models,
+        items,
+        format: req.format ?? 'png',
+        overwrite: req.overwrite ?? false,
+        ...(req.images ? { images: req.images } : {}),
+        // Every image's declared size is checked against it before anything decodes (pixel-limit.ts).
+        maxPixels: req.maxPixels ?? DEFAULT_MAX_PIXELS,
+      },
       { onProgress: (p) => ctx.emit('decompressProgress', { ...p, done: p.done + offset, total }) },
     );
     const result = await task.result;

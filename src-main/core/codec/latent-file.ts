@@ -1,7 +1,7 @@
 // .latent files on disk: clear errors for missing files and folders, the common header without
 // reading the whole file, and packs opened for random access (header, then only the block asked for).
-import { open, readFile, stat } from 'node:fs/promises';
 import { StudioError } from '../contract/errors.js';
+import { openInput, readInput, resolveRegular } from '../input/open-input.js';
 import {
   COMMON_HEADER_MAX,
   LatentFormatError,
@@ -47,34 +47,20 @@ export function readAnySingle(bytes: Uint8Array, label: string): AnySingleLatent
   return readSingle(bytes, label);
 }
 
+/** Under the input policy (input/open-input.ts): a regular file, through links, not empty. */
 async function checkFile(file: string): Promise<number> {
-  let st;
-  try {
-    st = await stat(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StudioError(
-      'not-found',
-      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`}`,
-    );
-  }
-  if (st.isDirectory()) throw new StudioError('bad-request', `${file}: is a folder (give .latent files)`);
-  if (!st.isFile()) throw new StudioError('bad-request', `${file}: not a file`);
-  if (st.size === 0) throw new LatentFormatError('not-latent', `${file}: not a .latent file (empty)`);
-  return st.size;
+  const { stats } = await resolveRegular(file, 'is a folder (give .latent files)');
+  if (stats.size === 0) throw new LatentFormatError('not-latent', `${file}: not a .latent file (empty)`);
+  return stats.size;
 }
 
+const LATENT_LIMITS = { maxBytes: Number.MAX_SAFE_INTEGER, what: 'a .latent file', folder: 'is a folder (give .latent files)' };
+
+/** Bytes of a range, opened under the input policy (non-blocking, checked to be the file stat-ed). */
 async function readRange(file: string, start: number, length: number): Promise<Uint8Array> {
-  const fh = await open(file, 'r');
+  const fh = await openInput(file, LATENT_LIMITS);
   try {
-    const buf = new Uint8Array(length);
-    let got = 0;
-    while (got < length) {
-      const { bytesRead } = await fh.read(buf, got, length - got, start + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return got === length ? buf : buf.subarray(0, got);
+    return await fh.read(start, length);
   } finally {
     await fh.close();
   }
@@ -95,12 +81,7 @@ export async function peekLatent(file: string): Promise<{ params: CodeParams | V
 
 export async function readSingleFile(file: string): Promise<AnySingleLatent> {
   await checkFile(file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    throw new StudioError('io', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const { bytes } = await readInput(file, { ...LATENT_LIMITS, maxBytes: MAX_V2_PACK_BYTES });
   return readAnySingle(bytes, file);
 }
 
@@ -112,7 +93,7 @@ export async function readPackV2File(file: string): Promise<V2Pack> {
   const size = await checkFile(file);
   if (size > MAX_V2_PACK_BYTES)
     throw new StudioError('bad-request', `${file}: a ${size}-byte pack is over the ${MAX_V2_PACK_BYTES}-byte limit`);
-  return readPackV2(await readFile(file), file);
+  return readPackV2((await readInput(file, { ...LATENT_LIMITS, maxBytes: MAX_V2_PACK_BYTES })).bytes, file);
 }
 
 /** A pack opened for random access. */

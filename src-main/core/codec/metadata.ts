@@ -2,6 +2,7 @@
 // decompress. Pixels are stored upright (EXIF orientation applied on read), so the orientation tag
 // in the carried EXIF is reset to 1: otherwise viewers would rotate the restored image twice.
 import sharp from 'sharp';
+import { loadImageFile } from '../imaging/index.js';
 
 export interface SourceMetadata {
   exif?: Uint8Array;
@@ -11,9 +12,11 @@ export interface SourceMetadata {
 /** Largest EXIF or ICC block carried (a JPEG APP1 segment holds at most 64 KiB anyway). */
 const MAX_META_BYTES = 1 << 20;
 
-export async function readSourceMetadata(file: string): Promise<SourceMetadata> {
+/** From an image file (read under the input policy, like its pixels) or its bytes. */
+export async function readSourceMetadata(image: string | Buffer): Promise<SourceMetadata> {
   try {
-    const m = await sharp(file, { limitInputPixels: false }).metadata();
+    const bytes = typeof image === 'string' ? (await loadImageFile(image)).bytes : image;
+    const m = await sharp(bytes, { limitInputPixels: false }).metadata();
     const out: SourceMetadata = {};
     if (m.exif && m.exif.length > 0 && m.exif.length <= MAX_META_BYTES) out.exif = resetOrientation(Uint8Array.from(m.exif));
     if (m.icc && m.icc.length > 0 && m.icc.length <= MAX_META_BYTES) out.icc = Uint8Array.from(m.icc);

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { JobState } from './catalog.js';
 import { event, method } from './define.js';
+import { MAX_PIXELS_SETTING } from './limits.js';
 
 export type BatchKind = 'compress' | 'decompress';
 
@@ -134,8 +135,8 @@ export const batchRequest = z
       .max(100)
       .refine((s) => !/[/\\\0]/.test(s) && s !== '.' && s !== '..', 'a suffix cannot hold path separators')
       .optional(),
-    /** Largest image (pixels) a batch decodes; bigger ones are reported (default 40 megapixels). */
-    maxPixels: z.number().int().min(1).max(1_000_000_000).optional(),
+    /** Largest image (pixels) a batch decodes; bigger ones are reported (default DEFAULT_MAX_PIXELS, limits.ts). */
+    maxPixels: z.number().int().min(1).max(MAX_PIXELS_SETTING).optional(),
     /** Start a new job even when an unfinished one has the same request (default: continue it). */
     fresh: z.boolean().optional(),
   })

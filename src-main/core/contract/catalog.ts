@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { FamilyName } from '../engine/models/families.js';
 import { event, method } from './define.js';
+import { unsafeNameChar } from './text.js';
+import type { ModelVerdict } from './eval.js';
 
 export type Split = 'train' | 'val' | 'test';
 export type JobState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'interrupted' | 'cancelled';
@@ -115,6 +117,8 @@ export interface ModelSummary {
   card: Record<string, unknown>;
   /** A built-in base model shipped with the studio: general, read-only, the default start of a training. */
   builtin: boolean;
+  /** Against JPEG, WebP and AVIF, from the model's latest evaluation; absent until one ran. */
+  verdict?: ModelVerdict;
 }
 
 export interface TrainingRunInfo {
@@ -228,7 +232,7 @@ const datasetName = z
   .trim()
   .min(1)
   .max(200)
-  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), 'dataset names cannot contain control characters');
+  .refine((s) => unsafeNameChar(s) === null, 'dataset names cannot contain control or bidirectional-control characters');
 const modelId = z.string().min(1).max(200);
 const filePath = z.string().min(1).max(4096);
 

@@ -2,6 +2,8 @@
 // them back to PNG/JPEG/WebP, and read a .latent header for the UI.
 import { z } from 'zod';
 import { event, method } from './define.js';
+import { MAX_PIXELS_SETTING } from './limits.js';
+import { nameString } from './text.js';
 
 export interface CodecFailure {
   path: string;
@@ -107,12 +109,14 @@ export const codecMethods = {
         targetPsnr: z.number().min(1).max(100).optional(),
         targetBpp: z.number().positive().max(64).optional(),
         /** Write one pack named <pack>.latent instead of one file per image. */
-        pack: z.string().min(1).max(200).optional(),
+        pack: nameString('pack names', 200).optional(),
         overwrite: z.boolean().optional(),
         /** Decode each result and report its PSNR (slower). */
         measure: z.boolean().optional(),
         /** Carry the original EXIF and ICC profile (default true). */
         keepMetadata: z.boolean().optional(),
+        /** Largest image (pixels) read; bigger ones are refused from their header (default DEFAULT_MAX_PIXELS, limits.ts). */
+        maxPixels: z.number().int().min(1).max(MAX_PIXELS_SETTING).optional(),
       })
       .strict()
       .refine((r) => [r.quality, r.targetPsnr, r.targetBpp].filter((v) => v !== undefined).length <= 1, {
@@ -132,6 +136,8 @@ export const codecMethods = {
         overwrite: z.boolean().optional(),
         /** Pack only: which image indices to decode (default all). */
         images: z.array(z.number().int().min(0)).max(1_000_000).optional(),
+        /** Largest image (pixels) decoded, and a pack's total (limits.ts); bigger ones are refused before decoding. */
+        maxPixels: z.number().int().min(1).max(MAX_PIXELS_SETTING).optional(),
       })
       .strict(),
     'Decompress .latent files (or packs, into DIR/<pack>/) to images at their original size, with their EXIF and ICC.',

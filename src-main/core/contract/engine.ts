@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FAMILY_NAMES, type FamilyName } from '../engine/models/families.js';
 import { event, method } from './define.js';
+import { nameString } from './text.js';
 
 export interface BackendReport {
   backend: 'tensorflow' | 'wasm' | 'cpu';
@@ -12,7 +13,7 @@ export interface BackendReport {
 export const TrainRequest = z
   .object({
     dataset: z.string().min(1).max(200),
-    name: z.string().min(1).max(200).optional(),
+    name: nameString('model names', 200).optional(),
     /** Model family (engine/models/families.ts); absent: chosen from the data. */
     arch: z.enum(FAMILY_NAMES).optional(),
     /** Learned families: the lambdas of `lambda * 255^2 * MSE + bpp`, one quality level each. */

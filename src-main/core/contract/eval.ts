@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { event, method } from './define.js';
 import { TrainRequest } from './engine.js';
+import { nameString } from './text.js';
 
 export type ClassicalCodecName = 'jpeg' | 'webp' | 'avif';
 /** 'latent' is the model's codec; the others are the classical ones. */
@@ -91,6 +92,35 @@ export interface BdRatePair {
   psnr: BdRateResult;
   /** On MS-SSIM in dB, -10 log10(1 - ms-ssim). */
   msssim: BdRateResult;
+}
+
+/** One classical codec as a verdict phrases it (metrics/verdict.ts). */
+export interface CodecStanding {
+  codec: ClassicalCodecName;
+  label: string;
+  /** BD-rate on PSNR, percent (negative: the model needs fewer bytes); null when the curves share no PSNR range. */
+  bdRate: number | null;
+  /** Mean PSNR difference at equal rate (dB), where the rates overlap. */
+  bdPsnr: number | null;
+  /** null: no comparison possible. */
+  beats: boolean | null;
+  text: string;
+}
+
+/** Where a model stands against the classical codecs on one evaluation's images. */
+export interface Verdict {
+  level: 'beats-all' | 'mixed' | 'loses-all' | 'unknown';
+  summary: string;
+  standings: CodecStanding[];
+}
+
+/** A model's latest verdict and the evaluation it comes from. */
+export interface ModelVerdict extends Verdict {
+  evaluationId: number;
+  dataset: string | null;
+  split: EvaluationResult['split'];
+  images: number;
+  createdAt: string;
 }
 
 export interface EvalFailure {
@@ -274,7 +304,7 @@ const evalRequest = z
     ssim: z.boolean().optional(),
     /** A fine-tuned model: also measure the model it started from (default true), to show what fine-tuning bought. */
     withStart: z.boolean().optional(),
-    name: z.string().min(1).max(200).optional(),
+    name: nameString('evaluation names', 200).optional(),
     description: z.string().max(2000).optional(),
   })
   .strict()

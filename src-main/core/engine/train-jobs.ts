@@ -5,7 +5,7 @@
 // it from that checkpoint with the same model id. The folder goes when the job is done or cancelled.
 import path from 'node:path';
 import { getCatalog, type Catalog, type JobRecord } from '../catalog/index.js';
-import { isProcessAlive } from '../catalog/process-alive.js';
+import { heldElsewhere, isHeldElsewhere } from '../catalog/repos/jobs.js';
 import type { JobState } from '../contract/catalog.js';
 import { StudioError } from '../contract/errors.js';
 import type { TrainRequest, TrainResult } from '../contract/engine.js';
@@ -92,8 +92,7 @@ export class TrainJobs {
     const job = this.catalog.jobs.require(jobId);
     trainInputOf(job);
     if (job.state === 'done' || job.state === 'cancelled') return false;
-    if (job.pid !== null && job.pid !== process.pid && isProcessAlive(job.pid) && (job.state === 'running' || job.state === 'paused'))
-      throw new StudioError('conflict', `job ${jobId} is ${job.state} in another process (${job.pid})`);
+    if (isHeldElsewhere(job)) throw new StudioError('conflict', heldElsewhere(job));
     this.catalog.jobs.finish(jobId, 'cancelled', { error: 'cancelled' });
     void removeCheckpointDir(this.checkpointDir(jobId));
     return true;

@@ -1,9 +1,14 @@
 // Decoding image files into 8-bit pixels through sharp, the one place that knows how:
-// EXIF orientation applied, converted to sRGB, gray/RGB as asked, clear one-line errors.
-import { stat } from 'node:fs/promises';
+// EXIF orientation applied, converted to sRGB, gray/RGB as asked, clear one-line errors. Files
+// are read under the input policy (input/open-input.ts) and handed to sharp as bytes, so sharp
+// never opens a user's path itself.
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../contract/errors.js';
+import { MAX_IMAGE_FILE_BYTES, openInput } from '../input/open-input.js';
+import { IMAGE_HEAD_BYTES, sniffImage, type ImageType } from './image-type.js';
+import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 
 export type Channels = 1 | 3 | 4;
 
@@ -34,11 +39,12 @@ export interface ImageInfo {
 export interface ReadOptions {
   /** 1 gray, 3 RGB, 4 RGBA, 'keep' what the file has (gray+alpha becomes RGBA). Default 'keep'. */
   channels?: Channels | 'keep';
-  /** Refuse images with more pixels than this (decompression bombs). Default 100 megapixels. */
+  /** Refuse images with more pixels than this (decompression bombs). Default DEFAULT_MAX_PIXELS. */
   maxPixels?: number;
 }
 
-export const DEFAULT_MAX_PIXELS = 100_000_000;
+// One default for every decode path (contract/limits.ts).
+export { DEFAULT_MAX_PIXELS };
 
 /** A one-line reason for a sharp failure, naming the file. */
 export function describeImageError(file: string, err: unknown): StudioError {
@@ -52,26 +58,39 @@ export function describeImageError(file: string, err: unknown): StudioError {
   return new StudioError('bad-request', `${file}: ${reason}`.replace(file, file.length > 200 ? base : file), { cause: err });
 }
 
-async function checkFile(file: string): Promise<number> {
-  let st;
-  try {
-    st = await stat(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StudioError(
-      'not-found',
-      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`}`,
-    );
-  }
-  if (!st.isFile()) throw new StudioError('bad-request', `${file}: not a file`);
-  if (st.size === 0) throw new StudioError('bad-request', `${file}: empty file (0 bytes)`);
-  return st.size;
+export interface LoadedImageFile {
+  /** The path as shown in messages (see input/names.ts). */
+  path: string;
+  bytes: Buffer;
+  type: ImageType;
+  stats: Stats;
 }
 
-export async function imageInfo(file: string): Promise<ImageInfo> {
-  const bytes = await checkFile(file);
+/**
+ * An image file's bytes under the input policy (input/open-input.ts): a regular file within the
+ * size limit, its type told from its head before the rest is read. Nothing is decoded here.
+ */
+export async function loadImageFile(file: string, options: { maxBytes?: number } = {}): Promise<LoadedImageFile> {
+  const h = await openInput(file, { maxBytes: options.maxBytes ?? MAX_IMAGE_FILE_BYTES, what: 'an image file' });
   try {
-    const m = await sharp(file, { limitInputPixels: false }).metadata();
+    const sniffed = sniffImage(await h.read(0, IMAGE_HEAD_BYTES));
+    if ('other' in sniffed) {
+      throw sniffed.other === 'svg'
+        ? new StudioError('unsupported', `${h.path}: unsupported image format (svg)`)
+        : new StudioError('bad-request', `${h.path}: not an image or unsupported format`);
+    }
+    return { path: h.path, bytes: await h.readAll(), type: sniffed.type, stats: h.stats };
+  } finally {
+    await h.close();
+  }
+}
+
+export async function imageInfo(file: string, already?: LoadedImageFile): Promise<ImageInfo> {
+  const loaded = already ?? (await loadImageFile(file));
+  const bytes = loaded.stats.size;
+  try {
+    // Header only: the pixel count is known before anything decodes.
+    const m = await sharp(loaded.bytes, { limitInputPixels: false }).metadata();
     if (!m.width || !m.height || !m.format) throw new Error('unsupported image format');
     const rotated = (m.orientation ?? 1) >= 5;
     const hasAlpha = Boolean(m.hasAlpha);
@@ -90,16 +109,17 @@ export async function imageInfo(file: string): Promise<ImageInfo> {
       ...(m.space ? { space: m.space } : {}),
     };
   } catch (err) {
-    throw describeImageError(file, err);
+    throw describeImageError(loaded.path, err);
   }
 }
 
 /** Decodes a file (or an in-memory buffer, `file` then only names it in errors). */
 export async function readImage(file: string, options: ReadOptions = {}, buffer?: Buffer): Promise<RawImage> {
-  if (!buffer) await checkFile(file);
+  let label = file;
+  if (!buffer) ({ bytes: buffer, path: label } = await loadImageFile(file));
   const want = options.channels ?? 'keep';
   try {
-    let img = sharp(buffer ?? file, {
+    let img = sharp(buffer, {
       limitInputPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
       failOn: 'error',
     }).rotate();
@@ -107,7 +127,7 @@ export async function readImage(file: string, options: ReadOptions = {}, buffer?
     else if (want === 3) img = img.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
     else if (want === 4) img = img.toColourspace('srgb').ensureAlpha();
     else {
-      const m = await sharp(buffer ?? file).metadata();
+      const m = await sharp(buffer).metadata();
       const gray = m.channels === 1 || m.channels === 2;
       if (m.hasAlpha) img = img.toColourspace('srgb').ensureAlpha();
       else img = gray ? img.toColourspace('b-w').extractChannel(0) : img.toColourspace('srgb').removeAlpha();
@@ -122,6 +142,6 @@ export async function readImage(file: string, options: ReadOptions = {}, buffer?
       channels,
     };
   } catch (err) {
-    throw describeImageError(file, err);
+    throw describeImageError(label, err);
   }
 }

@@ -5,6 +5,7 @@ import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../contract/errors.js';
+import { partName } from '../part-name.js';
 import type { RawImage } from './read.js';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif';
@@ -106,7 +107,8 @@ function crc32(buf: Uint8Array): number {
 /** Writes to a temporary name in the same folder, then renames into place. */
 export async function writeFileAtomic(file: string, bytes: Uint8Array, options: { overwrite?: boolean } = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.part`);
+  // The name records this process, so clean-ups of other runs leave it alone while it lives (part-name.ts).
+  const tmp = path.join(path.dirname(file), partName(path.basename(file)));
   try {
     await writeFile(tmp, bytes, { flag: 'wx' });
     if (options.overwrite) {

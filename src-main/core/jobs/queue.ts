@@ -4,12 +4,22 @@
 // process died is 'interrupted' (the catalog marks it when it is next opened) and resumes where
 // it stopped. Queued jobs outlive the process: restore() picks them up at the next start.
 import { getCatalog, type Catalog, type JobRecord } from '../catalog/index.js';
-import { isProcessAlive } from '../catalog/process-alive.js';
+import { isRowOwnerAlive } from '../catalog/process-alive.js';
+import { heldElsewhere, isHeldElsewhere } from '../catalog/repos/jobs.js';
 import type { BatchRequest, BatchStarted, BatchSummary } from '../contract/batch.js';
 import type { JobState } from '../contract/catalog.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
-import { BATCH_JOB_KINDS, batchInputOf, isBatchJobKind, normalizeRequest, workKey, type BatchJobInput } from '../batch/job-input.js';
+import {
+  BATCH_JOB_KINDS,
+  batchInputOf,
+  isBatchJobKind,
+  normalizeRequest,
+  outputKey,
+  storedOutputKey,
+  workKey,
+  type BatchJobInput,
+} from '../batch/job-input.js';
 import { BatchRun } from '../batch/run-job.js';
 import { batchSummary, finishedEvent } from '../batch/summary.js';
 
@@ -39,6 +49,10 @@ export class BatchQueue {
   start(req: BatchRequest): BatchStarted {
     const input = normalizeRequest(req);
     this.check(input);
+    // The same outputs held by another live studio on this home: running them twice only races
+    // for the same files, so say so (fresh or not) instead of starting a duplicate.
+    const live = this.findHeldElsewhere(input);
+    if (live) throw new StudioError('conflict', heldElsewhere(live));
     if (!req.fresh) {
       const prior = this.findUnfinished(input);
       if (prior) return { ...this.resume(prior.id), resumed: true };
@@ -59,9 +73,7 @@ export class BatchQueue {
     }
     if (this.pending.includes(jobId)) return started('queued');
     if (job.state === 'done') throw new StudioError('conflict', `job ${jobId} is already done`);
-    if ((job.state === 'running' || job.state === 'paused') && job.pid !== null && job.pid !== process.pid && isProcessAlive(job.pid)) {
-      throw new StudioError('conflict', `job ${jobId} is ${job.state} in another process (${job.pid})`);
-    }
+    if (isHeldElsewhere(job)) throw new StudioError('conflict', heldElsewhere(job));
     this.catalog.jobs.setState(jobId, 'queued');
     this.enqueue(jobId);
     return started(this.stateOf(jobId));
@@ -95,7 +107,7 @@ export class BatchQueue {
     }
     const at = this.pending.indexOf(jobId);
     const abandoned =
-      (job.state === 'queued' || job.state === 'paused') && (job.pid === null || !isProcessAlive(job.pid) || job.pid === process.pid);
+      (job.state === 'queued' || job.state === 'paused') && (job.pid === null || job.pid === process.pid || !isRowOwnerAlive(job));
     if (at >= 0 || abandoned) {
       if (at >= 0) this.pending.splice(at, 1);
       this.catalog.jobs.finish(jobId, 'cancelled', { error: 'cancelled', ...(job.result ? { result: job.result } : {}) });
@@ -110,9 +122,7 @@ export class BatchQueue {
     const job = this.catalog.jobs.require(jobId);
     batchInputOf(job);
     if (this.active?.jobId === jobId || this.pending.includes(jobId)) return this.waiter(jobId).promise;
-    if (job.state === 'running' && job.pid !== process.pid) {
-      throw new StudioError('conflict', `job ${jobId} is running in another process (${job.pid ?? '?'})`);
-    }
+    if (job.state === 'running' && isHeldElsewhere(job)) throw new StudioError('conflict', heldElsewhere(job));
     return Promise.resolve(this.summary(jobId));
   }
 
@@ -155,11 +165,21 @@ export class BatchQueue {
     }
   }
 
-  private findUnfinished(input: BatchJobInput): JobRecord | undefined {
-    const key = workKey(input);
+  private findHeldElsewhere(input: BatchJobInput): JobRecord | undefined {
+    const key = outputKey(input);
     return this.catalog.jobs
       .list({ kind: BATCH_JOB_KINDS[input.kind], limit: 200 })
-      .find((j) => CONTINUABLE.includes(j.state) && safeKey(j) === key);
+      .find((j) => isHeldElsewhere(j) && storedOutputKey(j) === key);
+  }
+
+  private findUnfinished(input: BatchJobInput): JobRecord | undefined {
+    const key = workKey(input);
+    return (
+      this.catalog.jobs
+        .list({ kind: BATCH_JOB_KINDS[input.kind], limit: 200 })
+        // One that never started has nothing to continue (a loser of a simultaneous start, say).
+        .find((j) => CONTINUABLE.includes(j.state) && j.startedAt !== null && safeKey(j) === key)
+    );
   }
 
   private stateOf(jobId: number): JobState {

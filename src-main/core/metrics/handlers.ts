@@ -41,6 +41,9 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
     };
   },
   async exportEvaluation(req, ctx) {
+    // The contract may write only files of its own kind where the caller says (docs/security.md).
+    if (req.path !== undefined && path.extname(req.path).toLowerCase() !== `.${req.format}`)
+      throw new StudioError('bad-request', `${req.path}: ${req.format.toUpperCase()} is written to a .${req.format} file`);
     const ev = loadEvaluation(getCatalog(ctx), req.id);
     if (req.codec !== undefined && !ev.curves[req.codec])
       throw new StudioError('not-found', `evaluation ${req.id} has no ${req.codec} curve`);

@@ -11,9 +11,11 @@ import type {
   EvaluationSummary,
   ImageEvaluation,
   RdSample,
+  Verdict,
 } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
 import { bdNumber, bdRates, bdRateVsStart, buildCurves } from './curves.js';
+import { verdictOfEvaluation } from './verdict.js';
 
 interface StoredImage {
   path: string;
@@ -36,6 +38,8 @@ interface PrimaryPoints {
   decoderBytes?: number;
   seconds: number;
   bdRate: EvaluationResult['bdRate'];
+  /** The BD-rates in words, kept so the catalog can show a model's standing without the metrics code. */
+  verdict?: Verdict;
   start?: EvaluationResult['start'];
   curve: CodecCurve;
   samples: RdSample[][];
@@ -94,6 +98,7 @@ export function saveEvaluation(
       ...(meta.decoderBytes !== undefined ? { decoderBytes: meta.decoderBytes } : {}),
       seconds: meta.seconds,
       bdRate,
+      ...verdictField(meta.modelId, bdRate, curves.latent),
       ...(start ? { start } : {}),
       curve: curves[first!]!,
       samples: samplesOf(first!),
@@ -115,7 +120,13 @@ export function saveEvaluation(
  */
 export function setBdRate(catalog: Catalog, id: number, bdRate: EvaluationResult['bdRate']): void {
   const rec = primaryRecord(catalog, id);
-  catalog.evaluations.updatePoints(rec.id, { ...rec.points, bdRate });
+  const latent = rec.codec === 'latent' ? (rec.points as unknown as PrimaryPoints).curve : undefined;
+  catalog.evaluations.updatePoints(rec.id, { ...rec.points, bdRate, ...verdictField(rec.modelId, bdRate, latent) });
+}
+
+/** A model's evaluation against at least one classical codec carries its verdict. */
+function verdictField(modelId: string | null, bdRate: EvaluationResult['bdRate'], latent: CodecCurve | undefined): { verdict?: Verdict } {
+  return modelId !== null && Object.keys(bdRate).length > 0 ? { verdict: verdictOfEvaluation({ bdRate, curves: latent ? { latent } : {} }) } : {};
 }
 
 function isPrimary(p: Record<string, unknown>): p is Record<string, unknown> & PrimaryPoints {

@@ -11,6 +11,15 @@ import { errorMessage } from './format';
 import { Loadable } from './loadable.svelte';
 import { studio } from './studio';
 
+/** Which images an evaluation measured: dataset, split and count (paths when no dataset). */
+export function imagesKey(r: EvaluationResult): string {
+  return r.dataset !== null ? `${r.dataset}|${r.split}|${r.images}` : `paths|${r.perImage.map((p) => p.path).join('|')}`;
+}
+
+function imagesText(r: EvaluationResult): string {
+  return r.dataset !== null ? `${r.images} ${r.split ?? ''} images of ${r.dataset}` : `${r.images} given files`;
+}
+
 class ChartsState {
   list = new Loadable<EvaluationSummary[]>(async () => (await studio.listEvaluations({ limit: 200 })).evaluations);
   /** Evaluations drawn, in the order chosen; the first one also gives the classical curves. */
@@ -36,16 +45,30 @@ class ChartsState {
     return this.selected.map((id) => this.results[id]).filter((r): r is EvaluationResult => r !== undefined);
   }
 
+  /** Why the last selection replaced the others instead of joining them, if it did. */
+  notice = $state<string | null>(null);
+
   async toggle(id: number, on: boolean): Promise<void> {
+    this.notice = null;
     if (!on) {
       this.selected = this.selected.filter((x) => x !== id);
       return;
     }
-    if (!this.selected.includes(id)) this.selected = [...this.selected, id];
     await this.fetch(id);
+    const added = this.results[id];
+    const first = this.shown()[0];
+    // Curves share a chart only when measured on the same images: the classical curves drawn come
+    // from the first evaluation, and a model measured on other images would be judged against them.
+    if (added && first && imagesKey(added) !== imagesKey(first)) {
+      this.selected = [id];
+      this.notice = `${added.name} was measured on other images (${imagesText(added)}) than ${first.name} (${imagesText(first)}): shown alone, since curves of different images cannot be compared.`;
+      return;
+    }
+    if (!this.selected.includes(id)) this.selected = [...this.selected, id];
   }
 
   async only(id: number): Promise<void> {
+    this.notice = null;
     this.selected = [id];
     await this.fetch(id);
   }
@@ -79,7 +102,8 @@ class ChartsState {
       this.jobId = started.jobId;
       const r = await studio.awaitEvaluation({ jobId: started.jobId });
       this.results = { ...this.results, [r.id]: r };
-      this.selected = [r.id, ...this.selected.filter((x) => x !== r.id)];
+      const first = this.shown()[0];
+      this.selected = first && imagesKey(first) === imagesKey(r) ? [r.id, ...this.selected.filter((x) => x !== r.id)] : [r.id];
       void this.list.load();
     } catch (e) {
       this.runError = errorMessage(e);

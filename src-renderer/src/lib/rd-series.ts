@@ -8,13 +8,28 @@ export type Metric = 'psnr' | 'msssim' | 'ratio';
 
 const CLASSICAL: EvalCodecName[] = ['jpeg', 'webp', 'avif'];
 
+/** What a point is, whatever the chart's axes: its quality setting, PSNR, MS-SSIM and rate. */
+export function pointTip(c: CodecCurve, i: number): string {
+  const psnr = c['psnr-rgb'][i];
+  const ms = c['ms-ssim-rgb'][i];
+  const bpp = c.bpp[i];
+  return [
+    `quality ${c.quality[i] ?? '?'}`,
+    psnr === null || psnr === undefined || !Number.isFinite(psnr) ? (psnr === undefined ? null : 'lossless') : `PSNR ${psnr.toFixed(2)} dB`,
+    typeof ms === 'number' ? `MS-SSIM ${ms.toFixed(4)}` : null,
+    typeof bpp === 'number' ? `${bpp.toFixed(3)} bpp` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 function points(c: CodecCurve, metric: Metric, effective = false): Series['points'] {
   const xs = metric === 'ratio' ? c.quality : effective && c.effectiveBpp ? c.effectiveBpp : c.bpp;
   const ys = metric === 'psnr' ? c['psnr-rgb'] : metric === 'msssim' ? c['ms-ssim-rgb'] : c.ratio;
   const out: Series['points'] = [];
   xs.forEach((x, i) => {
     const y = ys[i];
-    if (typeof y === 'number' && Number.isFinite(y) && Number.isFinite(x)) out.push({ x, y, tip: `quality ${c.quality[i] ?? '?'}` });
+    if (typeof y === 'number' && Number.isFinite(y) && Number.isFinite(x)) out.push({ x, y, tip: pointTip(c, i) });
   });
   return out;
 }

@@ -1,7 +1,9 @@
 // The training job the Train view shows: live loss curves, rate, ETA and the latest validation
 // reconstructions, kept outside the view so they survive switching views.
 import type { TrainRequest, TrainResult } from '../../../src-main/core/contract/engine';
+import type { Verdict } from '../../../src-main/core/contract/eval';
 import type { RdPoint } from '../../../src-main/core/engine/model-card';
+import { verdictOfEvaluation, verdictRequest } from '../../../src-main/core/metrics/verdict';
 import { familyMeta } from './families';
 import { errorMessage } from './format';
 import { studio } from './studio';
@@ -40,6 +42,17 @@ class TrainingSession {
   result = $state.raw<TrainResult | null>(null);
   error = $state<string | null>(null);
   startedAt = $state<number | null>(null);
+  /** After a training: the model measured against JPEG, WebP and AVIF on its validation images. */
+  verdict = $state.raw<Verdict | null>(null);
+  verdictState = $state<'idle' | 'measuring' | 'done' | 'none'>('idle');
+  verdictProgress = $state<{ done: number; total: number } | null>(null);
+  verdictImages = $state(0);
+  /** Why there is no verdict (no validation images, or the measurement failed). */
+  verdictNote = $state<string | null>(null);
+  private verdictJob: number | null = null;
+  /** The view re-attached to a training started before a reload (its curves start at the next epoch). */
+  reattached = $state(false);
+  private attaching = false;
   /** Progress carried a rate (bpp): a learned family, also when the request left the family to the core. */
   private rateSeen = $state(false);
   private subscribed = false;
@@ -108,17 +121,43 @@ class TrainingSession {
           break;
       }
     });
+    studio.on('evalProgress', (p) => {
+      if (p.jobId === this.verdictJob) this.verdictProgress = { done: p.done, total: p.total };
+    });
     studio.on('trainFinished', (p) => {
       if (p.jobId !== this.jobId) return;
       if (p.ok) {
         this.result = p.result;
         this.status = 'done';
         this.etaSeconds = 0;
+        if (this.request) void this.measureVerdict(p.result, this.request.dataset);
       } else {
         this.status = p.cancelled ? 'cancelled' : 'failed';
         this.error = p.cancelled ? null : p.error;
       }
     });
+  }
+
+  /** The same evaluation the CLI's train runs after training (core metrics/verdict.ts). */
+  private async measureVerdict(result: TrainResult, dataset: string): Promise<void> {
+    this.verdictState = 'measuring';
+    this.verdictProgress = null;
+    const jobId = this.jobId;
+    try {
+      const started = await studio.evaluateModel(verdictRequest({ id: result.model, name: result.name }, dataset));
+      this.verdictJob = started.jobId;
+      const ev = await studio.awaitEvaluation({ jobId: started.jobId });
+      if (jobId !== this.jobId) return;
+      this.verdict = verdictOfEvaluation(ev);
+      this.verdictImages = ev.images;
+      this.verdictState = 'done';
+    } catch (e) {
+      if (jobId !== this.jobId) return;
+      this.verdictState = 'none';
+      this.verdictNote = errorMessage(e);
+    } finally {
+      this.verdictJob = null;
+    }
   }
 
   async start(req: TrainRequest): Promise<void> {
@@ -134,6 +173,34 @@ class TrainingSession {
     } catch (e) {
       this.status = 'failed';
       this.error = errorMessage(e);
+    }
+  }
+
+  /**
+   * After a reload or in a new window: follow the training job that is still running (or paused)
+   * in the studio, so the Train view shows it live instead of "not training".
+   */
+  async attach(): Promise<void> {
+    if (this.jobId !== null || this.attaching || this.busy) return;
+    this.attaching = true;
+    try {
+      const { jobs } = await studio.listJobs({ kind: 'train', limit: 20 });
+      const live = jobs.find((j) => j.state === 'running' || j.state === 'paused');
+      if (!live || this.jobId !== null || this.busy) return;
+      this.subscribe();
+      this.reset();
+      const input = live.input as { request?: TrainRequest } | null;
+      this.request = input?.request ?? null;
+      this.jobId = live.id;
+      this.status = live.state === 'paused' ? 'paused' : 'running';
+      this.epoch = live.done;
+      this.epochs = live.total ?? 0;
+      this.startedAt = live.startedAt ? Date.parse(live.startedAt) : Date.now();
+      this.reattached = true;
+    } catch {
+      // Not knowing about a running job only costs the live view; the job itself goes on.
+    } finally {
+      this.attaching = false;
     }
   }
 
@@ -185,6 +252,12 @@ class TrainingSession {
     this.error = null;
     this.startedAt = null;
     this.rateSeen = false;
+    this.verdict = null;
+    this.verdictState = 'idle';
+    this.verdictProgress = null;
+    this.verdictImages = 0;
+    this.verdictNote = null;
+    this.reattached = false;
   }
 }
 

@@ -143,7 +143,7 @@ describe('jobs', () => {
     const job = catalog.jobs.create({ kind: 'import', input: { paths: ['/a'] } });
     expect(job.state).toBe('queued');
     expect(catalog.jobs.claim(job.id)).toMatchObject({ state: 'running', pid: process.pid });
-    expect(() => catalog.jobs.claim(job.id)).toThrow(`job ${job.id} is already running (process ${process.pid})`);
+    expect(() => catalog.jobs.claim(job.id)).toThrow(`job ${job.id} is already running in this studio`);
     catalog.jobs.recordItem(job.id, { key: '/a/1.png', outcome: 'done' });
     catalog.jobs.recordItem(job.id, { key: '/a/2.png', outcome: 'failed', message: '/a/2.png: empty file (0 bytes)' });
     catalog.jobs.recordItem(job.id, { key: '/a/3.png', outcome: 'skipped' });

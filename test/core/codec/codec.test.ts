@@ -237,18 +237,13 @@ describe('packs', () => {
     const b = Math.floor(37 / h.blockSize);
     const m = h.blocks[b]!;
     const got: RawImage[] = [];
-    await decodePackBlock(
-      dense.model,
-      h,
-      b,
-      readPackBlock(h, b, pack.bytes.subarray(m.offset, m.offset + m.length), 'p'),
-      'p',
-      [37],
-      async (i, d) => {
+    await decodePackBlock(dense.model, h, b, readPackBlock(h, b, pack.bytes.subarray(m.offset, m.offset + m.length), 'p'), 'p', {
+      which: [37],
+      onImage: async (i, d) => {
         expect(i).toBe(37);
         got.push(d.image);
       },
-    );
+    });
     expect(got).toHaveLength(1);
     expect(got[0]).toEqual(all[37]!.image);
     expect(psnr(imgs[37]!.original, got[0]!)).toBeGreaterThan(10);

@@ -2,8 +2,8 @@
 // and the job's item record in one transaction. Any failure becomes a 'failed' item naming the
 // file and the reason; the import goes on with the next file.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { toWireError } from '../../contract/errors.js';
+import { loadImageFile } from '../../imaging/index.js';
 import type { Catalog } from '../catalog.js';
 import { splitForHash } from '../split.js';
 import { saveThumbnail } from '../thumbnails.js';
@@ -22,23 +22,6 @@ export interface FileOutcome {
   message?: string;
 }
 
-async function readBytes(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a folder'
-            : `cannot read (${code ?? 'error'})`;
-    throw new Error(`${file}: ${reason}`);
-  }
-}
-
 function oneLine(file: string, err: unknown): string {
   const msg = toWireError(err).message;
   return msg.includes(file) ? msg : `${file}: ${msg}`;
@@ -47,7 +30,8 @@ function oneLine(file: string, err: unknown): string {
 export async function importFile(catalog: Catalog, target: ImportTarget, file: string): Promise<FileOutcome> {
   let result: FileOutcome;
   try {
-    const bytes = await readBytes(file);
+    // Under the input policy: a regular file within the size limit, its type checked by its head first.
+    const { bytes } = await loadImageFile(file);
     const hash = createHash('sha256').update(bytes).digest('hex');
     const existing = catalog.images.byHash(target.datasetId, hash);
     if (existing) {

@@ -9,6 +9,8 @@ const importJobInput = z.object({
   datasetId: z.number().int(),
   dataset: z.string(),
   paths: z.array(z.string()),
+  /** The job made the dataset: one that receives nothing goes again (no junk datasets). */
+  createdDataset: z.boolean().optional(),
 });
 
 export type ImportJobInput = z.infer<typeof importJobInput>;

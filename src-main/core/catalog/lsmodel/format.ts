@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FAMILY_NAMES } from '../../engine/models/families.js';
 import { StudioError } from '../../contract/errors.js';
+import { unsafeNameChar } from '../../contract/text.js';
 
 export const LSMODEL_MAGIC = Buffer.from('LSMODEL\0', 'latin1');
 export const LSMODEL_VERSION = 1;
@@ -36,11 +37,16 @@ export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const indexSchema = z.object({
   model: z.object({
     id: z.string().regex(MODEL_ID_PATTERN, 'bad model id'),
-    name: z.string().max(500),
+    // Shown in the library and in messages: no controls or bidi controls from someone else's file.
+    name: z.string().max(500).refine((s) => unsafeNameChar(s) === null, 'model name holds control characters'),
     arch: z.enum(FAMILY_NAMES),
     weightsHash: z.string().min(1).max(200),
     createdAt: z.string().max(100),
-    dataset: z.string().max(200).nullable(),
+    dataset: z
+      .string()
+      .max(200)
+      .refine((s) => unsafeNameChar(s) === null, 'dataset name holds control characters')
+      .nullable(),
   }),
   card: z.record(z.string(), z.unknown()),
   files: z.array(z.object({ path: safeRelPath, bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).max(10_000),

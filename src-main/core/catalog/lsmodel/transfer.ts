@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ExportedModel } from '../../contract/catalog.js';
 import { StudioError } from '../../contract/errors.js';
 import { writeFileAtomic } from '../../imaging/index.js';
+import { readInput } from '../../input/open-input.js';
 import type { Catalog } from '../catalog.js';
 import { listModelFiles } from '../model-files.js';
 import type { ModelRecord } from '../types.js';
@@ -19,6 +20,9 @@ export async function exportModel(
   out: string,
   options: { overwrite?: boolean } = {},
 ): Promise<ExportedModel> {
+  // The contract may write only files of its own kind where the caller says (docs/security.md).
+  if (path.extname(out).toLowerCase() !== '.lsmodel')
+    throw new StudioError('bad-request', `${out}: a model is exported to a .lsmodel file`);
   if (!MODEL_ID_PATTERN.test(model.id))
     throw new StudioError('unsupported', `model ${model.id}: this id cannot be used as a folder name elsewhere`);
   if (!existsSync(model.dir)) throw new StudioError('not-found', `model ${model.id}: its folder ${model.dir} is missing`);
@@ -40,13 +44,12 @@ export async function exportModel(
   return { model: model.id, path: file, bytes: bytes.length, files: files.length };
 }
 
+/** Largest .lsmodel read: the built-in base models are a few MB; a file from elsewhere is bounded. */
+export const MAX_LSMODEL_BYTES = 1024 * 1024 * 1024;
+
+/** Under the one reading policy (input/open-input.ts): a regular file, its size checked before reading. */
 async function readLsModelFile(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StudioError('not-found', `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`}`);
-  }
+  return (await readInput(file, { maxBytes: MAX_LSMODEL_BYTES, what: 'a model file' })).bytes;
 }
 
 export async function importModel(

@@ -9,6 +9,7 @@ import m003 from './m003-latents-evaluations.js';
 import m004 from './m004-jobs.js';
 import m005 from './m005-model-families.js';
 import m006 from './m006-base-models.js';
+import m007 from './m007-owner-start.js';
 
 export interface Migration {
   version: number;
@@ -18,7 +19,7 @@ export interface Migration {
   apply?: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export interface MigrationReport {

@@ -13,6 +13,16 @@ interface EvaluationRow {
   created_at: string;
 }
 
+export interface LatestVerdictRow {
+  id: number;
+  createdAt: string;
+  /** As metrics/store.ts wrote it (the contract's Verdict). */
+  verdict: Record<string, unknown>;
+  dataset: string | null;
+  split: string | null;
+  images: number;
+}
+
 function toRecord(r: EvaluationRow): EvaluationRecord {
   return {
     id: r.id,
@@ -50,6 +60,29 @@ export class EvaluationsRepo {
 
   forModel(modelId: string): EvaluationRecord[] {
     return (this.db.prepare('SELECT * FROM evaluations WHERE model_id = ? ORDER BY id').all(modelId) as EvaluationRow[]).map(toRecord);
+  }
+
+  /**
+   * The newest evaluation of a model that carries a verdict (metrics/store.ts writes it), read
+   * without the per-image samples: model lists show it for every model.
+   */
+  latestVerdict(modelId: string): LatestVerdictRow | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT id, created_at, json_extract(points, '$.verdict') AS verdict, json_extract(points, '$.dataset') AS dataset,
+                json_extract(points, '$.split') AS split, json_array_length(points, '$.images') AS images
+           FROM evaluations WHERE model_id = ? AND json_extract(points, '$.verdict') IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      )
+      .get(modelId) as { id: number; created_at: string; verdict: string; dataset: string | null; split: string | null; images: number } | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      createdAt: row.created_at,
+      verdict: fromJson<Record<string, unknown>>(row.verdict, {}),
+      dataset: row.dataset,
+      split: row.split,
+      images: row.images,
+    };
   }
 
   forDataset(datasetId: number): EvaluationRecord[] {

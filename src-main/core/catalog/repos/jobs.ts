@@ -4,7 +4,7 @@
 import { StudioError } from '../../contract/errors.js';
 import type { Db } from '../db.js';
 import { fromJson, nowIso, toJson } from '../json.js';
-import { isProcessAlive } from '../process-alive.js';
+import { isRowOwnerAlive, selfOwner } from '../process-alive.js';
 import type { ItemOutcome, JobItem, JobRecord, JobState } from '../types.js';
 
 interface JobRow {
@@ -17,6 +17,7 @@ interface JobRow {
   done: number;
   total: number | null;
   pid: number | null;
+  pid_start: string | null;
   created_at: string;
   started_at: string | null;
   updated_at: string;
@@ -42,6 +43,7 @@ function toRecord(r: JobRow): JobRecord {
     done: r.done,
     total: r.total,
     pid: r.pid,
+    pidStart: r.pid_start,
     createdAt: r.created_at,
     startedAt: r.started_at,
     updatedAt: r.updated_at,
@@ -56,6 +58,18 @@ function toItem(r: ItemRow): JobItem {
 /** States a job can be resumed from. */
 export const RESUMABLE_STATES: readonly JobState[] = ['queued', 'paused', 'interrupted', 'failed', 'cancelled'];
 const LIVE_STATES: readonly JobState[] = ['running', 'paused'];
+
+/** The one-line refusal when another live studio process holds a job. */
+export function heldElsewhere(job: Pick<JobRecord, 'id' | 'state' | 'pid'>): string {
+  return `job ${job.id} is ${job.state} in another studio (process ${job.pid ?? '?'}); wait for it, or pause or cancel it there`;
+}
+
+/** Whether a job is running or paused in another live process (not this one). */
+export function isHeldElsewhere(job: Pick<JobRecord, 'state' | 'pid' | 'pidStart'>): boolean {
+  if (!LIVE_STATES.includes(job.state) || !isRowOwnerAlive(job)) return false;
+  const self = selfOwner();
+  return !(job.pid === self.pid && (job.pidStart === null || job.pidStart === self.start));
+}
 
 export class JobsRepo {
   constructor(private readonly db: Db) {}
@@ -98,25 +112,44 @@ export class JobsRepo {
 
   /**
    * Marks the job running in this process. Refuses a job that is already finished or that a
-   * live process is running; the check and the update are one write transaction.
+   * live process is running, and one whose work (`sameWork`) another live studio runs as another
+   * job: two processes that started the same command at once both pass their first check, and
+   * this transaction is where one of them loses (a job that never started is then marked failed
+   * with the reason). The checks and the update are one write transaction.
    */
-  claim(id: number): JobRecord {
-    return this.db
-      .transaction(() => {
-        const job = this.require(id);
-        if (LIVE_STATES.includes(job.state) && job.pid !== null && isProcessAlive(job.pid)) {
-          throw new StudioError('conflict', `job ${id} is already ${job.state} (process ${job.pid})`);
-        }
-        if (job.state === 'done') throw new StudioError('conflict', `job ${id} is already done`);
-        const now = nowIso();
-        this.db
-          .prepare(
-            "UPDATE jobs SET state = 'running', pid = ?, error = NULL, started_at = coalesce(started_at, ?), updated_at = ?, finished_at = NULL WHERE id = ?",
+  claim(id: number, options: { sameWork?: (other: JobRecord) => boolean } = {}): JobRecord {
+    const claim = this.db.transaction((): JobRecord | StudioError => {
+      const job = this.require(id);
+      if (LIVE_STATES.includes(job.state) && isRowOwnerAlive(job)) {
+        throw new StudioError('conflict', isHeldElsewhere(job) ? heldElsewhere(job) : `job ${id} is already ${job.state} in this studio`);
+      }
+      if (job.state === 'done') throw new StudioError('conflict', `job ${id} is already done`);
+      const sameWork = options.sameWork;
+      const rival = sameWork
+        ? (
+            this.db
+              .prepare("SELECT * FROM jobs WHERE kind = ? AND id != ? AND state IN ('running', 'paused')")
+              .all(job.kind, id) as JobRow[]
           )
-          .run(process.pid, now, now, id);
-        return this.require(id);
-      })
-      .immediate();
+            .map(toRecord)
+            .find((j) => isHeldElsewhere(j) && sameWork(j))
+        : undefined;
+      if (rival) {
+        const why = heldElsewhere(rival);
+        if (job.startedAt === null) this.finish(id, 'failed', { error: why });
+        return new StudioError('conflict', why); // returned, so the mark above commits
+      }
+      const now = nowIso();
+      this.db
+        .prepare(
+          "UPDATE jobs SET state = 'running', pid = ?, pid_start = ?, error = NULL, started_at = coalesce(started_at, ?), updated_at = ?, finished_at = NULL WHERE id = ?",
+        )
+        .run(process.pid, selfOwner().start, now, now, id);
+      return this.require(id);
+    });
+    const result = claim.immediate();
+    if (result instanceof StudioError) throw result;
+    return result;
   }
 
   setState(id: number, state: JobState): void {
@@ -182,11 +215,13 @@ export class JobsRepo {
 
   /** Jobs left running or paused by a process that no longer exists become 'interrupted'. */
   recoverAbandoned(): number {
-    const rows = this.db.prepare("SELECT id, pid FROM jobs WHERE state IN ('running', 'paused')").all() as {
+    const rows = this.db.prepare("SELECT id, pid, pid_start AS pidStart FROM jobs WHERE state IN ('running', 'paused')").all() as {
       id: number;
       pid: number | null;
+      pidStart: string | null;
     }[];
-    const dead = rows.filter((r) => r.pid === null || !isProcessAlive(r.pid));
+    // A zombie or a pid now used by another process is no owner (see process-alive.ts).
+    const dead = rows.filter((r) => !isRowOwnerAlive(r));
     const mark = this.db.prepare(
       "UPDATE jobs SET state = 'interrupted', error = 'the process running it stopped', updated_at = ? WHERE id = ? AND state IN ('running', 'paused')",
     );

@@ -2,7 +2,7 @@
 import { StudioError } from '../../contract/errors.js';
 import type { Db } from '../db.js';
 import { fromJson, nowIso, toJson } from '../json.js';
-import { isProcessAlive } from '../process-alive.js';
+import { isRowOwnerAlive, selfOwner } from '../process-alive.js';
 import type { EpochRecord, RunRecord, RunState } from '../types.js';
 
 interface RunRow {
@@ -35,8 +35,8 @@ export class RunsRepo {
 
   begin(rec: { datasetId: number | null; modelId?: string | null; params: object }): number {
     const info = this.db
-      .prepare('INSERT INTO training_runs (dataset_id, model_id, params, state, pid, started_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(rec.datasetId, rec.modelId ?? null, toJson(rec.params), 'running', process.pid, nowIso());
+      .prepare('INSERT INTO training_runs (dataset_id, model_id, params, state, pid, pid_start, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(rec.datasetId, rec.modelId ?? null, toJson(rec.params), 'running', process.pid, selfOwner().start, nowIso());
     return Number(info.lastInsertRowid);
   }
 
@@ -88,8 +88,12 @@ export class RunsRepo {
 
   /** Runs left 'running' by a process that no longer exists become 'interrupted'. */
   recoverAbandoned(): number {
-    const rows = this.db.prepare("SELECT id, pid FROM training_runs WHERE state = 'running'").all() as { id: number; pid: number | null }[];
-    const dead = rows.filter((r) => r.pid === null || !isProcessAlive(r.pid));
+    const rows = this.db.prepare("SELECT id, pid, pid_start AS pidStart FROM training_runs WHERE state = 'running'").all() as {
+      id: number;
+      pid: number | null;
+      pidStart: string | null;
+    }[];
+    const dead = rows.filter((r) => !isRowOwnerAlive(r));
     const mark = this.db.prepare("UPDATE training_runs SET state = 'interrupted', ended_at = ? WHERE id = ? AND state = 'running'");
     for (const r of dead) mark.run(nowIso(), r.id);
     return dead.length;

@@ -1,0 +1,152 @@
+// Where a model stands against JPEG, WebP and AVIF, in words, from the BD-rates of one evaluation
+// (the same numbers the charts and the BD table show). Browser-safe: the renderer phrases the
+// evaluation it shows with this, the CLI prints it, and the catalog keeps it with the evaluation.
+import type { BdRatePair, BdRateResult, ClassicalCodecName, CodecCurve, CodecStanding, Verdict } from '../contract/eval.js';
+
+const LABELS: Record<ClassicalCodecName, string> = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' };
+const ORDER: ClassicalCodecName[] = ['jpeg', 'webp', 'avif'];
+
+/** "-18 %" style magnitude without the sign: the words carry the direction. */
+function pct(v: number): string {
+  const a = Math.abs(v);
+  return `${a >= 10 ? a.toFixed(0) : a.toFixed(1)} %`;
+}
+
+/** Under this shared fraction of the two curves' PSNR span, a BD-rate is flagged as resting on a sliver. */
+const THIN_OVERLAP = 0.2;
+
+function dbRange(r: readonly [number, number]): string {
+  return `${r[0].toFixed(1)}–${r[1].toFixed(1)} dB`;
+}
+
+function db(v: number): string {
+  return `${Math.abs(v).toFixed(1)} dB`;
+}
+
+/** One codec's standing from its BD-rate on PSNR. */
+export function standingOf(codec: ClassicalCodecName, r: BdRateResult): CodecStanding {
+  const label = LABELS[codec];
+  if (r.ok) {
+    // A BD-rate over a sliver of the curves says little: it is shown with its range, and not
+    // counted as a win or a loss.
+    if (r.overlap < THIN_OVERLAP) {
+      const dir = r.bdRate < 0 ? `${pct(r.bdRate)} fewer` : `${pct(r.bdRate)} more`;
+      return {
+        codec,
+        label,
+        bdRate: r.bdRate,
+        bdPsnr: r.bdQuality,
+        beats: null,
+        text: `barely comparable with ${label}: the curves share only ${dbRange(r.range)} (${Math.round(r.overlap * 100)} % of their span), where the model needs ${dir} bytes`,
+      };
+    }
+    const beats = r.bdRate < 0;
+    const text = beats
+      ? `beats ${label} by ${pct(r.bdRate)} (BD-rate: that many fewer bytes at equal PSNR)`
+      : `behind ${label}: ${pct(r.bdRate)} more bytes at equal PSNR (BD-rate)`;
+    return { codec, label, bdRate: r.bdRate, bdPsnr: r.bdQuality, beats, text };
+  }
+  // No shared PSNR range: where the rates overlap, the mean PSNR difference still says who wins.
+  const q = r.bdQuality ?? null;
+  if (q !== null && Number.isFinite(q)) {
+    const beats = q > 0;
+    return {
+      codec,
+      label,
+      bdRate: null,
+      bdPsnr: q,
+      beats,
+      text: beats
+        ? `${db(q)} better than ${label} at equal size (their PSNR ranges do not meet, so no BD-rate)`
+        : `${db(q)} worse than ${label} at equal size (their PSNR ranges do not meet, so no BD-rate)`,
+    };
+  }
+  const why =
+    r.reason === 'no-overlap' && r.testRange && r.anchorRange
+      ? `this model reaches ${dbRange(r.testRange)}, ${label} ${dbRange(r.anchorRange)}, and their sizes do not overlap either`
+      : r.message;
+  return { codec, label, bdRate: null, bdPsnr: null, beats: null, text: `no comparison with ${label}: ${why}` };
+}
+
+function list(labels: string[]): string {
+  if (labels.length <= 1) return labels.join('');
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
+
+/** Under this PSNR the model's best reconstruction is too poor to use, whatever the BD-rates say. */
+export const USABLE_PSNR_DB = 20;
+
+/** The verdict of an evaluation: its BD-rates, and how good the model's best point is. */
+export function verdictOfEvaluation(ev: {
+  bdRate: Partial<Record<ClassicalCodecName, BdRatePair>>;
+  curves: Partial<Record<string, CodecCurve>>;
+}): Verdict {
+  const psnr = (ev.curves.latent?.['psnr-rgb'] ?? []).map((v) => (v === null ? Infinity : v));
+  return verdictOf(ev.bdRate, psnr.length ? Math.max(...psnr) : undefined);
+}
+
+/** The verdict of one evaluation's BD-rates (absent codecs are left out). */
+export function verdictOf(bd: Partial<Record<ClassicalCodecName, BdRatePair>>, bestPsnr?: number): Verdict {
+  const standings = ORDER.filter((c) => bd[c]).map((c) => standingOf(c, bd[c]!.psnr));
+  const known = standings.filter((s) => s.beats !== null);
+  const won = known.filter((s) => s.beats).map((s) => s.label);
+  const lost = known.filter((s) => !s.beats).map((s) => s.label);
+  let level: Verdict['level'];
+  let summary: string;
+  if (known.length === 0) {
+    level = 'unknown';
+    summary = standings.length === 0 ? 'not compared with JPEG, WebP or AVIF yet' : 'no comparison possible: the curves do not meet';
+  } else if (lost.length === 0) {
+    level = 'beats-all';
+    summary = `beats ${list(won)}`;
+  } else if (won.length === 0) {
+    level = 'loses-all';
+    summary = `worse than ${list(lost)}: train longer or start from the base model`;
+  } else {
+    level = 'mixed';
+    summary = `beats ${list(won)}; behind ${list(lost)}`;
+  }
+  const unknown = standings.filter((s) => s.beats === null).map((s) => s.label);
+  if (known.length > 0 && unknown.length > 0) summary += `; not comparable with ${list(unknown)} (the curves barely meet)`;
+  if (bestPsnr !== undefined && bestPsnr < USABLE_PSNR_DB) {
+    // A model whose best is a blur is not good news, even where the classical codecs cannot go as small.
+    summary += `; but its best quality is only ${bestPsnr.toFixed(1)} dB PSNR, too blurred to use: train longer or start from the base model`;
+    if (level === 'beats-all') level = 'mixed';
+  }
+  return { level, summary, standings };
+}
+
+/** One line for a terminal or a status bar: the summary, then each codec's figure. */
+export function verdictLine(v: Verdict): string {
+  const figures = v.standings
+    .map((s) =>
+      s.bdRate !== null
+        ? `${s.label} ${s.bdRate >= 0 ? '+' : ''}${s.bdRate.toFixed(1)} %`
+        : s.bdPsnr !== null
+          ? `${s.label} ${s.bdPsnr >= 0 ? '+' : ''}${s.bdPsnr.toFixed(2)} dB`
+          : `${s.label} n/a`,
+    )
+    .join(', ');
+  return figures ? `${v.summary} (BD-rate ${figures})` : v.summary;
+}
+
+/** The evaluation a verdict after training runs: the model's validation images, every classical codec. */
+export const VERDICT_EVAL = {
+  split: 'val',
+  maxImages: 12,
+  /** Enough qualities for a curve; fewer than a full sweep so it takes seconds to a minute or two. */
+  qualities: [5, 25, 45, 65, 85, 100],
+} as const;
+
+/** The evaluateModel request of a verdict (the CLI's train and the renderer's training monitor send it). */
+export function verdictRequest(model: { id: string; name: string }, dataset: string) {
+  return {
+    model: model.id,
+    dataset,
+    split: VERDICT_EVAL.split,
+    maxImages: VERDICT_EVAL.maxImages,
+    qualities: [...VERDICT_EVAL.qualities],
+    withStart: false,
+    name: `verdict of ${model.name} on ${dataset} (validation)`,
+  };
+}

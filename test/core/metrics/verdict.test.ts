@@ -1,0 +1,68 @@
+// The verdict phrases the BD-rates the charts show: who wins, by how much, in words and units.
+import { describe, expect, it } from 'vitest';
+import { bdRate, type RdPoint } from '../../../src-main/core/metrics/bd-rate.js';
+import { verdictLine, verdictOf } from '../../../src-main/core/metrics/verdict.js';
+import type { BdRatePair } from '../../../src-main/core/contract/eval.js';
+
+/** A curve PSNR = a + 4 log2(bpp), sampled at the given rates. */
+const curve = (a: number, rates: number[]): RdPoint[] => rates.map((rate) => ({ rate, quality: a + 4 * Math.log2(rate) }));
+const pair = (anchor: RdPoint[], test: RdPoint[]): BdRatePair => ({ psnr: bdRate(anchor, test), msssim: bdRate(anchor, test) });
+const R = [0.1, 0.2, 0.4, 0.8];
+
+describe('verdict', () => {
+  it('a model better than every codec beats all, with the BD-rate in the words', () => {
+    const v = verdictOf({ jpeg: pair(curve(30, R), curve(32, R)), webp: pair(curve(31, R), curve(32, R)) });
+    expect(v.level).toBe('beats-all');
+    expect(v.summary).toBe('beats JPEG and WebP');
+    // 2 dB at 4 dB per doubling is half a doubling: 1 - 2^-0.5 = 29 % fewer bytes.
+    expect(v.standings[0]!.bdRate!).toBeCloseTo(-29.3, 0);
+    expect(v.standings[0]!.text).toMatch(/^beats JPEG by 29 %/);
+  });
+
+  it('a model worse than every codec says so and what to do', () => {
+    const v = verdictOf({ jpeg: pair(curve(30, R), curve(28, R)), avif: pair(curve(33, R), curve(28, R)) });
+    expect(v.level).toBe('loses-all');
+    expect(v.summary).toBe('worse than JPEG and AVIF: train longer or start from the base model');
+    expect(v.standings[0]!.text).toMatch(/^behind JPEG: 41 % more bytes at equal PSNR/);
+    expect(verdictLine(v)).toContain('JPEG +41.4 %');
+  });
+
+  it('a BD-rate that rests on a sliver of the curves names the range it covers and counts for nothing', () => {
+    // The model's curve only touches the bottom of JPEG's: 12.0-12.4 dB shared out of 12-40 dB.
+    const model: RdPoint[] = [0.1, 0.11].map((rate, i) => ({ rate, quality: 12 + 0.4 * i }));
+    const jpeg: RdPoint[] = [2, 4, 8].map((rate, i) => ({ rate, quality: 12 + 14 * i }));
+    const s = verdictOf({ jpeg: pair(jpeg, model) }).standings[0]!;
+    expect(s.beats).toBeNull();
+    expect(s.text).toMatch(/^barely comparable with JPEG: the curves share only 12\.0–12\.4 dB \(1 % of their span\)/);
+    expect(verdictOf({ jpeg: pair(jpeg, model) }).level).toBe('unknown');
+  });
+
+  it('a model whose best point is a blur is never good news', () => {
+    const v = verdictOf({ jpeg: pair(curve(10, R), curve(12, R)) }, 14.2);
+    expect(v.level).toBe('mixed');
+    expect(v.summary).toBe('beats JPEG; but its best quality is only 14.2 dB PSNR, too blurred to use: train longer or start from the base model');
+    expect(verdictOf({ jpeg: pair(curve(30, R), curve(32, R)) }, 36).level).toBe('beats-all');
+  });
+
+  it('mixed results name both sides', () => {
+    const v = verdictOf({ jpeg: pair(curve(30, R), curve(31, R)), webp: pair(curve(32, R), curve(31, R)) });
+    expect(v).toMatchObject({ level: 'mixed', summary: 'beats JPEG; behind WebP' });
+  });
+
+  it('curves with no shared PSNR range fall back to the PSNR gap at equal size, in dB', () => {
+    // Same rates, 20 dB apart: no shared quality range, but a shared rate range.
+    const v = verdictOf({ jpeg: pair(curve(40, R), curve(20, R)) });
+    expect(v.level).toBe('loses-all');
+    expect(v.standings[0]).toMatchObject({ bdRate: null, beats: false });
+    expect(v.standings[0]!.bdPsnr!).toBeCloseTo(-20, 5);
+    expect(v.standings[0]!.text).toContain('20.0 dB worse than JPEG at equal size');
+  });
+
+  it('a codec with nothing comparable is named as such, and no codec at all gives unknown', () => {
+    const far = pair(curve(40, [10, 20]), curve(20, [0.01, 0.02]));
+    const v = verdictOf({ jpeg: pair(curve(30, R), curve(32, R)), avif: far });
+    expect(v.summary).toBe('beats JPEG; not comparable with AVIF (the curves barely meet)');
+    expect(verdictOf({ avif: far }).level).toBe('unknown');
+    expect(verdictOf({}).summary).toBe('not compared with JPEG, WebP or AVIF yet');
+  });
+});
