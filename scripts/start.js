@@ -38,12 +38,17 @@ if (binary) {
     run(binary, [path.join(root, 'out/main/index.js'), ...passThrough]);
   }
 } else {
-  console.log('Electron is not installed here (its binary downloads on first use, which failed or was not possible); starting the browser studio instead.');
+  console.log(
+    'Electron is not installed here (its binary downloads on first use, which failed or was not possible); starting the browser studio instead.',
+  );
   if (!existsSync(path.join(root, 'out/renderer/index.html')) || dev) {
     console.log('Building the studio (about a minute the first time)…');
     run(process.execPath, [viteBin, ...buildArgs]);
   }
-  const child = spawn(process.execPath, [path.join(root, 'bin/latent-studio.js'), ...passThrough, 'serve'], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, [path.join(root, 'bin/latent-studio.js'), ...passThrough, 'serve'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

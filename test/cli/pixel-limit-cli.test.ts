@@ -135,4 +135,17 @@ describe('decompress and the pixel limit', () => {
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(new RegExp(`${esc(digit)}: 20x20 is 400 pixels, over the limit of 399 pixels`));
   }, 60_000);
+
+  it('import takes the same --max-pixels: an image over it is refused before decoding, the rest imported', async () => {
+    const h = path.join(tmp.dir, 'import-home');
+    const [a, b] = DIGITS as [string, string];
+    const refused = await runCli(h, '--json', 'import', a, b, '--dataset', 'd', '--max-pixels', '399');
+    expect(refused.code).toBe(1);
+    const doc = JSON.parse(refused.stdout) as { added: number; failed: { error: string }[] };
+    expect(doc.added).toBe(0);
+    expect(doc.failed[0]!.error).toMatch(new RegExp(`${esc(a)}: 20x20 is 400 pixels, over the limit of 399 pixels \\(.*--max-pixels N\\)`));
+    const ok = await runCli(h, '--json', 'import', a, b, '--dataset', 'd', '--max-pixels', '400');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as { added: number }).added).toBe(2);
+  }, 60_000);
 });

@@ -38,24 +38,28 @@ describe('training estimates against real trainings and real files', () => {
   it.each([
     { name: 'sample', src: path.join(root, 'resources/sample/digits'), width: 20, height: 20, base: 'base-small' },
     { name: 'photos', src: path.join(FIXTURES, 'landscapes-small'), width: 180, height: 90, base: 'base-photo' },
-  ])('$name: time and file size within 2x', async ({ name, src, width, height, base }) => {
-    const home = path.join(tmp.dir, name);
-    expect((await runCli(home, 'import', src, '--dataset', name)).code).toBe(0);
-    const t0 = performance.now();
-    const t = await runCli(home, '--json', 'train', '--dataset', name, '--minutes', String(MINUTES), '--workers', '1', '--no-verdict');
-    const seconds = (performance.now() - t0) / 1000;
-    expect(t.code, t.stderr).toBe(0);
-    const trained = JSON.parse(t.stdout) as { model: string; startedFrom: { id: string } | null };
-    expect(trained.startedFrom?.id).toBe(base);
-    within2x(seconds, expectedTrainSeconds({ minutes: MINUTES, batchSize: 1, pixelsPerSample: 1, macPerPixel: 1 })!);
+  ])(
+    '$name: time and file size within 2x',
+    async ({ name, src, width, height, base }) => {
+      const home = path.join(tmp.dir, name);
+      expect((await runCli(home, 'import', src, '--dataset', name)).code).toBe(0);
+      const t0 = performance.now();
+      const t = await runCli(home, '--json', 'train', '--dataset', name, '--minutes', String(MINUTES), '--workers', '1', '--no-verdict');
+      const seconds = (performance.now() - t0) / 1000;
+      expect(t.code, t.stderr).toBe(0);
+      const trained = JSON.parse(t.stdout) as { model: string; startedFrom: { id: string } | null };
+      expect(trained.startedFrom?.id).toBe(base);
+      within2x(seconds, expectedTrainSeconds({ minutes: MINUTES, batchSize: 1, pixelsPerSample: 1, macPerPixel: 1 })!);
 
-    const card = JSON.parse(readFileSync(path.join(root, 'resources/models', base, 'card.json'), 'utf8')) as { rd: { bpp: number }[] };
-    const est = expectedFileBytes(card.rd, width, height, base)!;
-    const files = readdirSync(src)
-      .filter((f) => /\.(png|jpg)$/.test(f))
-      .slice(0, 12)
-      .map((f) => path.join(src, f));
-    within2x(await meanBytes(home, trained.model, files, 1, path.join(tmp.dir, `${name}-q1`)), est.low);
-    within2x(await meanBytes(home, trained.model, files, 100, path.join(tmp.dir, `${name}-q100`)), est.high);
-  }, 240_000);
+      const card = JSON.parse(readFileSync(path.join(root, 'resources/models', base, 'card.json'), 'utf8')) as { rd: { bpp: number }[] };
+      const est = expectedFileBytes(card.rd, width, height, base)!;
+      const files = readdirSync(src)
+        .filter((f) => /\.(png|jpg)$/.test(f))
+        .slice(0, 12)
+        .map((f) => path.join(src, f));
+      within2x(await meanBytes(home, trained.model, files, 1, path.join(tmp.dir, `${name}-q1`)), est.low);
+      within2x(await meanBytes(home, trained.model, files, 100, path.join(tmp.dir, `${name}-q100`)), est.high);
+    },
+    240_000,
+  );
 });

@@ -44,6 +44,9 @@ test('a reload during training re-attaches to it, and the finished model gets a 
 
   // The verdict is kept with the model: the Library's table and card show it.
   await page.goto(`${studioServer.url}#/library`);
-  const row = page.getByRole('row').filter({ hasText: 'digits' }).filter({ hasText: /beats|behind|not comparable/ });
+  const row = page
+    .getByRole('row')
+    .filter({ hasText: 'digits' })
+    .filter({ hasText: /beats|behind|not comparable/ });
   await expect(row.first()).toBeVisible();
 });

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { ImportProgress, ImportSummary } from '../../core/contract/catalog.js';
 import { StudioError } from '../../core/contract/errors.js';
+import { MAX_PIXELS_SETTING } from '../../core/contract/limits.js';
 import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 function summaryText(s: ImportSummary): string {
@@ -15,13 +16,14 @@ function summaryText(s: ImportSummary): string {
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'import image files or folders (recursive) into a dataset',
-  usage: 'import <path...> --dataset NAME [--description TEXT] | import --resume JOB',
-  options: { dataset: { type: 'string' }, description: { type: 'string' }, resume: { type: 'string' } },
+  usage: 'import <path...> --dataset NAME [--description TEXT] [--max-pixels N] | import --resume JOB',
+  options: { dataset: { type: 'string' }, description: { type: 'string' }, resume: { type: 'string' }, 'max-pixels': { type: 'string' } },
   positionals: true,
   async run({ values, positionals }, env) {
     const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
     const dataset = stringFlag(values, 'dataset');
     const description = stringFlag(values, 'description');
+    const maxPixels = intFlag(values, 'max-pixels', 1, MAX_PIXELS_SETTING);
     if (resume === undefined) {
       if (!dataset) throw new UsageError('--dataset is required');
       if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
@@ -42,7 +44,14 @@ export const importCommand: CliCommand = {
       jobId =
         resume !== undefined
           ? (await studio.call('resumeJob', { jobId: resume })).jobId
-          : (await studio.call('importPaths', { paths: positionals, dataset: dataset!, ...(description ? { description } : {}) })).jobId;
+          : (
+              await studio.call('importPaths', {
+                paths: positionals,
+                dataset: dataset!,
+                ...(description ? { description } : {}),
+                ...(maxPixels !== undefined ? { maxPixels } : {}),
+              })
+            ).jobId;
       summary = await studio.call('awaitImport', { jobId });
     } finally {
       off();

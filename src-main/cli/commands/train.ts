@@ -36,7 +36,9 @@ function resultText(r: TrainResult): string {
     const curve = r.rd.map((p) => `${p.bpp.toFixed(3)} bpp / ${p.psnr.toFixed(2)} dB`).join(', ');
     return [
       `model ${r.model} (${r.name}, ${r.arch}) trained on ${r.backend}: ${r.steps ?? 0} steps (${r.epochs} epochs) in ${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s`,
-      r.startedFrom ? `started from ${r.startedFrom.name} (${r.startedFrom.id}); --from-scratch trains from random weights` : 'trained from scratch',
+      r.startedFrom
+        ? `started from ${r.startedFrom.name} (${r.startedFrom.id}); --from-scratch trains from random weights`
+        : 'trained from scratch',
       `validation (entropy-model rate, lowest to highest quality): ${curve}`,
       ...(r.mac ? [`decoder ${Math.round(r.mac.decoder)} MAC/pixel, encoder ${Math.round(r.mac.encoder)}`] : []),
       `seed ${r.seed}; backend ${r.backend}: ${r.backendReason}`,
@@ -157,7 +159,10 @@ export const trainCommand: CliCommand = {
       const result = await studio.call('awaitTraining', { jobId });
       if (values['no-verdict'] === true) return { json: result, text: resultText(result) };
       const verdict = await measureVerdict(studio, result.model, env.progress('verdict'));
-      const line = 'verdict' in verdict ? `verdict on ${verdict.images} validation images: ${verdictLine(verdict.verdict)}` : `no verdict: ${verdict.why}`;
+      const line =
+        'verdict' in verdict
+          ? `verdict on ${verdict.images} validation images: ${verdictLine(verdict.verdict)}`
+          : `no verdict: ${verdict.why}`;
       return { json: { ...result, verdict }, text: `${resultText(result)}\n${line}` };
     } finally {
       process.off('SIGINT', stop);

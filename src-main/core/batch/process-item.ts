@@ -9,7 +9,7 @@ import { runDecompressBatch } from '../codec/decompress-batch.js';
 import { compressImage, prepareFile, type CompressSettings } from '../codec/compress.js';
 import { decodeSingle } from '../codec/decompress.js';
 import { peekLatent, readSingleFile } from '../codec/latent-file.js';
-import { checkImagePixels } from '../codec/pixel-limit.js';
+import { checkImagePixels } from '../imaging/pixel-limit.js';
 import type { CodecModel } from '../codec/model.js';
 import { encodeImage, imageInfo, type RawImage } from '../imaging/index.js';
 import { resolveRegular } from '../input/open-input.js';

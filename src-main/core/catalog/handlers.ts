@@ -64,6 +64,7 @@ export const catalogHandlers: Handlers<typeof catalogMethods> = {
       paths: req.paths.map((p) => path.resolve(p)),
       dataset: req.dataset,
       ...(req.description ? { description: req.description } : {}),
+      ...(req.maxPixels !== undefined ? { maxPixels: req.maxPixels } : {}),
     });
   },
 

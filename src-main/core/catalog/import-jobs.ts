@@ -28,10 +28,16 @@ export class ImportJobs {
   }
 
   /** Creates the dataset if needed and a job for these paths, and starts it. */
-  start(request: { paths: string[]; dataset: string; description?: string }): ImportStarted {
+  start(request: { paths: string[]; dataset: string; description?: string; maxPixels?: number }): ImportStarted {
     const existed = this.catalog.datasets.byName(request.dataset) !== undefined;
     const dataset = this.catalog.datasets.ensure(request.dataset, request.description ?? '');
-    const input: ImportJobInput = { datasetId: dataset.id, dataset: dataset.name, paths: request.paths, createdDataset: !existed };
+    const input: ImportJobInput = {
+      datasetId: dataset.id,
+      dataset: dataset.name,
+      paths: request.paths,
+      createdDataset: !existed,
+      ...(request.maxPixels !== undefined ? { maxPixels: request.maxPixels } : {}),
+    };
     const job = this.catalog.jobs.create({ kind: IMPORT_JOB_KIND, input });
     this.run(job.id);
     return { jobId: job.id, dataset: dataset.name, datasetId: dataset.id };
@@ -111,8 +117,7 @@ export class ImportJobs {
 
 /** Why an import brought nothing in, in one line. */
 function nothingImported(s: ImportSummary): string {
-  if (s.total === 0)
-    return `nothing imported: no image files in the given paths (looked for ${[...IMAGE_EXTENSIONS].join(', ')})`;
+  if (s.total === 0) return `nothing imported: no image files in the given paths (looked for ${[...IMAGE_EXTENSIONS].join(', ')})`;
   const first = s.failed[0];
   return `nothing imported: ${s.failed.length === 1 ? 'the one file' : `all ${s.failed.length} files`} failed${first ? ` (${first.error})` : ''}`;
 }

@@ -19,7 +19,7 @@ import {
 import { GridEncoder, PREDICTORS, type Predictor } from './grid-coder.js';
 import { readSourceMetadata, type SourceMetadata } from './metadata.js';
 import { modelTile, type CodecModel, type CodeGrid } from './model.js';
-import { checkImagePixels } from './pixel-limit.js';
+import { checkImagePixels } from '../imaging/pixel-limit.js';
 import { splitAlpha, toChannels } from './pixels.js';
 import { compressLearned, compressPackLearned } from './compress-learned.js';
 import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, dequantize, quantize, stepFor } from './quantize.js';

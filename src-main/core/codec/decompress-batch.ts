@@ -13,7 +13,7 @@ import { decodePackBlock, decodeSingle, type DecodedImage } from './decompress.j
 import { PackFile, readPackV2File, readSingleFile, v2Ref } from './latent-file.js';
 import type { CodecModel } from './model.js';
 import { PackStage } from './pack-output.js';
-import { checkImagePixels, checkPackPixels } from './pixel-limit.js';
+import { checkImagePixels, checkPackPixels } from '../imaging/pixel-limit.js';
 
 export interface DecompressBatchInput {
   /** Model folder by model id, for every model the inputs need. */

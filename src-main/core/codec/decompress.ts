@@ -22,7 +22,7 @@ import { GridDecoder } from './grid-coder.js';
 import { isPackV2, isV2, modelTag, readPackV2 } from './container-v2.js';
 import { readAnySingle, v2Ref, type AnySingleLatent, type SingleLatentV2 } from './latent-file.js';
 import { expectedGrid, modelTile, type CodecModel, type CodeGrid } from './model.js';
-import { checkImagePixels, checkPackPixels } from './pixel-limit.js';
+import { checkImagePixels, checkPackPixels } from '../imaging/pixel-limit.js';
 import { joinAlpha, toChannels } from './pixels.js';
 import { dequantize } from './quantize.js';
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { FamilyName } from '../engine/models/families.js';
 import { event, method } from './define.js';
 import { unsafeNameChar } from './text.js';
+import { MAX_PIXELS_SETTING } from './limits.js';
 import type { ModelVerdict } from './eval.js';
 
 export type Split = 'train' | 'val' | 'test';
@@ -243,7 +244,15 @@ export const catalogMethods = {
     'One dataset (by id or name) with its models and import jobs.',
   ),
   importPaths: method<ImportStarted>()(
-    z.object({ paths: z.array(filePath).min(1).max(100_000), dataset: datasetName, description: z.string().max(2000).optional() }).strict(),
+    z
+      .object({
+        paths: z.array(filePath).min(1).max(100_000),
+        dataset: datasetName,
+        description: z.string().max(2000).optional(),
+        /** Largest image accepted, in pixels (default DEFAULT_MAX_PIXELS). */
+        maxPixels: z.number().int().min(1).max(MAX_PIXELS_SETTING).optional(),
+      })
+      .strict(),
     'Import files and folders (recursive) into a dataset, created when new. Runs as a job in a worker; importProgress events follow, then importFinished.',
   ),
   awaitImport: method<ImportSummary>()(

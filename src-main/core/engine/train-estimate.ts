@@ -32,12 +32,7 @@ export interface FileSizeEstimate {
  * Expected single-file bytes for an image of width x height at the two ends of the quality range,
  * from a validation curve (bits per pixel at each rate point).
  */
-export function expectedFileBytes(
-  curve: readonly { bpp: number }[],
-  width: number,
-  height: number,
-  from: string,
-): FileSizeEstimate | null {
+export function expectedFileBytes(curve: readonly { bpp: number }[], width: number, height: number, from: string): FileSizeEstimate | null {
   const rates = curve.map((p) => p.bpp).filter((b) => Number.isFinite(b) && b > 0);
   if (rates.length === 0 || !(width > 0 && height > 0)) return null;
   const bytes = (bpp: number) => Math.round((bpp * width * height) / 8 + SINGLE_FILE_OVERHEAD_BYTES);

@@ -126,7 +126,9 @@ export function setBdRate(catalog: Catalog, id: number, bdRate: EvaluationResult
 
 /** A model's evaluation against at least one classical codec carries its verdict. */
 function verdictField(modelId: string | null, bdRate: EvaluationResult['bdRate'], latent: CodecCurve | undefined): { verdict?: Verdict } {
-  return modelId !== null && Object.keys(bdRate).length > 0 ? { verdict: verdictOfEvaluation({ bdRate, curves: latent ? { latent } : {} }) } : {};
+  return modelId !== null && Object.keys(bdRate).length > 0
+    ? { verdict: verdictOfEvaluation({ bdRate, curves: latent ? { latent } : {} }) }
+    : {};
 }
 
 function isPrimary(p: Record<string, unknown>): p is Record<string, unknown> & PrimaryPoints {

@@ -40,7 +40,9 @@ describe('verdict', () => {
   it('a model whose best point is a blur is never good news', () => {
     const v = verdictOf({ jpeg: pair(curve(10, R), curve(12, R)) }, 14.2);
     expect(v.level).toBe('mixed');
-    expect(v.summary).toBe('beats JPEG; but its best quality is only 14.2 dB PSNR, too blurred to use: train longer or start from the base model');
+    expect(v.summary).toBe(
+      'beats JPEG; but its best quality is only 14.2 dB PSNR, too blurred to use: train longer or start from the base model',
+    );
     expect(verdictOf({ jpeg: pair(curve(30, R), curve(32, R)) }, 36).level).toBe('beats-all');
   });
 

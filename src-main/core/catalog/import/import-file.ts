@@ -14,6 +14,8 @@ export interface ImportTarget {
   jobId: number;
   datasetId: number;
   thumbnailsDir: string;
+  /** The pixel budget (--max-pixels); the studio's default when absent. */
+  maxPixels?: number;
 }
 
 export interface FileOutcome {
@@ -40,7 +42,7 @@ export async function importFile(catalog: Catalog, target: ImportTarget, file: s
         message: existing.path === file ? `${file}: already imported` : `${file}: same content as ${existing.path}`,
       };
     } else {
-      const probed = await probeImage(file, bytes);
+      const probed = await probeImage(file, bytes, target.maxPixels);
       await saveThumbnail(target.thumbnailsDir, hash, probed.thumbnail);
       const added = catalog.transaction(() => {
         // Checked again inside the transaction: another import into this dataset may have added it meanwhile.

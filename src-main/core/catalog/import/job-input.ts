@@ -11,6 +11,7 @@ const importJobInput = z.object({
   paths: z.array(z.string()),
   /** The job made the dataset: one that receives nothing goes again (no junk datasets). */
   createdDataset: z.boolean().optional(),
+  maxPixels: z.number().int().positive().optional(),
 });
 
 export type ImportJobInput = z.infer<typeof importJobInput>;

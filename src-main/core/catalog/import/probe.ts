@@ -3,6 +3,7 @@
 import sharp from 'sharp';
 import { StudioError } from '../../contract/errors.js';
 import { DEFAULT_MAX_PIXELS, describeImageError } from '../../imaging/index.js';
+import { checkImagePixels } from '../../imaging/pixel-limit.js';
 import { renderThumbnail } from '../thumbnails.js';
 
 /** Formats the studio trains on (sharp also reads SVG, PDF and the like: not photos). */
@@ -16,17 +17,20 @@ export interface ProbedImage {
   thumbnail: Buffer;
 }
 
-export async function probeImage(file: string, bytes: Buffer): Promise<ProbedImage> {
+export async function probeImage(file: string, bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<ProbedImage> {
   if (bytes.length === 0) throw new StudioError('bad-request', `${file}: empty file (0 bytes)`);
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(bytes, { limitInputPixels: DEFAULT_MAX_PIXELS }).metadata();
+    // Header only (limitInputPixels off): the size is checked below with the studio's own message.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
     throw describeImageError(file, err);
   }
   const format = meta.format ?? 'unknown';
   if (!IMPORTABLE_FORMATS.has(format)) throw new StudioError('unsupported', `${file}: unsupported image format (${format})`);
   if (!meta.width || !meta.height) throw new StudioError('bad-request', `${file}: image has no size`);
+  // Before the thumbnail decodes anything: the same pixel budget as compress and decompress.
+  checkImagePixels(file, meta.width, meta.height, maxPixels);
   const thumbnail = await renderThumbnail(file, bytes);
   // Same rules as imaging's imageInfo: EXIF orientation 5-8 swaps the sides; gray+alpha counts as 4.
   const rotated = (meta.orientation ?? 1) >= 5;

@@ -49,7 +49,12 @@ export async function runImport(catalog: Catalog, jobId: number, thumbnailsDir: 
   };
   report({}, true);
 
-  const target = { jobId, datasetId: input.datasetId, thumbnailsDir };
+  const target = {
+    jobId,
+    datasetId: input.datasetId,
+    thumbnailsDir,
+    ...(input.maxPixels !== undefined ? { maxPixels: input.maxPixels } : {}),
+  };
   for (const file of files) {
     if (finished.has(file)) continue;
     await io.checkpoint();

@@ -73,7 +73,8 @@ export class EvaluationsRepo {
                 json_extract(points, '$.split') AS split, json_array_length(points, '$.images') AS images
            FROM evaluations WHERE model_id = ? AND json_extract(points, '$.verdict') IS NOT NULL ORDER BY id DESC LIMIT 1`,
       )
-      .get(modelId) as { id: number; created_at: string; verdict: string; dataset: string | null; split: string | null; images: number } | undefined;
+      .get(modelId) as
+      { id: number; created_at: string; verdict: string; dataset: string | null; split: string | null; images: number } | undefined;
     if (!row) return undefined;
     return {
       id: row.id,
