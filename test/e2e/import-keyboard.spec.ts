@@ -26,7 +26,9 @@ test('imports an uploaded folder, lists unreadable files with reasons, shows thu
     await expect(main.getByLabel('Into dataset')).toHaveValue('shoot');
     await expect(main.getByRole('button', { name: 'Import', exact: true })).toBeFocused();
     await page.keyboard.press('Enter');
-    await expect(main.getByText(/Done: 3 added, 0 already in the dataset, 2 unreadable, of 5/)).toBeVisible({ timeout: 30_000 });
+    await expect(main.getByText(/Done, with files left out: 3 added, 0 already in the dataset, 2 unreadable, of 5/)).toBeVisible({
+      timeout: 30_000,
+    });
     const failures = main.locator('table').filter({ hasText: 'Reason' });
     await expect(failures.getByRole('row')).toHaveCount(3);
     await expect(failures).toContainText('empty.png');
