@@ -26,46 +26,37 @@ function db(v: number): string {
 /** One codec's standing from its BD-rate on PSNR. */
 export function standingOf(codec: ClassicalCodecName, r: BdRateResult): CodecStanding {
   const label = LABELS[codec];
-  if (r.ok) {
-    // A BD-rate over a sliver of the curves says little: it is shown with its range, and not
-    // counted as a win or a loss.
-    if (r.overlap < THIN_OVERLAP) {
-      const dir = r.bdRate < 0 ? `${pct(r.bdRate)} fewer` : `${pct(r.bdRate)} more`;
-      return {
-        codec,
-        label,
-        bdRate: r.bdRate,
-        bdPsnr: r.bdQuality,
-        beats: null,
-        text: `barely comparable with ${label}: the curves share only ${dbRange(r.range)} (${Math.round(r.overlap * 100)} % of their span), where the model needs ${dir} bytes`,
-      };
-    }
+  if (r.ok && r.overlap >= THIN_OVERLAP) {
     const beats = r.bdRate < 0;
     const text = beats
       ? `beats ${label} by ${pct(r.bdRate)} (BD-rate: that many fewer bytes at equal PSNR)`
       : `behind ${label}: ${pct(r.bdRate)} more bytes at equal PSNR (BD-rate)`;
     return { codec, label, bdRate: r.bdRate, bdPsnr: r.bdQuality, beats, text };
   }
-  // No shared PSNR range: where the rates overlap, the mean PSNR difference still says who wins.
+  // A BD-rate over a sliver of the PSNR range, or none: where the rates overlap, the mean PSNR
+  // difference at equal size still says who wins.
+  const why = r.ok
+    ? `the PSNR ranges share only ${dbRange(r.range)}, ${Math.round(r.overlap * 100)} % of their span, too little for a BD-rate`
+    : 'their PSNR ranges do not meet, so no BD-rate';
   const q = r.bdQuality ?? null;
+  const bdRate = r.ok ? r.bdRate : null;
   if (q !== null && Number.isFinite(q)) {
     const beats = q > 0;
     return {
       codec,
       label,
-      bdRate: null,
+      bdRate,
       bdPsnr: q,
       beats,
-      text: beats
-        ? `${db(q)} better than ${label} at equal size (their PSNR ranges do not meet, so no BD-rate)`
-        : `${db(q)} worse than ${label} at equal size (their PSNR ranges do not meet, so no BD-rate)`,
+      text: `${db(q)} ${beats ? 'better' : 'worse'} than ${label} at equal size (${why})`,
     };
   }
-  const why =
-    r.reason === 'no-overlap' && r.testRange && r.anchorRange
+  const none = r.ok
+    ? `${why}, and their sizes do not overlap`
+    : r.reason === 'no-overlap' && r.testRange && r.anchorRange
       ? `this model reaches ${dbRange(r.testRange)}, ${label} ${dbRange(r.anchorRange)}, and their sizes do not overlap either`
       : r.message;
-  return { codec, label, bdRate: null, bdPsnr: null, beats: null, text: `no comparison with ${label}: ${why}` };
+  return { codec, label, bdRate, bdPsnr: null, beats: null, text: `no comparison with ${label}: ${none}` };
 }
 
 function list(labels: string[]): string {
@@ -107,7 +98,7 @@ export function verdictOf(bd: Partial<Record<ClassicalCodecName, BdRatePair>>, b
     summary = `beats ${list(won)}; behind ${list(lost)}`;
   }
   const unknown = standings.filter((s) => s.beats === null).map((s) => s.label);
-  if (known.length > 0 && unknown.length > 0) summary += `; not comparable with ${list(unknown)} (the curves barely meet)`;
+  if (known.length > 0 && unknown.length > 0) summary += `; not comparable with ${list(unknown)} (the curves do not meet)`;
   if (bestPsnr !== undefined && bestPsnr < USABLE_PSNR_DB) {
     // A model whose best is a blur is not good news, even where the classical codecs cannot go as small.
     summary += `; but its best quality is only ${bestPsnr.toFixed(1)} dB PSNR, too blurred to use: train longer or start from the base model`;

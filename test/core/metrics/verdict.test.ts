@@ -27,14 +27,23 @@ describe('verdict', () => {
     expect(verdictLine(v)).toContain('JPEG +41.4 %');
   });
 
-  it('a BD-rate that rests on a sliver of the curves names the range it covers and counts for nothing', () => {
+  it('a BD-rate that rests on a sliver of the PSNR range gives way to the PSNR gap at equal size', () => {
     // The model's curve only touches the bottom of JPEG's: 12.0-12.4 dB shared out of 12-40 dB.
     const model: RdPoint[] = [0.1, 0.11].map((rate, i) => ({ rate, quality: 12 + 0.4 * i }));
     const jpeg: RdPoint[] = [2, 4, 8].map((rate, i) => ({ rate, quality: 12 + 14 * i }));
     const s = verdictOf({ jpeg: pair(jpeg, model) }).standings[0]!;
+    // Their rates do not overlap either (0.1 against 2-8 bpp): nothing to judge by.
     expect(s.beats).toBeNull();
-    expect(s.text).toMatch(/^barely comparable with JPEG: the curves share only 12\.0–12\.4 dB \(1 % of their span\)/);
+    expect(s.text).toBe(
+      'no comparison with JPEG: the PSNR ranges share only 12.0–12.4 dB, 1 % of their span, too little for a BD-rate, and their sizes do not overlap',
+    );
     expect(verdictOf({ jpeg: pair(jpeg, model) }).level).toBe('unknown');
+    // The same sliver of PSNR range, but at sizes both reach: 5 dB behind at equal size is a loss.
+    const low: RdPoint[] = [2, 4, 8].map((rate, i) => ({ rate, quality: 12 + 0.2 * i }));
+    const high: RdPoint[] = [2, 4, 8].map((rate, i) => ({ rate, quality: 12.3 + 8 * i }));
+    const t = verdictOf({ jpeg: pair(high, low) }).standings[0]!;
+    expect(t.beats).toBe(false);
+    expect(t.text).toMatch(/^\d+\.\d dB worse than JPEG at equal size \(the PSNR ranges share only 12\.3–12\.4 dB/);
   });
 
   it('a model whose best point is a blur is never good news', () => {
@@ -63,7 +72,7 @@ describe('verdict', () => {
   it('a codec with nothing comparable is named as such, and no codec at all gives unknown', () => {
     const far = pair(curve(40, [10, 20]), curve(20, [0.01, 0.02]));
     const v = verdictOf({ jpeg: pair(curve(30, R), curve(32, R)), avif: far });
-    expect(v.summary).toBe('beats JPEG; not comparable with AVIF (the curves barely meet)');
+    expect(v.summary).toBe('beats JPEG; not comparable with AVIF (the curves do not meet)');
     expect(verdictOf({ avif: far }).level).toBe('unknown');
     expect(verdictOf({}).summary).toBe('not compared with JPEG, WebP or AVIF yet');
   });
