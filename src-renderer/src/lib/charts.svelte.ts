@@ -30,6 +30,10 @@ class ChartsState {
 
   jobId = $state<number | null>(null);
   progress = $state.raw<EvalProgress | null>(null);
+  /** When the running evaluation's first progress came, and the count done then (for the ETA). */
+  private etaFrom: { at: number; done: number } | null = null;
+  /** Seconds left, from the rate so far (null until two progress events). */
+  etaSeconds = $state<number | null>(null);
   running = $state(false);
   runError = $state<string | null>(null);
   private subscribed = false;
@@ -91,12 +95,19 @@ class ChartsState {
     if (!this.subscribed) {
       this.subscribed = true;
       studio.on('evalProgress', (p) => {
-        if (p.jobId === this.jobId) this.progress = p;
+        if (p.jobId !== this.jobId) return;
+        this.progress = p;
+        const now = Date.now();
+        if (!this.etaFrom) this.etaFrom = { at: now, done: p.done };
+        const done = p.done - this.etaFrom.done;
+        this.etaSeconds = done > 0 ? (((now - this.etaFrom.at) / 1000) * (p.total - p.done)) / done : null;
       });
     }
     this.running = true;
     this.runError = null;
     this.progress = null;
+    this.etaFrom = null;
+    this.etaSeconds = null;
     try {
       const started = await studio.evaluateModel({ model, dataset, split: 'test', maxImages, codecs: ['jpeg', 'webp', 'avif'] });
       this.jobId = started.jobId;
