@@ -4,24 +4,19 @@
 // SQLite, and turned back into the exact bytes whenever the file system is asked (fsPathOf).
 // Valid, printable names are their own shown form, so ordinary paths never change.
 import { lstatSync } from 'node:fs';
+import { isUnsafeNameChar } from '../contract/text.js';
 
 const ESCAPE = /\\x[0-9a-fA-F]{2}/;
 const ESCAPES = /\\x([0-9a-fA-F]{2})/g;
 
 const hex = (b: number) => `\\x${b.toString(16).padStart(2, '0')}`;
 
-/** Code points shown escaped although valid: C1 controls and the bidi/format marks that reorder text. */
+/**
+ * Code points shown escaped although valid UTF-8: C1 controls and the bidi/format marks that
+ * reorder text (the contract's one list; the C0 controls under 0x80 are escaped byte by byte).
+ */
 function unsafeCodePoint(cp: number): boolean {
-  return (
-    (cp >= 0x80 && cp <= 0x9f) ||
-    cp === 0x061c ||
-    cp === 0x200e ||
-    cp === 0x200f ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0x2028 ||
-    cp === 0x2029
-  );
+  return cp >= 0x80 && isUnsafeNameChar(cp);
 }
 
 /** Length of the well-formed UTF-8 sequence at `i` (RFC 3629 ranges), or 0 when there is none. */
