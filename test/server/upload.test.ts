@@ -1,31 +1,15 @@
 // Uploads: the size cap counts the bytes that arrive (chunked bodies have no Content-Length),
 // a refused body is not read on, and bad names are clean 400s.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Studio } from '../../src-main/core/studio.js';
-import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
+import { describe, expect, it } from 'vitest';
+import { useServedStudio } from './served-studio.js';
 import { rawRequest, streamUpload } from './raw-http.js';
 
 const CAP = 1024 * 1024;
-let tmp: ReturnType<typeof makeTmpDir>;
-let studio: Studio;
-let server: RunningServer;
+const s = useServedStudio({ maxUploadBytes: CAP });
 
-beforeEach(async () => {
-  tmp = makeTmpDir();
-  mkdirSync(path.join(tmp.dir, 'renderer'));
-  studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'server' });
-  server = await startServer({ studio, rendererDir: path.join(tmp.dir, 'renderer'), maxUploadBytes: CAP });
-});
-afterEach(async () => {
-  await server.close();
-  await studio.close();
-  tmp.cleanup();
-});
-
-const uploads = () => path.join(tmp.dir, 'home', 'uploads');
+const uploads = () => path.join(s.tmp.dir, 'home', 'uploads');
 function filesUnder(dir: string): string[] {
   return existsSync(dir)
     ? readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -43,9 +27,9 @@ describe('upload size cap', () => {
         c.close();
       },
     });
-    const res = await fetch(`${server.url}upload?batch=b&name=a.jpg`, {
+    const res = await fetch(`${s.server.url}upload?batch=b&name=a.jpg`, {
       method: 'POST',
-      headers: { 'x-studio-token': server.token },
+      headers: { 'x-studio-token': s.server.token },
       body,
       duplex: 'half',
     } as RequestInit);
@@ -55,9 +39,9 @@ describe('upload size cap', () => {
   });
 
   it('refuses a chunked upload over the cap with 413, stores nothing, and stops reading it', async () => {
-    const r = await streamUpload(server.port, {
+    const r = await streamUpload(s.server.port, {
       path: '/upload?batch=b&name=big.jpg',
-      headers: { 'x-studio-token': server.token },
+      headers: { 'x-studio-token': s.server.token },
       total: 64 * CAP,
     });
     expect(r.status).toBe(413);
@@ -69,9 +53,9 @@ describe('upload size cap', () => {
   });
 
   it('after a 413 for a declared length, closes the connection instead of reading the body on', async () => {
-    const r = await streamUpload(server.port, {
+    const r = await streamUpload(s.server.port, {
       path: '/upload?batch=b&name=big.jpg',
-      headers: { 'x-studio-token': server.token },
+      headers: { 'x-studio-token': s.server.token },
       total: 64 * CAP,
       // Over any cap (the default 512 MB too); the client sends 64 MB of it, if the server lets it.
       contentLength: 600 * CAP,
@@ -83,11 +67,11 @@ describe('upload size cap', () => {
   });
 
   it('the server still answers after refusing an upload', async () => {
-    await streamUpload(server.port, { path: '/upload?name=big.jpg', headers: { 'x-studio-token': server.token }, total: 4 * CAP });
-    const ok = await rawRequest(server.port, {
+    await streamUpload(s.server.port, { path: '/upload?name=big.jpg', headers: { 'x-studio-token': s.server.token }, total: 4 * CAP });
+    const ok = await rawRequest(s.server.port, {
       method: 'POST',
       path: '/api/getAppInfo',
-      headers: { 'x-studio-token': server.token },
+      headers: { 'x-studio-token': s.server.token },
       body: '{}',
     });
     expect(ok.status).toBe(200);
@@ -96,10 +80,10 @@ describe('upload size cap', () => {
 
 describe('upload names', () => {
   const post = (name: string) =>
-    rawRequest(server.port, {
+    rawRequest(s.server.port, {
       method: 'POST',
       path: `/upload?batch=b&name=${name}`,
-      headers: { 'x-studio-token': server.token },
+      headers: { 'x-studio-token': s.server.token },
       body: 'x',
     });
 
