@@ -21,10 +21,12 @@ export type BatchStatus = 'idle' | 'uploading' | 'queued' | 'running' | 'paused'
 class BatchSession {
   input = $state.raw<BatchInput | null>(null);
   upload = $state.raw<UploadProgress | null>(null);
-  kind = $state<'compress' | 'decompress'>('compress');
+  private kindState = $state<'compress' | 'decompress'>('compress');
   modelId = $state('');
   quality = $state(75);
-  outDir = $state('');
+  private outState = $state('');
+  /** The output folder is the studio's default (not typed or chosen): it follows the input and the task. */
+  private outAuto = true;
   suffix = $state('');
   skipExisting = $state(true);
   format = $state<'png' | 'jpeg' | 'webp'>('png');
@@ -38,6 +40,32 @@ class BatchSession {
   summary = $state.raw<BatchSummary | null>(null);
   error = $state<string | null>(null);
   private subscribed = false;
+
+  get kind(): 'compress' | 'decompress' {
+    return this.kindState;
+  }
+  set kind(k: 'compress' | 'decompress') {
+    this.kindState = k;
+    // After a job, a new task gets a new folder: decoded images never land among the latent files.
+    if (this.summary) this.outAuto = true;
+    this.defaultOut();
+  }
+
+  get outDir(): string {
+    return this.outState;
+  }
+  /** Set by the user (typed or chosen): kept until the input changes, or the task after a job. */
+  set outDir(dir: string) {
+    this.outState = dir;
+    this.outAuto = dir === '';
+  }
+
+  /** Next to the input folder, named for the task: never inside it, never over the originals. */
+  private defaultOut(): void {
+    const folder = this.input?.folder;
+    if (!this.outAuto || !folder) return;
+    this.outState = `${folder.replace(/[\\/]+$/, '')}-${this.kindState === 'compress' ? 'latent' : 'decoded'}`;
+  }
 
   get active(): boolean {
     return this.status === 'uploading' || this.status === 'queued' || this.status === 'running' || this.status === 'paused';
@@ -84,8 +112,9 @@ class BatchSession {
 
   setInput(input: BatchInput): void {
     this.input = input;
-    // Output next to the input folder by default: never inside it, never over the originals.
-    if (input.folder && !this.outDir) this.outDir = `${input.folder.replace(/[\\/]+$/, '')}-latent`;
+    // A new input gets the folder beside it (a folder typed for the previous input is not reused).
+    this.outAuto = true;
+    this.defaultOut();
   }
 
   async start(fresh = false): Promise<void> {
@@ -132,7 +161,7 @@ class BatchSession {
       this.summary = s;
       this.errors = s.failed;
       if (!this.active) this.status = s.state as BatchStatus;
-      if (!this.outDir) this.outDir = s.outDir;
+      if (!this.outState) this.outDir = s.outDir;
     } catch (e) {
       this.error = errorMessage(e);
     }
