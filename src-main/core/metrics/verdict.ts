@@ -92,7 +92,7 @@ export function verdictOf(bd: Partial<Record<ClassicalCodecName, BdRatePair>>, b
     summary = `beats ${list(won)}`;
   } else if (won.length === 0) {
     level = 'loses-all';
-    summary = `worse than ${list(lost)}: train longer or start from the base model`;
+    summary = `worse than ${list(lost)}: train it longer (from a base model where one fits)`;
   } else {
     level = 'mixed';
     summary = `beats ${list(won)}; behind ${list(lost)}`;
@@ -101,7 +101,7 @@ export function verdictOf(bd: Partial<Record<ClassicalCodecName, BdRatePair>>, b
   if (known.length > 0 && unknown.length > 0) summary += `; not comparable with ${list(unknown)} (the curves do not meet)`;
   if (bestPsnr !== undefined && bestPsnr < USABLE_PSNR_DB) {
     // A model whose best is a blur is not good news, even where the classical codecs cannot go as small.
-    summary += `; but its best quality is only ${bestPsnr.toFixed(1)} dB PSNR, too blurred to use: train longer or start from the base model`;
+    summary += `; but its best quality is only ${bestPsnr.toFixed(1)} dB PSNR, too blurred to use: train it longer (from a base model where one fits)`;
     if (level === 'beats-all') level = 'mixed';
   }
   return { level, summary, standings };

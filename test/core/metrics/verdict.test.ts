@@ -22,7 +22,7 @@ describe('verdict', () => {
   it('a model worse than every codec says so and what to do', () => {
     const v = verdictOf({ jpeg: pair(curve(30, R), curve(28, R)), avif: pair(curve(33, R), curve(28, R)) });
     expect(v.level).toBe('loses-all');
-    expect(v.summary).toBe('worse than JPEG and AVIF: train longer or start from the base model');
+    expect(v.summary).toBe('worse than JPEG and AVIF: train it longer (from a base model where one fits)');
     expect(v.standings[0]!.text).toMatch(/^behind JPEG: 41 % more bytes at equal PSNR/);
     expect(verdictLine(v)).toContain('JPEG +41.4 %');
   });
@@ -50,7 +50,7 @@ describe('verdict', () => {
     const v = verdictOf({ jpeg: pair(curve(10, R), curve(12, R)) }, 14.2);
     expect(v.level).toBe('mixed');
     expect(v.summary).toBe(
-      'beats JPEG; but its best quality is only 14.2 dB PSNR, too blurred to use: train longer or start from the base model',
+      'beats JPEG; but its best quality is only 14.2 dB PSNR, too blurred to use: train it longer (from a base model where one fits)',
     );
     expect(verdictOf({ jpeg: pair(curve(30, R), curve(32, R)) }, 36).level).toBe('beats-all');
   });
