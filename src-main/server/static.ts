@@ -44,14 +44,17 @@ export interface StaticSource {
 }
 
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, source: StaticSource): Promise<void> {
+  const decoded = decodePath(pathname);
+  if (decoded === null) return badRequest(res, 'bad request path (a malformed % escape or a NUL)');
+  const rel = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  // The page (and any client route, which falls back to it) is for the launched browser only,
+  // whether or not the renderer is built: nothing about the studio is told before that.
+  if (!source.authenticated && ['', '.html'].includes(path.extname(rel))) return needLaunch(req, res);
   if (!source.rendererDir) {
     res.writeHead(503, { ...HEADERS, 'content-type': 'text/plain; charset=utf-8' });
     res.end('The renderer is not built yet: run `npm run build`, then restart `latent-studio serve`.\n');
     return;
   }
-  const decoded = decodePath(pathname);
-  if (decoded === null) return badRequest(res, 'bad request path (a malformed % escape or a NUL)');
-  const rel = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const rendererDir = path.resolve(source.rendererDir);
   const file = path.resolve(rendererDir, rel);
   if (!file.startsWith(rendererDir + path.sep)) {
