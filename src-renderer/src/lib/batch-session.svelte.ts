@@ -5,6 +5,7 @@ import type { BatchFailure, BatchProgress, BatchSummary, JobInfo } from '../../.
 import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
 import { errorMessage } from './format';
 import { studio } from './studio';
+import { DEFAULT_MAX_PIXELS, MAX_PIXELS_SETTING } from '../../../src-main/core/contract/limits';
 
 export const BATCH_KINDS = ['batch.compress', 'batch.decompress'];
 
@@ -18,6 +19,9 @@ export interface BatchInput {
 
 export type BatchStatus = 'idle' | 'uploading' | 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
+/** The range the Batch form offers for the largest image, in megapixels (the contract's limits). */
+export const MEGAPIXEL_RANGE = { min: 1, max: MAX_PIXELS_SETTING / 1e6 } as const;
+
 class BatchSession {
   input = $state.raw<BatchInput | null>(null);
   upload = $state.raw<UploadProgress | null>(null);
@@ -30,6 +34,8 @@ class BatchSession {
   suffix = $state('');
   skipExisting = $state(true);
   format = $state<'png' | 'jpeg' | 'webp'>('png');
+  /** Largest image the job decodes, in megapixels (the core's --max-pixels). */
+  maxMegapixels = $state(DEFAULT_MAX_PIXELS / 1e6);
 
   jobId = $state<number | null>(null);
   status = $state<BatchStatus>('idle');
@@ -134,6 +140,7 @@ class BatchSession {
         ...(this.skipExisting ? { skipExisting: true } : {}),
         ...(this.suffix ? { suffix: this.suffix } : {}),
         ...(fresh ? { fresh: true } : {}),
+        ...(this.maxMegapixels * 1e6 !== DEFAULT_MAX_PIXELS ? { maxPixels: Math.round(this.maxMegapixels * 1e6) } : {}),
       });
       this.jobId = started.jobId;
       this.status = started.state as BatchStatus;
