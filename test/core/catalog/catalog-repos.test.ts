@@ -40,6 +40,11 @@ function deadPid(): number {
 }
 
 describe('datasets and images', () => {
+  it('lists datasets by name whatever the case', () => {
+    for (const n of ['beach', 'Alps', 'coast', 'Zebra']) catalog.datasets.ensure(n);
+    expect(catalog.datasets.list().map((d) => d.name)).toEqual(['Alps', 'beach', 'coast', 'Zebra']);
+  });
+
   it('creates, finds and pages images by split', () => {
     const d = catalog.datasets.ensure('shoot', 'june');
     expect(catalog.datasets.ensure('shoot').id).toBe(d.id);

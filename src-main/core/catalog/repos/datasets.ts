@@ -46,7 +46,7 @@ export class DatasetsRepo {
   }
 
   list(): DatasetRecord[] {
-    return (this.db.prepare('SELECT * FROM datasets ORDER BY name').all() as DatasetRow[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM datasets ORDER BY name COLLATE NOCASE, name').all() as DatasetRow[]).map(toRecord);
   }
 
   stats(id: number): DatasetStats {
