@@ -9,6 +9,7 @@ import { StudioError } from '../core/contract/errors.js';
 import { fsPathOf } from '../core/input/names.js';
 import { MAX_PIXELS_SETTING } from '../core/contract/limits.js';
 import { intFlag, numberFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
+import { formatRatio } from '../core/units.js';
 
 /** Flags the batch adds to compress and decompress. */
 export const BATCH_OPTIONS: Record<string, OptionSpec> = {
@@ -101,7 +102,7 @@ export function summaryText(s: BatchSummary): string {
     `${verb} ${s.files.length} of ${s.total} files into ${s.outDir} (job ${s.jobId}, ${s.state})`,
     `  ${s.skipped.length} skipped, ${s.failed.length} failed; ${formatBytes(s.bytesIn)} -> ${formatBytes(s.bytesOut)}` +
       // Compression ratio only means something one way; a decompress batch's bytes grow.
-      (s.kind === 'compress' && s.ratio > 0 ? `, ratio ${s.ratio.toFixed(1)}x` : ''),
+      (s.kind === 'compress' && s.ratio > 0 ? `, ratio ${formatRatio(s.ratio)}` : ''),
     `  ${s.seconds.toFixed(1)} s, ${s.filesPerSecond.toFixed(2)} files/s, ${s.mbPerSecond.toFixed(2)} MB/s, ${s.workers} worker(s)`,
   ];
   for (const f of s.failed) parts.push(`failed: ${f.error}`);

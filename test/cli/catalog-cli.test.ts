@@ -79,7 +79,7 @@ describe('cli datasets and models', () => {
     await run('import', LANDSCAPES, '--dataset', 'landscapes');
     const text = await run('datasets');
     expect(text.stdout).toMatch(/^name\s+images\s+train\/val\/test\s+size\s+models\s+created\n/);
-    expect(text.stdout).toMatch(/^landscapes\s+6\s+\d+\/\d+\/\d+\s+\d+\.\d KB\s+0\s/m);
+    expect(text.stdout).toMatch(/^landscapes\s+6\s+\d+\/\d+\/\d+\s+\d+(\.\d)? KB\s+0\s/m);
     const json = JSON.parse((await run('--json', 'datasets')).stdout);
     expect(json.datasets).toMatchObject([{ name: 'landscapes', images: 6, models: 0 }]);
     expect((await run('datasets', 'show', 'landscapes')).stdout).toContain('6 images');
@@ -112,7 +112,7 @@ describe('cli datasets and models', () => {
     });
     catalog.close();
 
-    expect((await run('models')).stdout).toMatch(/^faces-conv-8\s+Faces\s+conv\s+-\s+\d+\.\d KB\s+0\s/m);
+    expect((await run('models')).stdout).toMatch(/^faces-conv-8\s+Faces\s+conv\s+-\s+\d+(\.\d)? KB\s+0\s/m);
     const listed = (JSON.parse((await run('--json', 'models')).stdout) as { models: { builtin: boolean }[] }).models;
     expect(listed.filter((m) => !m.builtin)).toMatchObject([{ id: 'faces-conv-8', arch: 'conv', weightsHash: folder.weightsHash }]);
 

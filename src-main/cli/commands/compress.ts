@@ -5,6 +5,7 @@ import type { CompressImagesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
 import { BATCH_OPTIONS, BATCH_USAGE, maxPixelsFlag, runBatchCli, wantsBatch } from '../batch-run.js';
 import { intFlag, numberFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+import { formatRatio } from '../../core/units.js';
 
 export const compressCommand: CliCommand = {
   name: 'compress',
@@ -77,7 +78,7 @@ export const compressCommand: CliCommand = {
           ? ` (target ${f.target.kind} ${f.target.wanted}: reached ${f.target.reached.toFixed(3)}${f.target.met ? '' : ', not met'})`
           : '';
         lines.push(
-          `${f.output}: ${f.bytes} bytes, ${f.bpp.toFixed(3)} bpp, quality ${f.quality}, ratio ${f.ratio.toFixed(1)}x${psnr}${target}`,
+          `${f.output}: ${f.bytes} bytes, ${f.bpp.toFixed(3)} bpp, quality ${f.quality}, ratio ${formatRatio(f.ratio)}${psnr}${target}`,
         );
       }
     }

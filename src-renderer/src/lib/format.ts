@@ -1,21 +1,10 @@
+// Sizes and ratios read as on the command line (one formatter for both).
+export { formatBytes, formatRatio } from '../../../src-main/core/units';
 // Number, size and time formatting shared by the views.
-
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
-  if (n < 1024) return `${Math.round(n)} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
-}
 
 export function formatNumber(n: number | null | undefined, digits = 2): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   return n.toFixed(digits);
-}
-
-export function formatRatio(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
-  return `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}:1`;
 }
 
 export function formatPercent(n: number | null | undefined, digits = 1): string {
