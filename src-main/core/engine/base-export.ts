@@ -34,13 +34,20 @@ export async function writeBaseModel(
   await mkdir(tmp, { recursive: true });
   try {
     for (const f of FILES) await copyFile(path.join(src, f), path.join(tmp, f));
+    // A base is where trainings start, not a fine-tune: a run that continued an earlier base keeps
+    // that as history (continuedFrom), never as a start model to measure it against.
+    const { startedFrom, ...rest } = card as typeof card & { startedFrom?: { id?: string; paramsHash?: string } };
     const shipped = {
-      ...card,
+      ...rest,
       id: base.id,
       name: base.name,
       weightsHash,
       weightsFormat: 'float32',
-      base: { corpus: base.corpus, trainedAs: card.id },
+      base: {
+        corpus: base.corpus,
+        trainedAs: card.id,
+        ...(startedFrom ? { continuedFrom: { id: startedFrom.id, paramsHash: startedFrom.paramsHash } } : {}),
+      },
     };
     await writeFile(path.join(tmp, 'card.json'), `${JSON.stringify(shipped, null, 2)}\n`);
     await rm(out, { recursive: true, force: true });
