@@ -91,7 +91,23 @@ class ChartsState {
     }
   }
 
-  async evaluate(model: string, dataset: string, maxImages: number): Promise<void> {
+  /** After a reload: follow an evaluation still running in the studio (started by this view before). */
+  async attach(): Promise<void> {
+    if (this.running || this.jobId !== null) return;
+    try {
+      const { jobs } = await studio.listJobs({ kind: 'eval', state: 'running', limit: 5 });
+      const live = jobs[0];
+      if (!live || this.running) return;
+      this.subscribeProgress();
+      this.running = true;
+      this.jobId = live.id;
+      await this.finish(live.id);
+    } catch {
+      // Not finding it only costs the live view; the evaluation itself goes on.
+    }
+  }
+
+  private subscribeProgress(): void {
     if (!this.subscribed) {
       this.subscribed = true;
       studio.on('evalProgress', (p) => {
@@ -103,6 +119,10 @@ class ChartsState {
         this.etaSeconds = done > 0 ? (((now - this.etaFrom.at) / 1000) * (p.total - p.done)) / done : null;
       });
     }
+  }
+
+  async evaluate(model: string, dataset: string, maxImages: number): Promise<void> {
+    this.subscribeProgress();
     this.running = true;
     this.runError = null;
     this.progress = null;
@@ -111,7 +131,17 @@ class ChartsState {
     try {
       const started = await studio.evaluateModel({ model, dataset, split: 'test', maxImages, codecs: ['jpeg', 'webp', 'avif'] });
       this.jobId = started.jobId;
-      const r = await studio.awaitEvaluation({ jobId: started.jobId });
+      await this.finish(started.jobId);
+    } catch (e) {
+      this.runError = errorMessage(e);
+      this.running = false;
+    }
+  }
+
+  /** Waits for an evaluation job and shows its result. */
+  private async finish(jobId: number): Promise<void> {
+    try {
+      const r = await studio.awaitEvaluation({ jobId });
       this.results = { ...this.results, [r.id]: r };
       const first = this.shown()[0];
       this.selected = first && imagesKey(first) === imagesKey(r) ? [r.id, ...this.selected.filter((x) => x !== r.id)] : [r.id];
