@@ -17,12 +17,15 @@ test('imports an uploaded folder, lists unreadable files with reasons, shows thu
   copyFileSync(path.join(sampleDir, 'digit-5-00.png'), path.join(shoot, 'day2', 'digit-5-00.png'));
   writeFileSync(path.join(shoot, 'empty.png'), '');
   writeFileSync(path.join(shoot, 'day2', 'readme.jpg'), 'not a jpeg at all\n');
+  writeFileSync(path.join(shoot, 'notes.txt'), 'a text file beside the photos\n');
   try {
     await page.goto(`${studioServer.launchUrl}#/import`);
     const main = page.getByRole('main', { name: 'Import' });
     await expect(main.getByText('Drop image files or folders anywhere on this window')).toBeVisible();
     await main.locator('input[webkitdirectory]').setInputFiles(shoot);
-    await expect(main.getByText('5 files ready')).toBeVisible();
+    await expect(main.getByText('6 files ready')).toBeVisible();
+    // Named before the import starts: what will be left out, and why.
+    await expect(main.getByTestId('left-out')).toHaveText(' · 1 of them is not an image and will be left out: notes.txt');
     await expect(main.getByLabel('Into dataset')).toHaveValue('shoot');
     await expect(main.getByRole('button', { name: 'Import', exact: true })).toBeFocused();
     await page.keyboard.press('Enter');

@@ -12,22 +12,8 @@ import { toWireError } from '../contract/errors.js';
 import { fsPathOf, showBytes } from './names.js';
 import { InputError, resolveRegular, shownOf } from './open-input.js';
 
-/** Names a folder walk takes as images; types sharp cannot decode here (.bmp, HEVC .heic) are reported when read. */
-export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.jpg',
-  '.jpeg',
-  '.jpe',
-  '.png',
-  '.webp',
-  '.avif',
-  '.gif',
-  '.tif',
-  '.tiff',
-  '.bmp',
-  '.heic',
-  '.heif',
-]);
-export const LATENT_EXTENSION = '.latent';
+export { IMAGE_EXTENSIONS, LATENT_EXTENSION } from './extensions.js';
+import { IMAGE_EXTENSIONS, LATENT_EXTENSION } from './extensions.js';
 
 export type WalkKind = 'images' | 'latents';
 
