@@ -76,7 +76,7 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     await expect(train.getByTestId('start-choice').getByRole('radio', { name: /Start from the built-in base model/ })).toBeChecked();
     await expect(train.getByTestId('file-estimate')).toContainText('from the curve of');
     await train.getByRole('spinbutton', { name: 'Time budget' }).fill('0.3');
-    await expect(train.getByTestId('time-estimate')).toContainText('26 s');
+    await expect(train.getByTestId('time-estimate')).toContainText('22 s');
     await shot(page, '2-train-form');
     await train.getByRole('button', { name: 'Start training' }).click();
     await expect(train.getByText('Training progress')).toBeVisible();

@@ -9,7 +9,7 @@
 export const SINGLE_FILE_OVERHEAD_BYTES = 16;
 
 /** Seconds a training spends outside its budget: worker start, data loading, entropy tables, saving. */
-export const TRAIN_OVERHEAD_SECONDS = 8;
+export const TRAIN_OVERHEAD_SECONDS = 4;
 
 /**
  * Multiply-accumulates per second one worker reaches in a training step (forward and backward
