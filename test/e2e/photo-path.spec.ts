@@ -131,6 +131,7 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
 
     await batch.getByLabel('Decompress .latent files').check();
     await batch.locator('input[webkitdirectory]').setInputFiles(latentDir);
+    await expect(batch.getByTestId('batch-input')).toContainText('out-latent');
     // A new input and task: the output folder moves with them instead of staying the compress one.
     await expect(batch.getByLabel('Output folder')).not.toHaveValue(latentDir);
     await expect(batch.getByText('photo.latent → photo.png')).toBeVisible();

@@ -100,15 +100,20 @@ class BatchSession {
     this.error = null;
     this.status = 'uploading';
     this.upload = null;
+    // A folder typed while the upload runs is the user's choice for this input: it stays.
+    const typedBefore = this.outState;
     try {
       const r = await resolveDropped(dropped, (u) => (this.upload = u));
       if (r.count === 0) throw new Error('nothing dropped: no files found');
-      this.setInput({
-        paths: r.folder && dropped.kind === 'files' ? [r.folder] : r.paths,
-        folder: r.folder,
-        label: r.topFolder ?? 'Dropped files',
-        count: r.count,
-      });
+      this.setInput(
+        {
+          paths: r.folder && dropped.kind === 'files' ? [r.folder] : r.paths,
+          folder: r.folder,
+          label: r.topFolder ?? 'Dropped files',
+          count: r.count,
+        },
+        !this.outAuto && this.outState !== typedBefore,
+      );
       this.status = 'idle';
     } catch (e) {
       this.status = 'idle';
@@ -116,10 +121,10 @@ class BatchSession {
     }
   }
 
-  setInput(input: BatchInput): void {
+  setInput(input: BatchInput, keepTyped = false): void {
     this.input = input;
     // A new input gets the folder beside it (a folder typed for the previous input is not reused).
-    this.outAuto = true;
+    if (!keepTyped) this.outAuto = true;
     this.defaultOut();
   }
 
