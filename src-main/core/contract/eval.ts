@@ -182,6 +182,21 @@ export interface EvalProgress {
   quality: number;
 }
 
+/** One equal-size comparison moved on (the request's model, image and quality name it). */
+export interface CompareProgress {
+  model: string;
+  path: string;
+  /** Null when an existing .latent file is compared. */
+  quality: number | null;
+  /** Steps finished, of `total` (loading the model, the latent codec, each classical codec). */
+  done: number;
+  total: number;
+  /** What runs now, in words ("AVIF closest to 1.2 KB"). */
+  step: string;
+  /** Steps answered from the studio's cache (model, original, encodings it already made). */
+  cached: number;
+}
+
 export interface EvalFinished {
   jobId: number;
   state: 'done' | 'failed' | 'cancelled' | 'interrupted';
@@ -210,6 +225,8 @@ export interface EqualSizeEntry {
   msssim: number;
   /** The encoded file itself (JPEG/WebP/AVIF), or a PNG of the latent reconstruction. */
   image: EncodedImage;
+  /** A classical codec whose lowest quality still makes a bigger file than the latent one: this is its smallest. */
+  atSmallest?: boolean;
 }
 
 export interface EqualSizeComparison {
@@ -402,6 +419,7 @@ export const evalMethods = {
 export const evalEvents = {
   evalProgress: event<EvalProgress>('An evaluation finished one more encoding.'),
   evalFinished: event<EvalFinished>('An evaluation job ended.'),
+  compareProgress: event<CompareProgress>('An equal-size comparison moved on to its next codec.'),
   codeSizeProgress: event<CodeSizeProgress>('A code-size sweep moved on: a model starts training or evaluation, or is done.'),
   codeSizeFinished: event<CodeSizeFinished>('A code-size sweep ended.'),
 } as const;

@@ -7,10 +7,11 @@ export const taskLoaders = {
   'catalog.import': () => import('../catalog/import-task.js'),
   'engine.train': () => import('../engine/train-task.js'),
   'engine.rd-replica': () => import('../engine/parallel/replica-task.js'),
+  'engine.tile-runner': () => import('../engine/tiling/tile-task.js'),
   'codec.compress': () => import('../codec/tasks/compress-task.js'),
   'codec.decompress': () => import('../codec/tasks/decompress-task.js'),
   'eval.sweep': () => import('../metrics/tasks/sweep-task.js'),
-  'eval.compare': () => import('../metrics/tasks/compare-task.js'),
+  'eval.compare-service': () => import('../metrics/tasks/compare-service-task.js'),
   'batch.worker': () => import('../batch/worker-task.js'),
 } as const;
 

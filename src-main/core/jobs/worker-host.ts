@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import { StudioError, type StudioErrorCode } from '../contract/errors.js';
 import type { FromWorker, ToWorker } from './task.js';
 import type { TaskInput, TaskName, TaskProgress, TaskResult } from './task-registry.js';
@@ -23,6 +23,8 @@ export interface StartOptions<P> {
   signal?: AbortSignal;
   /** Extra resource limits for the worker (e.g. heap for big batches). */
   resourceLimits?: { maxOldGenerationSizeMb?: number };
+  /** Objects in `input` moved to the worker rather than copied (a MessagePort for a long-lived service). */
+  transfer?: readonly Transferable[];
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -88,7 +90,7 @@ export function startWorkerTask<N extends TaskName>(
     );
   });
 
-  send({ type: 'start', task, input });
+  worker.postMessage({ type: 'start', task, input } satisfies ToWorker, options.transfer);
   return {
     result,
     exited,

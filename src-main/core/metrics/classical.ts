@@ -119,44 +119,92 @@ export async function classicalSweep(
   return out;
 }
 
+/** Encodings of one image by one codec, by quality (what a size search has already paid for). */
+export type EncodingCache = Map<number, { encoded: Buffer; encodeSeconds: number }>;
+
+export interface ClosestPoint extends EncodedPoint {
+  /** Even the codec's lowest quality makes a file bigger than the target: this is its smallest. */
+  atSmallest: boolean;
+}
+
 /**
- * The encoding whose size is closest to `targetBytes`: bisection for the highest quality that
- * stays within the target, then the nearer of it and the next quality up (ties go to the smaller
- * file). Sizes are not perfectly monotone in quality for every encoder, so the answer is the
- * closest among the qualities visited, which always include both ends of the final bracket.
+ * The encoding whose size is closest to `targetBytes`: the highest quality that stays within the
+ * target, then the nearer of it and the next quality up (ties go to the smaller file). The search
+ * keeps size(lo) <= target < size(hi + 1) and probes inside, alternating a guess interpolated in
+ * log bytes with a plain halving (so it never takes more than about twice bisection's steps).
+ * Sizes are not perfectly monotone in quality for every encoder, so the answer is the closest
+ * among the qualities encoded, which always include both ends of the final bracket. `cache`
+ * (kept by the caller for one image and codec) saves the encodings a later search would repeat.
  */
 export async function closestBySize(
   ref: RawImage,
   codec: ClassicalCodec,
   targetBytes: number,
-  options: MetricOptions = {},
-): Promise<EncodedPoint> {
+  options: MetricOptions & { cache?: EncodingCache } = {},
+): Promise<ClosestPoint> {
+  const color = colorOnly(ref);
+  const found = await searchBySize(color, codec, targetBytes, options.cache);
+  const t1 = performance.now();
+  const recon = await decodeEncoded(found.encoded, color.channels as 1 | 3, `${codec} q${found.quality}`);
+  const decodeSeconds = (performance.now() - t1) / 1000;
+  return {
+    codec,
+    quality: found.quality,
+    bytes: found.encoded.length,
+    bpp: bitsPerPixel(found.encoded.length, color.width, color.height),
+    ...measureQuality(color, recon, options),
+    encodeSeconds: found.encodeSeconds,
+    decodeSeconds,
+    encoded: found.encoded,
+    atSmallest: found.atSmallest,
+  };
+}
+
+/** closestBySize's search alone: the quality, its encoding, and whether it is the codec's smallest. */
+export async function searchBySize(
+  ref: RawImage,
+  codec: ClassicalCodec,
+  targetBytes: number,
+  cache: EncodingCache = new Map(),
+): Promise<{ quality: number; encoded: Buffer; encodeSeconds: number; atSmallest: boolean }> {
   const meta = CLASSICAL_CODECS[codec];
   const color = colorOnly(ref);
-  const sizes = new Map<number, Buffer>();
   const size = async (q: number): Promise<number> => {
-    let b = sizes.get(q);
-    if (!b) {
-      b = await encodeClassical(color, codec, q);
-      sizes.set(q, b);
+    let e = cache.get(q);
+    if (!e) {
+      const t0 = performance.now();
+      const encoded = await encodeClassical(color, codec, q);
+      e = { encoded, encodeSeconds: (performance.now() - t0) / 1000 };
+      cache.set(q, e);
     }
-    return b.length;
+    return e.encoded.length;
   };
   let lo = meta.minQuality;
   let hi = meta.maxQuality;
-  if ((await size(lo)) <= targetBytes) {
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((await size(mid)) <= targetBytes) lo = mid;
-      else hi = mid - 1;
+  const atSmallest = (await size(lo)) > targetBytes;
+  if (!atSmallest) {
+    // What earlier searches encoded narrows the bracket before anything new is encoded.
+    for (const [q, e] of cache) if (e.encoded.length <= targetBytes && q > lo) lo = q;
+    for (const [q, e] of cache) if (e.encoded.length > targetBytes && q > lo && q - 1 < hi) hi = q - 1;
+    for (let interpolate = true; lo < hi; interpolate = !interpolate) {
+      let probe = (lo + hi + 1) >> 1;
+      const above = cache.get(hi + 1)?.encoded.length;
+      if (interpolate && above !== undefined) {
+        const below = cache.get(lo)!.encoded.length;
+        const f = Math.log(targetBytes / below) / Math.log(above / below);
+        if (Number.isFinite(f)) probe = Math.min(hi, Math.max(lo + 1, lo + Math.round(f * (hi + 1 - lo))));
+      }
+      if ((await size(probe)) <= targetBytes) lo = probe;
+      else hi = probe - 1;
     }
     if (lo < meta.maxQuality) await size(lo + 1);
   }
   let best = lo;
-  for (const [q, b] of sizes) {
-    const d = Math.abs(b.length - targetBytes);
-    const bestD = Math.abs(sizes.get(best)!.length - targetBytes);
-    if (d < bestD || (d === bestD && b.length < sizes.get(best)!.length)) best = q;
+  for (const [q, e] of cache) {
+    const d = Math.abs(e.encoded.length - targetBytes);
+    const bestLen = cache.get(best)!.encoded.length;
+    const bestD = Math.abs(bestLen - targetBytes);
+    if (d < bestD || (d === bestD && e.encoded.length < bestLen)) best = q;
   }
-  return classicalPoint(color, codec, best, options);
+  return { quality: best, ...cache.get(best)!, atSmallest };
 }

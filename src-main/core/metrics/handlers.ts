@@ -1,5 +1,5 @@
 // Contract handlers for evaluation: jobs (start, wait, cancel, resume), stored evaluations (get,
-// list, export) and the equal-size comparison, which runs in a worker like the sweeps.
+// list, export) and the equal-size comparison, which runs in the studio's long-lived compare worker.
 import path from 'node:path';
 import { getCatalog } from '../catalog/index.js';
 import { calibrationSource } from '../codec/handlers.js';
@@ -9,9 +9,9 @@ import type { evalMethods } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
 import type { Handlers } from '../context.js';
 import { writeFileAtomic } from '../imaging/index.js';
-import { startWorkerTask } from '../jobs/worker-host.js';
 import { CLASSICAL_CODEC_NAMES } from './codecs.js';
 import { codeSizeJobs } from './code-size.js';
+import { compareService } from './compare-service.js';
 import { evalJobs } from './eval-jobs.js';
 import { toCompressAiJson, toCsv } from './export.js';
 import { listEvaluations, loadEvaluation } from './store.js';
@@ -73,14 +73,17 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
     }
     const rec = catalog.models.get(modelId!);
     if (!rec) throw new StudioError('not-found', `model ${modelId} is not in the catalog (see latent-studio models)`);
-    const task = startWorkerTask('eval.compare', {
+    const quality = req.quality ?? DEFAULT_QUALITY;
+    const input = {
       model: { id: rec.id, dir: rec.dir, calibration: calibrationSource(ctx, rec) },
       imagePath: imagePath!,
       ...(latentPath ? { latentPath, latentQuality } : {}),
-      quality: req.quality ?? DEFAULT_QUALITY,
+      quality,
       codecs: req.codecs ?? CLASSICAL_CODEC_NAMES,
-    });
-    return task.result;
+    };
+    return compareService(ctx).compare(input, (s) =>
+      ctx.emit('compareProgress', { model: rec.id, path: imagePath!, quality: latentPath ? latentQuality : quality, ...s }),
+    );
   },
   async sweepCodeSizes(req, ctx) {
     return codeSizeJobs(ctx).start(req);

@@ -1,7 +1,9 @@
 // The Compare view's selection and result: a model, one of its dataset's images, a quality, and
 // the equal-size comparison the core computes (latent vs JPEG, WebP, AVIF at the same bytes).
+// One comparison runs at a time: a change made meanwhile (the slider moved again) waits and then
+// runs once for the latest selection, so the studio never works through stale requests.
 import type { CatalogImage } from '../../../src-main/core/contract/catalog';
-import type { EncodedImage, EqualSizeComparison, EqualSizeEntry } from '../../../src-main/core/contract/eval';
+import type { CompareProgress, EncodedImage, EqualSizeComparison, EqualSizeEntry } from '../../../src-main/core/contract/eval';
 import { errorMessage } from './format';
 import { studio } from './studio';
 
@@ -22,7 +24,21 @@ class CompareState {
   error = $state<string | null>(null);
   /** Which encoding is shown against the original: 'latent', 'jpeg', 'webp' or 'avif'. */
   shown = $state<string>('latent');
+  /** The running comparison's step ("AVIF closest to 12 KB", 3 of 5). */
+  progress = $state.raw<CompareProgress | null>(null);
+  private running: { model: string; path: string; quality: number } | null = null;
+  private again = false;
+  private subscribed = false;
   private seq = 0;
+
+  private subscribe(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    studio.on('compareProgress', (p) => {
+      const r = this.running;
+      if (r && p.model === r.model && p.path === r.path && p.quality === r.quality) this.progress = p;
+    });
+  }
 
   async loadImages(dataset: string | number): Promise<void> {
     this.dataset = dataset;
@@ -43,11 +59,20 @@ class CompareState {
 
   async run(): Promise<void> {
     if (!this.modelId || !this.imagePath) return;
+    this.subscribe();
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const req = { model: this.modelId, path: this.imagePath, quality: this.quality };
     const my = ++this.seq;
+    this.running = req;
+    this.again = false;
+    this.progress = null;
     this.loading = true;
     this.error = null;
     try {
-      const r = await studio.compareAtEqualSize({ model: this.modelId, imagePath: this.imagePath, quality: this.quality });
+      const r = await studio.compareAtEqualSize({ model: req.model, imagePath: req.path, quality: req.quality });
       if (my !== this.seq) return;
       this.result = r;
       if (this.shown !== 'latent' && !r.classical.some((c) => c.codec === this.shown)) this.shown = 'latent';
@@ -57,7 +82,11 @@ class CompareState {
         this.result = null;
       }
     } finally {
-      if (my === this.seq) this.loading = false;
+      this.running = null;
+      this.progress = null;
+      const changed = req.model !== this.modelId || req.path !== this.imagePath || req.quality !== this.quality;
+      if (this.again && changed) void this.run();
+      else if (my === this.seq) this.loading = false;
     }
   }
 

@@ -72,6 +72,33 @@ describe('classical codecs through sharp', () => {
     }
   });
 
+  it('reuses the encodings a size search has made, with the same answer as a fresh search', async () => {
+    const img = await photo();
+    const cache = new Map<number, { encoded: Buffer; encodeSeconds: number }>();
+    const first = await closestBySize(img, 'webp', 3000, { cache });
+    const afterFirst = cache.size;
+    expect(afterFirst).toBeGreaterThan(2);
+    // The same target again: nothing new is encoded.
+    const again = await closestBySize(img, 'webp', 3000, { cache });
+    expect(cache.size).toBe(afterFirst);
+    expect(again.quality).toBe(first.quality);
+    // A nearby target: the cached sizes bracket it, so fewer encodings than a fresh search.
+    const fresh = new Map<number, { encoded: Buffer; encodeSeconds: number }>();
+    const near = await closestBySize(img, 'webp', 3400, { cache });
+    const nearFresh = await closestBySize(img, 'webp', 3400, { cache: fresh });
+    expect(Math.abs(near.bytes - 3400)).toBeLessThanOrEqual(Math.abs(nearFresh.bytes - 3400));
+    expect(cache.size - afterFirst).toBeLessThan(fresh.size);
+    expect(near.encoded.equals((await encodeClassical(img, 'webp', near.quality)))).toBe(true);
+  });
+
+  it('says when even the lowest quality is bigger than the target', async () => {
+    const img = await photo();
+    const tiny = await closestBySize(img, 'avif', 10);
+    expect(tiny).toMatchObject({ quality: 1, atSmallest: true });
+    expect(tiny.bytes).toBeGreaterThan(10);
+    expect((await closestBySize(img, 'jpeg', 3000)).atSmallest).toBe(false);
+  });
+
   it('rejects a quality outside the codec range', async () => {
     await expect(encodeClassical(await digits(), 'jpeg', 0)).rejects.toThrow(/from 1 to 100/);
   });

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import { compressImage, prepareFile } from '../../../src-main/core/codec/compress.js';
 import { loadModel } from '../../../src-main/core/engine/model-io.js';
+import { compareService } from '../../../src-main/core/metrics/compare-service.js';
+import { CompareSession } from '../../../src-main/core/metrics/equal-size.js';
+import { loadEngineModel } from '../../../src-main/core/metrics/tasks/model-loader.js';
 import { runSweep } from '../../../src-main/core/metrics/sweep.js';
+import type { CompareProgress } from '../../../src-main/core/contract/eval.js';
+import { formatBytes } from '../../../src-main/core/units.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 
@@ -100,6 +105,58 @@ describe('evaluating a trained model', () => {
     // The original as PNG, pixel-exact.
     const orig = await sharp(Buffer.from(cmp.original.base64, 'base64')).raw().toBuffer();
     expect(orig.equals(await sharp(img).raw().toBuffer())).toBe(true);
+  });
+
+  it('keeps the model, the original and the classical encodings between comparisons (one worker)', async () => {
+    const img = testImages[0]!;
+    const steps: CompareProgress[] = [];
+    const off = studio.on((name, p) => {
+      if (name === 'compareProgress') steps.push(p as CompareProgress);
+    });
+    try {
+      const first = await studio.call('compareAtEqualSize', { model: modelId, imagePath: img, quality: 30 });
+      const firstSteps = steps.splice(0);
+      expect(firstSteps.map((s) => s.step)).toContain('AVIF closest to ' + formatBytes(first.latent.bytes));
+      expect(firstSteps.at(-1)).toMatchObject({ step: 'Done', model: modelId, path: img, quality: 30 });
+      expect(firstSteps.at(-1)!.done).toBe(firstSteps.at(-1)!.total);
+      // The same request again: every step from the cache, the same answer.
+      const again = await studio.call('compareAtEqualSize', { model: modelId, imagePath: img, quality: 30 });
+      expect(steps.at(-1)).toMatchObject({ step: 'Done', cached: 4, total: 4 });
+      expect(again).toEqual(first);
+      // Another quality: the model is not loaded again (no such step).
+      steps.splice(0);
+      await studio.call('compareAtEqualSize', { model: modelId, imagePath: img, quality: 90 });
+      expect(steps.map((s) => s.step)).not.toContain('Loading the model');
+      expect(compareService(studio.context).started).toBe(1);
+    } finally {
+      off();
+    }
+  });
+
+  it('a compare session keeps its tensors flat over repeated comparisons and frees them when disposed', async () => {
+    const rec = getCatalog(studio.context).models.get(modelId)!;
+    const session = new CompareSession(loadEngineModel);
+    const input = { model: { id: rec.id, dir: rec.dir }, imagePath: testImages[0]!, quality: 20, codecs: ['webp' as const] };
+    const before = tf.memory().numTensors;
+    await session.compare(input);
+    const loaded = tf.memory().numTensors;
+    await session.compare({ ...input, quality: 60 });
+    await session.compare({ ...input, quality: 95, imagePath: testImages[1]! });
+    expect(tf.memory().numTensors).toBe(loaded);
+    session.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('says when a classical codec cannot make a file as small as the latent one', async () => {
+    const cmp = await studio.call('compareAtEqualSize', { model: modelId, imagePath: testImages[0]!, quality: 1 });
+    for (const c of cmp.classical) {
+      // The hand-made 20x20 digits: a 1-quality JPEG/AVIF header alone outweighs the latent file.
+      if (c.atSmallest) {
+        expect(c.quality).toBe(1);
+        expect(c.bytes).toBeGreaterThan(cmp.latent.bytes);
+      }
+    }
+    expect(cmp.classical.some((c) => c.atSmallest)).toBe(true);
   });
 
   it('compares an existing .latent file, its original given', async () => {
