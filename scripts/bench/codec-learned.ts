@@ -43,15 +43,15 @@ for (const arch of ['factorized', 'hyperprior'] as const) {
   for (const file of images) {
     const img = toFloat(await readImage(file, { channels: 3 }), 3);
     const mp = (img.width * img.height) / 1e6;
-    const time = (f: () => void) => {
-      f();
+    const time = async (f: () => Promise<unknown>) => {
+      await f();
       const t0 = performance.now();
-      for (let i = 0; i < repeat; i++) f();
+      for (let i = 0; i < repeat; i++) await f();
       return (performance.now() - t0) / 1000 / repeat;
     };
     let streams: Uint8Array[] = [];
-    const enc = time(() => (streams = impl.compress(rt, img, 75)));
-    const dec = time(() => impl.decompress(rt, streams, img.width, img.height, 75));
+    const enc = await time(async () => (streams = await impl.compress(rt, img, 75)));
+    const dec = await time(() => impl.decompress(rt, streams, img.width, img.height, 75));
     console.log(
       `${arch.padEnd(10)} ${path.basename(file).padEnd(28)} ${img.width}x${img.height}: encode ${(mp / enc).toFixed(2)} MP/s, decode ${(mp / dec).toFixed(2)} MP/s; ` +
         `encoder ${Math.round(mac.encoder)} / decoder ${Math.round(mac.decoder)} MAC/px (decode ${((mac.decoder * mp * 1e6) / dec / 1e9).toFixed(2)} GMAC/s)`,

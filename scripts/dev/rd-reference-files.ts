@@ -46,13 +46,13 @@ for (const saved of process.argv.slice(2)) {
   let bytes = 0;
   for (const f of files) {
     const raw = await readImage(f, { channels: 3 });
-    const streams = impl.compress(rt, toFloat(raw, 3), 100);
+    const streams = await impl.compress(rt, toFloat(raw, 3), 100);
     const file = writeSingleV2(
       { family, tag: modelTag(hash), quality: 100 },
       { width: raw.width, height: raw.height, channels: 3, streams },
     );
     const back = readSingleV2(file, f);
-    const decoded = toBytes(impl.decompress(rt, back.image.streams, raw.width, raw.height, back.params.quality));
+    const decoded = toBytes(await impl.decompress(rt, back.image.streams, raw.width, raw.height, back.params.quality));
     bytes += file.length;
     bpp += (file.length * 8) / (raw.width * raw.height) / files.length;
     quality += psnr(raw, decoded) / files.length;

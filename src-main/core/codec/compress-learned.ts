@@ -45,8 +45,8 @@ function checkQuality(q: number): number {
 }
 
 /** PSNR of the decoded streams against the original colour planes. */
-function measure(model: CodecModel, img: PreparedImage, streams: Uint8Array[], quality: number): number {
-  const recon = learnedOf(model).decompress(streams, img.color.width, img.color.height, quality);
+async function measure(model: CodecModel, img: PreparedImage, streams: Uint8Array[], quality: number): Promise<number> {
+  const recon = await learnedOf(model).decompress(streams, img.color.width, img.color.height, quality);
   return psnr(img.original, toChannels(recon, img.original.channels as 1 | 3));
 }
 
@@ -61,18 +61,19 @@ export async function compressLearned(model: CodecModel, img: PreparedImage, set
     psnr?: number;
   }
   const trials = new Map<number, Trial>();
-  const trial = (quality: number): Trial => {
+  const trial = async (quality: number): Promise<Trial> => {
     let t = trials.get(quality);
     if (!t) {
-      const streams = codec.compress(img.color, quality);
+      const streams = await codec.compress(img.color, quality);
       t = { quality, streams, bytes: writeSingleV2(paramsOf(model, quality), imageOf(img, streams, alpha)) };
       trials.set(quality, t);
     }
     return t;
   };
-  const withPsnr = (t: Trial): Trial => {
-    t.psnr ??= measure(model, img, t.streams, t.quality);
-    return t;
+  const withPsnr = async (t: Trial | Promise<Trial>): Promise<Trial> => {
+    const r = await t;
+    r.psnr ??= await measure(model, img, r.streams, r.quality);
+    return r;
   };
   const bppOf = (t: Trial) => (t.bytes.length * 8) / pixels;
   let chosen: Trial;
@@ -81,30 +82,30 @@ export async function compressLearned(model: CodecModel, img: PreparedImage, set
     const wanted = settings.targetPsnr;
     let lo = MIN_QUALITY;
     let hi = MAX_QUALITY;
-    if (withPsnr(trial(hi)).psnr! < wanted) lo = hi;
+    if ((await withPsnr(trial(hi))).psnr! < wanted) lo = hi;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (withPsnr(trial(mid)).psnr! >= wanted) hi = mid;
+      if ((await withPsnr(trial(mid))).psnr! >= wanted) hi = mid;
       else lo = mid + 1;
     }
-    chosen = withPsnr(trial(lo));
+    chosen = await withPsnr(trial(lo));
     target = { kind: 'psnr', wanted, reached: chosen.psnr!, met: chosen.psnr! >= wanted };
   } else if (settings.targetBpp !== undefined) {
     const wanted = settings.targetBpp;
     let lo = MIN_QUALITY;
     let hi = MAX_QUALITY;
-    if (bppOf(trial(lo)) > wanted) hi = lo;
+    if (bppOf(await trial(lo)) > wanted) hi = lo;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (bppOf(trial(mid)) <= wanted) lo = mid;
+      if (bppOf(await trial(mid)) <= wanted) lo = mid;
       else hi = mid - 1;
     }
-    chosen = trial(lo);
+    chosen = await trial(lo);
     target = { kind: 'bpp', wanted, reached: bppOf(chosen), met: bppOf(chosen) <= wanted };
   } else {
-    chosen = trial(checkQuality(settings.quality ?? DEFAULT_QUALITY));
+    chosen = await trial(checkQuality(settings.quality ?? DEFAULT_QUALITY));
   }
-  if (settings.measure) withPsnr(chosen);
+  if (settings.measure) await withPsnr(chosen);
   return {
     bytes: chosen.bytes,
     quality: chosen.quality,
@@ -130,10 +131,10 @@ export async function compressPackLearned(
   const entries: Array<V2Image & { name?: string }> = [];
   const out: PackResult['images'] = [];
   for await (const { img, name } of images) {
-    const streams = codec.compress(img.color, quality);
+    const streams = await codec.compress(img.color, quality);
     const alpha = img.alpha ? encodeAlpha(img.alpha, img.color.width, img.color.height) : undefined;
     entries.push({ ...imageOf(img, streams, alpha), ...(name !== undefined ? { name } : {}) });
-    const p = settings.measure ? measure(model, img, streams, quality) : undefined;
+    const p = settings.measure ? await measure(model, img, streams, quality) : undefined;
     out.push({
       ...(name !== undefined ? { name } : {}),
       width: img.color.width,

@@ -119,7 +119,7 @@ async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: 
     );
   let recon: RawImage;
   try {
-    recon = model.learned.decompress(e.streams, e.width, e.height, params.quality);
+    recon = await model.learned.decompress(e.streams, e.width, e.height, params.quality);
   } catch (err) {
     throw corrupt(label, err);
   }

@@ -1,5 +1,6 @@
 // What the codec needs from a trained model: the engine's LoadedModel satisfies this structurally,
 // so the codec depends only on encode/decode, the code range and the weights hash.
+import type { TileProgress } from '../engine/tiling/tiled.js';
 import type { RawImage } from '../imaging/index.js';
 
 /** HWC grid of continuous latents. */
@@ -22,8 +23,9 @@ export interface LearnedCodec {
   family: string;
   /** Family id written in v2 files. */
   formatId: number;
-  compress(img: RawImage, quality: number): Uint8Array[];
-  decompress(streams: Uint8Array[], width: number, height: number, quality: number): RawImage;
+  /** onProgress: after every transform tile (a 24 MP photo has about 100; it takes a minute). */
+  compress(img: RawImage, quality: number, onProgress?: TileProgress): Promise<Uint8Array[]>;
+  decompress(streams: Uint8Array[], width: number, height: number, quality: number, onProgress?: TileProgress): Promise<RawImage>;
 }
 
 export interface CodecModel {

@@ -11,9 +11,12 @@ import type { RawImage } from '../imaging/index.js';
 import { StudioError } from '../contract/errors.js';
 import { familyMeta } from './models/families.js';
 import { sizeOf, type ParamManifestEntry, type ParamStore } from './models/layers/params.js';
-import type { EntropyTables, LearnedRuntime } from './models/learned.js';
+import type { CodingOptions, EntropyTables, LearnedRuntime } from './models/learned.js';
 import { learnedImpl } from './models/registry.js';
 import type { ModelCard } from './model-card.js';
+import { DEFAULT_TILING, type Tiling } from './tiling/geometry.js';
+import { pooledChooser } from './tiling/tile-pool.js';
+import type { TileProgress } from './tiling/tiled.js';
 import { toBytes, toFloat } from './pixels.js';
 
 /** Groups the decoder never needs (its hash and its byte count leave them out). */
@@ -88,8 +91,18 @@ export interface LearnedCodecPart {
   family: string;
   formatId: number;
   levels: number;
-  compress(img: RawImage, quality: number): Uint8Array[];
-  decompress(streams: Uint8Array[], width: number, height: number, quality: number): RawImage;
+  compress(img: RawImage, quality: number, onProgress?: TileProgress): Promise<Uint8Array[]>;
+  decompress(streams: Uint8Array[], width: number, height: number, quality: number, onProgress?: TileProgress): Promise<RawImage>;
+}
+
+export interface LearnedLoadOptions {
+  /**
+   * Threads an image of several tiles is spread over (default 1: tfjs in the calling thread). A
+   * single image wants the cores; a batch worker, already one of many, wants 1.
+   */
+  workers?: number;
+  /** Tile size (default DEFAULT_TILING; tests use small tiles). */
+  tiling?: Tiling;
 }
 
 export interface LoadedLearned {
@@ -162,7 +175,7 @@ export async function readLearnedWeights(dir: string, card: ModelCard): Promise<
 }
 
 /** Loads a learned model folder (after the backend is chosen). */
-export async function loadLearnedDir(dir: string, card: ModelCard): Promise<LoadedLearned> {
+export async function loadLearnedDir(dir: string, card: ModelCard, options: LearnedLoadOptions = {}): Promise<LoadedLearned> {
   const meta = familyMeta(card.arch)!;
   const { hyper: h, params, tfile, tbytes } = await readLearnedFiles(dir, card);
   const impl = learnedImpl<{ arch: string }>(card.arch);
@@ -187,6 +200,13 @@ export async function loadLearnedDir(dir: string, card: ModelCard): Promise<Load
   const runtime: LearnedRuntime<{ arch: string }> = { hyper: hyper.data, channels: card.channels, params, tables: { groups } };
   const { hash } = learnedHash(params.manifest(), params.toArrays(), tbytes);
   const levels = (hyper.data as unknown as { lambdas: number[] }).lambdas.length;
+  const tiling = options.tiling ?? DEFAULT_TILING;
+  const tiles = pooledChooser(options.workers ?? 1, tiling);
+  const coding = (onProgress: TileProgress | undefined): CodingOptions => ({
+    choose: tiles.choose,
+    tiling,
+    ...(onProgress ? { onProgress } : {}),
+  });
   return {
     runtime,
     weightsHash: hash,
@@ -194,9 +214,13 @@ export async function loadLearnedDir(dir: string, card: ModelCard): Promise<Load
       family: card.arch,
       formatId: meta.formatId!,
       levels,
-      compress: (img, quality) => impl.compress(runtime, toFloat(img, card.channels), quality),
-      decompress: (streams, width, height, quality) => toBytes(impl.decompress(runtime, streams, width, height, quality)),
+      compress: (img, quality, onProgress) => impl.compress(runtime, toFloat(img, card.channels), quality, coding(onProgress)),
+      decompress: async (streams, width, height, quality, onProgress) =>
+        toBytes(await impl.decompress(runtime, streams, width, height, quality, coding(onProgress))),
     },
-    dispose: () => params.dispose(),
+    dispose: () => {
+      void tiles.close();
+      params.dispose();
+    },
   };
 }

@@ -8,7 +8,7 @@ import { StudioError } from '../contract/errors.js';
 import type { RawImage } from '../imaging/index.js';
 import { chooseBackend } from './backend.js';
 import { convDecode, convEncode, denseDecode, denseEncode, type CodeGrid } from './inference.js';
-import { loadLearnedDir, type LearnedCodecPart } from './learned-io.js';
+import { loadLearnedDir, type LearnedCodecPart, type LearnedLoadOptions } from './learned-io.js';
 import type { ConvHyper, ModelCard } from './model-card.js';
 import { familyMeta } from './models/families.js';
 import { toBytes, toFloat } from './pixels.js';
@@ -107,11 +107,12 @@ export async function readCard(dir: string): Promise<ModelCard> {
   }
 }
 
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/** Loads a saved model; `options` say how a learned family spreads a large image (learned-io.ts). */
+export async function loadModel(dir: string, options: LearnedLoadOptions = {}): Promise<LoadedModel> {
   await chooseBackend();
   const card = await readCard(dir);
   if (familyMeta(card.arch)?.learned) {
-    const l = await loadLearnedDir(dir, card);
+    const l = await loadLearnedDir(dir, card, options);
     const refuse = () =>
       Promise.reject(new StudioError('internal', `model ${card.id} codes through its family (${card.arch}), not a code grid`));
     return { id: card.id, card, weightsHash: l.weightsHash, learned: l.codec, encode: refuse, decode: refuse, dispose: l.dispose };

@@ -4,6 +4,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CdfTable } from '../../entropy/index.js';
 import type { FloatImage } from '../pixels.js';
+import type { TiledOptions } from '../tiling/tiled.js';
 import type { ParamStore } from './layers/params.js';
 
 export interface ForwardOptions {
@@ -41,6 +42,13 @@ export interface LearnedRuntime<H> {
   tables: EntropyTables;
 }
 
+/**
+ * How compress / decompress run the analysis and synthesis (the conv families tile them, see
+ * engine/tiling/): who runs the tiles (default tfjs in this thread), the tile size, progress per tile.
+ * The dense family codes its own small tiles and reads none of it.
+ */
+export type CodingOptions = TiledOptions;
+
 export interface LearnedImpl<H> {
   /** Builds fresh parameters (seeded). */
   build(h: H, channels: 1 | 3, seed: number): ParamStore;
@@ -50,7 +58,14 @@ export interface LearnedImpl<H> {
   /** The CDF tables for coding, from the trained entropy model. */
   buildTables(p: ParamStore, h: H): EntropyTables;
   /** Image (floats in [0,1], the model's channels) at a quality 1-100 -> entropy-coded streams. */
-  compress(rt: LearnedRuntime<H>, img: FloatImage, quality: number): Uint8Array[];
+  compress(rt: LearnedRuntime<H>, img: FloatImage, quality: number, opts?: CodingOptions): Promise<Uint8Array[]>;
   /** Streams back to an image of width x height. */
-  decompress(rt: LearnedRuntime<H>, streams: Uint8Array[], width: number, height: number, quality: number): FloatImage;
+  decompress(
+    rt: LearnedRuntime<H>,
+    streams: Uint8Array[],
+    width: number,
+    height: number,
+    quality: number,
+    opts?: CodingOptions,
+  ): Promise<FloatImage>;
 }

@@ -47,18 +47,19 @@ for (const m of job.models) {
   const loaded = await loadLearnedDir(m.dir, card);
   const impl = learnedImpl<{ arch: string }>(card.arch);
   const rt = loaded.runtime;
-  const decoded = impl.decompress(rt, m.streams.map(fromB64), m.width, m.height, m.quality);
+  const decoded = await impl.decompress(rt, m.streams.map(fromB64), m.width, m.height, m.quality);
   const img = { ...m.image, data: Float32Array.from(m.image.data) };
-  const own = impl.compress(rt, img, m.quality);
-  const ownDecoded = impl.decompress(rt, own, m.width, m.height, m.quality);
-  const corrupt = m.corrupt.map((set): CorruptOutcome => {
+  const own = await impl.compress(rt, img, m.quality);
+  const ownDecoded = await impl.decompress(rt, own, m.width, m.height, m.quality);
+  const corrupt: CorruptOutcome[] = [];
+  for (const set of m.corrupt) {
     try {
-      const out = impl.decompress(rt, set.map(fromB64), m.width, m.height, m.quality);
-      return { error: null, isError: false, width: out.width, height: out.height, inRange: out.data.every((v) => v >= 0 && v <= 1) };
+      const out = await impl.decompress(rt, set.map(fromB64), m.width, m.height, m.quality);
+      corrupt.push({ error: null, isError: false, width: out.width, height: out.height, inRange: out.data.every((v) => v >= 0 && v <= 1) });
     } catch (err) {
-      return { error: String(err), isError: err instanceof Error, width: 0, height: 0, inRange: false };
+      corrupt.push({ error: String(err), isError: err instanceof Error, width: 0, height: 0, inRange: false });
     }
-  });
+  }
   result.models.push({
     hash: loaded.weightsHash,
     decoded: Array.from(decoded.data),

@@ -99,9 +99,9 @@ describe('learned coding in one process', () => {
     ] as [number, number][]) {
       const img = crop(base, 0, 0, w, h);
       for (const q of [1, 50, 100]) {
-        const streams = impl.compress(rt, img, q);
+        const streams = await impl.compress(rt, img, q);
         expect(streams).toHaveLength(c.streams);
-        const out = impl.decompress(rt, streams, w, h, q);
+        const out = await impl.decompress(rt, streams, w, h, q);
         expect([out.width, out.height, out.channels, out.data.length]).toEqual([w, h, c.channels, w * h * c.channels]);
         expect(out.data.every((v) => v >= 0 && v <= 1)).toBe(true);
       }
@@ -115,19 +115,19 @@ describe('learned coding in one process', () => {
       const rt = rtOf(c);
       const img = await testImage(c);
       for (const q of [1, 63, 100]) {
-        const a = impl.compress(rt, img, q);
-        const b = impl.compress(rt, img, q);
+        const a = await impl.compress(rt, img, q);
+        const b = await impl.compress(rt, img, q);
         expect(a.map((s) => Buffer.from(s).toString('hex'))).toEqual(b.map((s) => Buffer.from(s).toString('hex')));
-        const x = impl.decompress(rt, a, img.width, img.height, q);
-        const y = impl.decompress(rt, a, img.width, img.height, q);
+        const x = await impl.decompress(rt, a, img.width, img.height, q);
+        const y = await impl.decompress(rt, a, img.width, img.height, q);
         expect(firstDifference(x.data, y.data)).toBe(-1);
       }
       // The quality changes what is coded: the gains of quality 1 and 100 differ 60-fold here. (Not
       // necessarily more bytes: the untrained densities are nearly flat over small integers.)
-      const hex = (q: number) => impl.compress(rt, img, q).map((s) => Buffer.from(s).toString('hex'));
-      expect(hex(100)).not.toEqual(hex(1));
-      const d1 = impl.decompress(rt, impl.compress(rt, img, 1), img.width, img.height, 1);
-      const d100 = impl.decompress(rt, impl.compress(rt, img, 100), img.width, img.height, 100);
+      const hex = async (q: number) => (await impl.compress(rt, img, q)).map((s) => Buffer.from(s).toString('hex'));
+      expect(await hex(100)).not.toEqual(await hex(1));
+      const d1 = await impl.decompress(rt, await impl.compress(rt, img, 1), img.width, img.height, 1);
+      const d100 = await impl.decompress(rt, await impl.compress(rt, img, 100), img.width, img.height, 100);
       expect(maxAbsDiff(d1.data, d100.data)).toBeGreaterThan(1e-3);
     },
   );
@@ -142,7 +142,7 @@ describe('learned coding in one process', () => {
       for (const q of [1, 100]) {
         const level = levelOfQuality(q, levels);
         expect(Number.isInteger(level)).toBe(true);
-        const decoded = impl.decompress(rt, impl.compress(rt, img, q), img.width, img.height, q);
+        const decoded = await impl.decompress(rt, await impl.compress(rt, img, q), img.width, img.height, q);
         const fwd = forwardImage(c, rt, img, level).img;
         if (c.name === 'hyperprior') {
           // Means come from the float64 hyper-synthesis when coding, from tfjs in the forward pass.
@@ -166,7 +166,7 @@ describe('learned coding in one process', () => {
       let twoSided = 0;
       for (const q of [1, 100]) {
         const { bits, minLikelihood } = forwardImage(c, rt, img, levelOfQuality(q, c.hyper.lambdas.length));
-        const actual = 8 * totalBytes(impl.compress(rt, img, q));
+        const actual = 8 * totalBytes(await impl.compress(rt, img, q));
         const slack = 0.05 * bits + 48 * c.streams;
         const msg = `quality ${q}: ${actual} bits coded, ${bits.toFixed(1)} estimated, smallest likelihood ${minLikelihood.toExponential(2)}`;
         expect(actual, msg).toBeLessThanOrEqual(bits + slack);
@@ -194,8 +194,8 @@ describe('learned coding across processes and backends', () => {
       const { weightsHash } = await saveLearnedDir(dir, rt.params, rt.tables, tinyCard(c, `m-${c.name}`));
       const img = await testImage(c);
       const quality = 77;
-      const streams = impl.compress(rt, img, quality);
-      const decoded = impl.decompress(rt, streams, img.width, img.height, quality);
+      const streams = await impl.compress(rt, img, quality);
+      const decoded = await impl.decompress(rt, streams, img.width, img.height, quality);
       parent.push({ hash: weightsHash, decoded, img, quality });
       const corrupt: Uint8Array[][] = [];
       for (let k = 0; k < 10; k++) corrupt.push(streams.map(() => randomBytes(Math.floor(rng.next() * 400))));
@@ -228,7 +228,7 @@ describe('learned coding across processes and backends', () => {
     const child = JSON.parse(await readFile(outFile, 'utf8')) as ChildResult;
     expect(child.backend).toBe('cpu');
 
-    CASES.forEach((c, i) => {
+    for (const [i, c] of CASES.entries()) {
       const p = parent[i]!;
       const r = child.models[i]!;
       expect(r.hash, c.name).toBe(p.hash);
@@ -238,7 +238,7 @@ describe('learned coding across processes and backends', () => {
       const cpuBytes = toBytes({ ...p.decoded, data: Float32Array.from(r.decoded) }).data;
       expect(maxAbsDiff(cpuBytes, toBytes(p.decoded).data), `${c.name}: wasm -> cpu, 8-bit`).toBeLessThanOrEqual(1);
       // cpu streams, wasm decoder.
-      const onWasm = implOf(c).decompress(
+      const onWasm = await implOf(c).decompress(
         rtOf(c),
         r.ownStreams.map((s) => new Uint8Array(Buffer.from(s, 'base64'))),
         p.img.width,
@@ -251,6 +251,6 @@ describe('learned coding across processes and backends', () => {
         if (o.error !== null) expect(o.isError, `${c.name} corrupt set ${k}: ${o.error}`).toBe(true);
         else expect([o.width, o.height, o.inRange], `${c.name} corrupt set ${k}`).toEqual([p.img.width, p.img.height, true]);
       }
-    });
+    }
   });
 });

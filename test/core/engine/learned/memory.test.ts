@@ -57,8 +57,8 @@ describe('no tensor leaks', () => {
     const impl = implOf(c);
     const before = tf.memory().numTensors;
     for (const q of [1, 37, 100, 100]) {
-      const streams = impl.compress(rt, img, q);
-      const back = impl.decompress(rt, streams, img.width, img.height, q);
+      const streams = await impl.compress(rt, img, q);
+      const back = await impl.decompress(rt, streams, img.width, img.height, q);
       expect([back.width, back.height]).toEqual([img.width, img.height]);
       impl.buildTables(rt.params, rt.hyper);
       expect(tf.memory().numTensors).toBe(before);
@@ -78,7 +78,7 @@ describe('no tensor leaks', () => {
     for (let k = 0; k < 3; k++) {
       const loaded = await loadLearnedDir(dir, tinyCard(c, `m-${c.name}`));
       expect(tf.memory().numTensors).toBe(before + vars);
-      const back = loaded.codec.decompress(loaded.codec.compress(img, 80), img.width, img.height, 80);
+      const back = await loaded.codec.decompress(await loaded.codec.compress(img, 80), img.width, img.height, 80);
       expect([back.width, back.height, back.channels]).toEqual([img.width, img.height, c.channels]);
       expect(tf.memory().numTensors).toBe(before + vars);
       loaded.dispose();

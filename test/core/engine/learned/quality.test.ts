@@ -41,15 +41,15 @@ describe('quality is monotone', () => {
     for (const f of files) {
       const raw: RawImage = await readImage(f, { channels: 3 });
       let prev = 0;
-      QUALITIES.forEach((q, k) => {
-        const streams = model.codec.compress(raw, q);
+      for (const [k, q] of QUALITIES.entries()) {
+        const streams = await model.codec.compress(raw, q);
         const bytes = streams.reduce((n, s) => n + s.length, 0);
-        const p = psnr(raw, model.codec.decompress(streams, raw.width, raw.height, q));
+        const p = psnr(raw, await model.codec.decompress(streams, raw.width, raw.height, q));
         meanPsnr[k]! += p / files.length;
         if (bytes < prev) violations.push(`${path.basename(f)}: q${q} ${bytes} B < q${QUALITIES[k - 1]} ${prev} B`);
         prev = bytes;
         rows.push(`${path.basename(f)} q${q}: ${bytes} B, ${p.toFixed(2)} dB`);
-      });
+      }
     }
     meanPsnr.forEach((p, k) => {
       if (k > 0 && p < meanPsnr[k - 1]!)
@@ -75,7 +75,7 @@ describe('quality is monotone', () => {
     const rows: string[] = [];
     for (const f of images()) {
       const raw = await readImage(f, { channels: 3 });
-      const back = model.codec.decompress(model.codec.compress(raw, 75), raw.width, raw.height, 75);
+      const back = await model.codec.decompress(await model.codec.compress(raw, 75), raw.width, raw.height, 75);
       const [a, b] = [spread(raw), spread(back)];
       rows.push(`${path.basename(f)}: original ${a.toFixed(2)}, decoded ${b.toFixed(2)}`);
       // Colourful images (mean spread over 30 levels) must keep it; the default landscape model

@@ -75,7 +75,7 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     return { xHat, likelihoods: [factorizedLikelihood(p, 'density', yq)] };
   },
   buildTables: (p, h) => ({ groups: [densityTables(p, 'density', h.codeSize)] }),
-  compress(rt, img, quality) {
+  async compress(rt, img, quality) {
     const h = rt.hyper;
     const t = h.tile;
     const padded = padReflect(img, Math.ceil(img.width / t) * t, Math.ceil(img.height / t) * t);
@@ -91,7 +91,7 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     for (let i = 0; i < symbols.length; i++) enc.encode(symbols[i]!, tables[i % h.codeSize]!);
     return [enc.finish()];
   },
-  decompress(rt, streams, width, height, quality) {
+  async decompress(rt, streams, width, height, quality) {
     if (streams.length !== 1) throw new RangeError(`a dense-prior file has 1 latent stream, this one ${streams.length}`);
     const h = rt.hyper;
     const t = h.tile;

@@ -4,12 +4,12 @@ import * as tf from '@tensorflow/tfjs';
 import { RangeDecoder, RangeEncoder } from '../../../entropy/index.js';
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
-import { croppedImage, paddedTensor } from '../layers/image-io.js';
 import { uniformNoise } from '../layers/noise.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
 import { addAnalysis, addSynthesis, analysis, downsamplingOf, synthesis } from '../layers/transforms.js';
 import type { LearnedImpl } from '../learned.js';
 import { densityTables } from '../layers/density-tables.js';
+import { tiledAnalysis, tiledSynthesis } from '../../tiling/tiled.js';
 import { stagesOf, type FactorizedHyper } from './meta.js';
 
 function build(h: FactorizedHyper, channels: 1 | 3, seed: number): ParamStore {
@@ -34,20 +34,20 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
     return { xHat, likelihoods: [factorizedLikelihood(p, 'density', yq)] };
   },
   buildTables: (p, h) => ({ groups: [densityTables(p, 'density', h.m)] }),
-  compress(rt, img, quality) {
+  async compress(rt, img, quality, opts) {
     const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
-    const symbols = tf.tidy(() => {
-      const { x } = paddedTensor(img, downsamplingOf(stagesOf(rt.hyper)));
-      const y = analysis(rt.params, x, stagesOf(rt.hyper));
-      return tf.round(tf.mul(y, tf.tensor1d(Float32Array.from(gain)))).dataSync() as Float32Array;
-    });
+    const stages = stagesOf(rt.hyper);
+    const y = await tiledAnalysis(rt.params, img, downsamplingOf(stages), stages, opts);
+    const symbols = tf.tidy(
+      () => tf.round(tf.mul(tf.tensor4d(y.data, [1, y.h, y.w, y.c]), tf.tensor1d(Float32Array.from(gain)))).dataSync() as Float32Array,
+    );
     const tables = rt.tables.groups[0]!;
     const m = rt.hyper.m;
     const enc = new RangeEncoder();
     for (let i = 0; i < symbols.length; i++) enc.encode(symbols[i]!, tables[i % m]!);
     return [enc.finish()];
   },
-  decompress(rt, streams, width, height, quality) {
+  async decompress(rt, streams, width, height, quality, opts) {
     if (streams.length !== 1) throw new RangeError(`a factorized-prior file has 1 latent stream, this one ${streams.length}`);
     const { igain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const m = rt.hyper.m;
@@ -59,7 +59,6 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
     const dec = new RangeDecoder(streams[0]!);
     const y = new Float32Array(gh * gw * m);
     for (let i = 0; i < y.length; i++) y[i] = dec.decode(tables[i % m]!) * igain[i % m]!;
-    const out = tf.tidy(() => synthesis(rt.params, tf.tensor4d(y, [1, gh, gw, m]), stages).dataSync() as Float32Array);
-    return croppedImage(out, gh * down, gw * down, rt.channels, width, height);
+    return tiledSynthesis(rt.params, { data: y, h: gh, w: gw, c: m }, width, height, stages, opts);
   },
 };

@@ -11,10 +11,10 @@ import { exactConv, exactDepthToSpace2, exactLeakyRelu, type ExactMap } from '..
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
 import { gaussianLikelihood, SCALE_FLOOR } from '../layers/gaussian-conditional.js';
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
-import { croppedImage, paddedTensor } from '../layers/image-io.js';
+import { tiledAnalysis, tiledSynthesis } from '../../tiling/tiled.js';
 import { uniformNoise } from '../layers/noise.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
-import { addAnalysis, addSynthesis, analysis, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
+import { addAnalysis, addSynthesis, analysis, DEFAULT_STAGES, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
 import type { LearnedImpl, LearnedRuntime } from '../learned.js';
 import type { HyperpriorHyper } from './meta.js';
 
@@ -67,6 +67,25 @@ function exactHyperSynthesis(rt: LearnedRuntime<HyperpriorHyper>, z: ExactMap): 
   return { mean, scale };
 }
 
+/**
+ * The y latents (after the inverse gain) of a gh x gw grid from the z and y streams. Its own
+ * function so the float64 mean and scale maps (16 bytes per latent) are garbage before the synthesis.
+ */
+function decodeY(rt: LearnedRuntime<HyperpriorHyper>, streams: Uint8Array[], gh: number, gw: number, quality: number): Float32Array {
+  const { n, m } = rt.hyper;
+  const { igain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
+  const zTables = rt.tables.groups[1]!;
+  const zDec = new RangeDecoder(streams[0]!);
+  const z = new Float64Array((gh / 4) * (gw / 4) * n);
+  for (let i = 0; i < z.length; i++) z[i] = zDec.decode(zTables[i % n]!);
+  const { mean, scale } = exactHyperSynthesis(rt, { data: z, h: gh / 4, w: gw / 4, c: n });
+  const yTables = rt.tables.groups[0]!;
+  const yDec = new RangeDecoder(streams[1]!);
+  const y = new Float32Array(gh * gw * m);
+  for (let i = 0; i < y.length; i++) y[i] = (yDec.decode(yTables[scaleIndex(scale[i]!, SCALES)]!) + mean[i]!) * igain[i % m]!;
+  return y;
+}
+
 export const hyperprior: LearnedImpl<HyperpriorHyper> = {
   build,
   batchShape: (_h, n, edge, channels) => [n, edge, edge, channels],
@@ -84,12 +103,13 @@ export const hyperprior: LearnedImpl<HyperpriorHyper> = {
     return { xHat, likelihoods: [gaussianLikelihood(yq, mean, scale), factorizedLikelihood(p, 'zdensity', zq)] };
   },
   buildTables: (p, h) => ({ groups: [gaussianTables(SCALES), densityTables(p, 'zdensity', h.n)] }),
-  compress(rt, img, quality) {
-    const { n, m } = rt.hyper;
+  async compress(rt, img, quality, opts) {
+    const { n } = rt.hyper;
     const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
+    const ya = await tiledAnalysis(rt.params, img, MULTIPLE, DEFAULT_STAGES, opts);
+    // The gain and the hyper-analysis run on the whole latent grid (1/256 of the pixels).
     const { y, z, gh, gw } = tf.tidy(() => {
-      const { x } = paddedTensor(img, MULTIPLE);
-      const yg = tf.mul(analysis(rt.params, x), tf.tensor1d(Float32Array.from(gain))) as tf.Tensor4D;
+      const yg = tf.mul(tf.tensor4d(ya.data, [1, ya.h, ya.w, ya.c]), tf.tensor1d(Float32Array.from(gain))) as tf.Tensor4D;
       const zt = tf.round(hyperAnalysis(rt.params, yg));
       return { y: yg.dataSync() as Float32Array, z: zt.dataSync() as Float32Array, gh: yg.shape[1], gw: yg.shape[2] };
     });
@@ -100,25 +120,14 @@ export const hyperprior: LearnedImpl<HyperpriorHyper> = {
     const yTables = rt.tables.groups[0]!;
     const yEnc = new RangeEncoder();
     for (let i = 0; i < y.length; i++) yEnc.encode(Math.round(y[i]! - mean[i]!), yTables[scaleIndex(scale[i]!, SCALES)]!);
-    void m;
     return [zEnc.finish(), yEnc.finish()];
   },
-  decompress(rt, streams, width, height, quality) {
+  async decompress(rt, streams, width, height, quality, opts) {
     if (streams.length !== 2) throw new RangeError(`a hyperprior file has 2 latent streams (z, y), this one ${streams.length}`);
-    const { n, m } = rt.hyper;
-    const { igain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
+    const { m } = rt.hyper;
     const gh = Math.ceil(height / MULTIPLE) * 4;
     const gw = Math.ceil(width / MULTIPLE) * 4;
-    const zTables = rt.tables.groups[1]!;
-    const zDec = new RangeDecoder(streams[0]!);
-    const z = new Float64Array((gh / 4) * (gw / 4) * n);
-    for (let i = 0; i < z.length; i++) z[i] = zDec.decode(zTables[i % n]!);
-    const { mean, scale } = exactHyperSynthesis(rt, { data: z, h: gh / 4, w: gw / 4, c: n });
-    const yTables = rt.tables.groups[0]!;
-    const yDec = new RangeDecoder(streams[1]!);
-    const y = new Float32Array(gh * gw * m);
-    for (let i = 0; i < y.length; i++) y[i] = (yDec.decode(yTables[scaleIndex(scale[i]!, SCALES)]!) + mean[i]!) * igain[i % m]!;
-    const out = tf.tidy(() => synthesis(rt.params, tf.tensor4d(y, [1, gh, gw, m])).dataSync() as Float32Array);
-    return croppedImage(out, gh * DOWNSAMPLING, gw * DOWNSAMPLING, rt.channels, width, height);
+    const y = decodeY(rt, streams, gh, gw, quality);
+    return tiledSynthesis(rt.params, { data: y, h: gh, w: gw, c: m }, width, height, DEFAULT_STAGES, opts);
   },
 };

@@ -1,0 +1,40 @@
+// The seam between the learned families' coding and whatever runs their two transforms: the
+// family (and the tiling around it, engine/tiling/) hands one NHWC tile at a time to a runner
+// and gets its result back. The default runs tfjs in this thread; a pool of worker threads
+// (engine/tiling/tile-pool.ts) or another runtime can stand in without the family knowing.
+import * as tf from '@tensorflow/tfjs';
+import type { ParamStore } from './params.js';
+import { analysis, DEFAULT_STAGES, synthesis } from './transforms.js';
+
+/** One NHWC image (batch 1), row-major HWC floats. */
+export interface TensorTile {
+  data: Float32Array;
+  h: number;
+  w: number;
+  c: number;
+}
+
+export interface TransformRunner {
+  /** padded pixels (h, w multiples of the downsampling) -> y before the gain */
+  analysis(tile: TensorTile): Promise<TensorTile>;
+  /** y after the inverse gain -> pixels, unclamped */
+  synthesis(tile: TensorTile): Promise<TensorTile>;
+  dispose(): void;
+}
+
+function run(tile: TensorTile, f: (x: tf.Tensor4D) => tf.Tensor4D): TensorTile {
+  return tf.tidy(() => {
+    const out = f(tf.tensor4d(tile.data, [1, tile.h, tile.w, tile.c]));
+    const [, h, w, c] = out.shape;
+    return { data: out.dataSync() as Float32Array, h, w, c };
+  });
+}
+
+/** tfjs in this thread on the model's own variables (which stay the caller's: dispose frees nothing). */
+export function tfjsRunner(params: ParamStore, stages = DEFAULT_STAGES): TransformRunner {
+  return {
+    analysis: async (tile) => run(tile, (x) => analysis(params, x, stages)),
+    synthesis: async (tile) => run(tile, (y) => synthesis(params, y, stages)),
+    dispose: () => undefined,
+  };
+}
