@@ -114,6 +114,7 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
             loss: p.loss,
             samplesPerSecond: p.samplesPerSecond,
             etaSeconds: p.etaSeconds,
+            fraction: p.fraction,
             bpp: p.bpp,
             psnr: p.psnr,
           }),

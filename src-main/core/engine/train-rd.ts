@@ -57,6 +57,8 @@ export interface RdBatchProgress {
   bpp: number;
   psnr: number;
   level: number;
+  /** How far the training is, 0-1: the time budget spent, or steps of all steps. */
+  fraction: number;
   samplesPerSecond: number;
   etaSeconds: number | null;
 }
@@ -268,6 +270,7 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
           bpp: grads.bpp,
           psnr,
           level,
+          fraction: Math.min(1, progressOf()),
           samplesPerSecond: sps,
           etaSeconds: Number.isFinite(left) ? Math.max(0, left) : null,
         });

@@ -55,6 +55,8 @@ export type TrainProgress =
       loss: number;
       samplesPerSecond: number;
       etaSeconds: number | null;
+      /** How far the whole training is, 0-1. */
+      fraction?: number;
       bpp?: number;
       psnr?: number;
     }
@@ -235,6 +237,8 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
           loss,
           samplesPerSecond: sps,
           etaSeconds: remaining > 0 ? (remaining * opts.batchSize) / sps : 0,
+          // The first epoch's batch count is estimated from the files; later ones are known.
+          fraction: Math.min(1, (epoch * estBatches + Math.min(batches, estBatches)) / Math.max(1, opts.epochs * estBatches)),
         });
       }
       estBatches = Math.max(1, batches);

@@ -35,6 +35,9 @@ class TrainingSession {
   batchPsnr = $state<number | null>(null);
   samplesPerSecond = $state<number | null>(null);
   etaSeconds = $state<number | null>(null);
+  /** The trainer's own measure of how far it is (0-1) at its latest batch, and when that came. */
+  fraction = $state<number | null>(null);
+  private fractionAt = $state<number | null>(null);
   history = $state.raw<EpochPoint[]>([]);
   /** data: URLs of the latest validation originals and reconstructions. */
   strip = $state.raw<{ original: string; reconstruction: string }[]>([]);
@@ -71,6 +74,27 @@ class TrainingSession {
     return m !== undefined && (this.learned || !this.request?.arch) ? m * 60 : null;
   }
 
+  /**
+   * How far the training is at `now` (0-1), or null before its first batch. Under a time budget the
+   * clock moves it between batches too (a photo step can take seconds), never past the budget.
+   */
+  progressAt(now: number): number | null {
+    if (this.status === 'done') return 1;
+    if (this.fraction === null || this.fractionAt === null) return null;
+    const budget = this.budgetSeconds;
+    if (budget === null || this.status !== 'running') return this.fraction;
+    return Math.min(1, this.fraction + Math.max(0, now - this.fractionAt) / 1000 / budget);
+  }
+
+  /** Seconds left at `now`: the budget's rest, or the trainer's ETA counted down since it came. */
+  etaAt(now: number): number | null {
+    const f = this.progressAt(now);
+    const budget = this.budgetSeconds;
+    if (budget !== null && f !== null) return Math.max(0, budget * (1 - f));
+    if (this.etaSeconds === null || this.fractionAt === null || this.status !== 'running') return this.etaSeconds;
+    return Math.max(0, this.etaSeconds - Math.max(0, now - this.fractionAt) / 1000);
+  }
+
   get busy(): boolean {
     return this.status === 'starting' || this.status === 'running' || this.status === 'paused';
   }
@@ -88,6 +112,10 @@ class TrainingSession {
           if (p.bpp !== undefined) this.rateSeen = true;
           this.samplesPerSecond = p.samplesPerSecond;
           if (p.etaSeconds !== null) this.etaSeconds = p.etaSeconds;
+          if (p.fraction !== undefined) {
+            this.fraction = p.fraction;
+            this.fractionAt = Date.now();
+          }
           if (this.status === 'starting') this.status = 'running';
           break;
         case 'epoch':
@@ -245,6 +273,8 @@ class TrainingSession {
     this.batchPsnr = null;
     this.samplesPerSecond = null;
     this.etaSeconds = null;
+    this.fraction = null;
+    this.fractionAt = null;
     this.history = [];
     this.strip = [];
     this.skipped = [];

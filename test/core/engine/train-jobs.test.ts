@@ -34,6 +34,14 @@ describe('training jobs', () => {
     expect(['wasm', 'tensorflow']).toContain(result.backend);
     expect(progress.filter((p) => p.kind === 'epoch')).toHaveLength(3);
     expect(progress.some((p) => p.kind === 'batch' && p.samplesPerSecond > 0)).toBe(true);
+    // The progress measure moves from the first batch on (not at epoch ends), up to 1 at the last.
+    const fractions = progress.flatMap((p) => (p.kind === 'batch' && p.fraction !== undefined ? [p.fraction] : []));
+    const firstEpoch = progress.filter((p) => p.kind === 'batch' && p.epoch === 1);
+    expect(firstEpoch.length).toBeGreaterThan(1);
+    expect(firstEpoch[0]!.kind === 'batch' && firstEpoch[0]!.fraction).toBeGreaterThan(0);
+    expect(fractions.length).toBe(progress.filter((p) => p.kind === 'batch').length);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]!).toBeGreaterThan(fractions[i - 1]!);
+    expect(fractions.at(-1)).toBeCloseTo(1, 6);
     expect(finished).toEqual([{ jobId, ok: true, result }]);
     const { models } = await studio.call('listModels', {});
     expect(models.map((m) => m.id)).toContain(result.model);

@@ -51,6 +51,14 @@ describe('training', () => {
     const ma = await trainAutoencoder(denseDigitOptions({ epochs: 2 }), a);
     const mb = await trainAutoencoder(denseDigitOptions({ epochs: 2 }), b);
     expect(epochsOf(b.events).map((e) => e.loss)).toEqual(epochsOf(a.events).map((e) => e.loss));
+    // Progress moves batch by batch within the first epoch, and reaches 1 at the end.
+    const fractions = a.events.flatMap((e) => (e.kind === 'batch' && e.epoch === 1 ? [e.fraction!] : []));
+    expect(fractions.length).toBeGreaterThan(1);
+    expect(fractions[0]).toBeGreaterThan(0);
+    expect(fractions.at(-1)!).toBeGreaterThan(fractions[0]!);
+    expect(fractions.at(-1)!).toBeLessThanOrEqual(0.5 + 1e-9);
+    const last = a.events.filter((e) => e.kind === 'batch').at(-1)!;
+    expect(last.kind === 'batch' && last.fraction).toBeCloseTo(1, 6);
     const mc = await trainAutoencoder(denseDigitOptions({ epochs: 2, seed: 8 }), collectingIO<TrainProgress>());
     expect(mc.card.history[1]!.loss).not.toBe(ma.card.history[1]!.loss);
     for (const m of [ma, mb, mc]) tf.dispose([m.encoder, m.decoder] as unknown as tf.Tensor[]);
