@@ -149,7 +149,9 @@ class OnnxTransformRunner implements TransformRunner {
     const run = (async () => {
       const session = await this.session(d);
       const [input, output] = d === 'analysis' ? [ANALYSIS_INPUT, ANALYSIS_OUTPUT] : [SYNTHESIS_INPUT, SYNTHESIS_OUTPUT];
-      const feeds = { [input]: new this.ort.Tensor('float32', tile.data, [1, tile.h, tile.w, tile.c]) };
+      // The binding refuses views of a SharedArrayBuffer (the tile pool's slots): those are copied.
+      const data = tile.data.buffer instanceof ArrayBuffer ? tile.data : Float32Array.from(tile.data);
+      const feeds = { [input]: new this.ort.Tensor('float32', data, [1, tile.h, tile.w, tile.c]) };
       const out = (await session.run(feeds))[output];
       if (!out || out.type !== 'float32' || out.dims.length !== 4) throw new Error(`onnx ${d}: the session gave no float32 NHWC ${output}`);
       return { data: out.data as Float32Array, h: out.dims[1]!, w: out.dims[2]!, c: out.dims[3]! };

@@ -157,6 +157,20 @@ describe('onnxRunner', () => {
     await expect(a.synthesis(y)).rejects.toThrow(/disposed/);
   });
 
+  it('takes tiles that are views of a SharedArrayBuffer (the tile pool hands those out)', async () => {
+    const r = await runner(p, 2);
+    try {
+      const plain = random(8 * 12 * 3, 4, 0, 1);
+      const shared = new Float32Array(new SharedArrayBuffer(4 * (plain.length + 10)), 8, plain.length);
+      shared.set(plain);
+      const a = await r.analysis({ data: shared, h: 8, w: 12, c: 3 });
+      const b = await r.analysis({ data: plain, h: 8, w: 12, c: 3 });
+      expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    } finally {
+      r.dispose();
+    }
+  });
+
   it('leaves tf.memory().numTensors where it found it', async () => {
     (await runner(p, 2)).dispose();
     const before = tf.memory().numTensors;
