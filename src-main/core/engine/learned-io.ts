@@ -109,6 +109,8 @@ export interface LoadedLearned {
   runtime: LearnedRuntime<{ arch: string }>;
   weightsHash: string;
   codec: LearnedCodecPart;
+  /** Worker threads its tile pool holds: 0 until an image of several tiles came with workers > 1. */
+  tileThreads(): number;
   dispose(): void;
 }
 
@@ -218,6 +220,7 @@ export async function loadLearnedDir(dir: string, card: ModelCard, options: Lear
       decompress: async (streams, width, height, quality, onProgress) =>
         toBytes(await impl.decompress(runtime, streams, width, height, quality, coding(onProgress))),
     },
+    tileThreads: tiles.threads,
     dispose: () => {
       void tiles.close();
       params.dispose();

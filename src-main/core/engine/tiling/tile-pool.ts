@@ -188,9 +188,10 @@ export class TilePool implements TransformRunner {
  * whole-image result); larger ones go to a pool of `workers` threads, started on first need and
  * kept for the model's next images. close() stops it.
  */
-export function pooledChooser(workers: number, tiling: Tiling): { choose: ChooseRunner; close(): Promise<void> } {
+export function pooledChooser(workers: number, tiling: Tiling): { choose: ChooseRunner; threads(): number; close(): Promise<void> } {
   let pool: TilePool | undefined;
   return {
+    threads: () => pool?.workers ?? 0,
     choose: (r) => {
       if (r.tiles <= 1 || workers <= 1) return inThread(r);
       pool ??= new TilePool({ params: r.params, stages: r.stages, workers, tiling });
