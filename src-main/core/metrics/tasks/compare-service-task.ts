@@ -7,14 +7,14 @@ import { toWireError } from '../../contract/errors.js';
 import { defineTask } from '../../jobs/task.js';
 import { CompareSession } from '../equal-size.js';
 import type { CompareServiceReply, CompareServiceRequest } from '../compare-service-protocol.js';
-import { loadEngineModel } from './model-loader.js';
+import { loadEngineModelAllCores } from './model-loader.js';
 
 export interface CompareServiceInput {
   port: MessagePort;
 }
 
 export default defineTask<CompareServiceInput, never, { served: number }>(async ({ port }, io) => {
-  const session = new CompareSession(loadEngineModel);
+  const session = new CompareSession(loadEngineModelAllCores);
   const reply = (m: CompareServiceReply) => port.postMessage(m);
   let served = 0;
   // One comparison at a time: they share one model and one tfjs backend.
