@@ -48,6 +48,13 @@ describe('cli train', () => {
     expect(doc.samplesPerSecond as number).toBeGreaterThan(0);
     // The progress bar ends on stderr with the last epoch's figures; stdout holds only the JSON.
     expect(r.stderr).toMatch(/train \[#+\] 2\/2 loss \d+\.\d{4} val \d+\.\d{3} bpp \d+\.\d{2} dB/);
+    // Without the native backend, one line says which backend trains and why; with it, nothing.
+    const backendLines = r.stderr.split('\n').filter((l) => l.includes('tfjs backend:'));
+    if (doc.backend === 'tensorflow') expect(backendLines).toEqual([]);
+    else {
+      expect(backendLines).toHaveLength(1);
+      expect(backendLines[0]).toContain(doc.backendReason as string);
+    }
     const models = JSON.parse((await run('--json', 'models')).stdout) as unknown;
     expect(JSON.stringify(models)).toContain(doc.model as string);
   });

@@ -6,6 +6,7 @@ import type { EvalProgress, Verdict } from '../../core/contract/eval.js';
 import type { Studio } from '../../core/studio.js';
 import { verdictLine, verdictOfEvaluation, verdictRequest } from '../../core/metrics/verdict.js';
 import { FAMILY_NAMES } from '../../core/engine/models/families.js';
+import { backendLine } from '../../core/engine/backend-words.js';
 import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
 
 function floatListFlag(raw: string | undefined, name: string): number[] | undefined {
@@ -146,6 +147,9 @@ export const trainCommand: CliCommand = {
         bar.update(epoch, epochs, `epoch ${p.epoch} batch ${p.batch} loss ${p.loss.toFixed(4)}${rd} ${Math.round(p.samplesPerSecond)}/s`);
       } else if (p.kind === 'skipped') {
         env.stderr.write(`\nskipped ${p.reason}\n`);
+      } else if (p.kind === 'backend' && p.backend !== 'tensorflow') {
+        // Once per run, and only when the fast native backend is not the one in use.
+        env.stderr.write(`${backendLine(p)}\n`);
       }
     });
     const stop = () => void studio.call('cancelTraining', { jobId }).catch(() => {});

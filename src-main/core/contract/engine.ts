@@ -122,7 +122,9 @@ export type TrainProgressPayload =
       step?: number;
     }
   | { jobId: number; kind: 'skipped'; file: string; reason: string }
-  | { jobId: number; kind: 'state'; state: 'running' | 'paused' };
+  | { jobId: number; kind: 'state'; state: 'running' | 'paused' }
+  /** First, once per run of the job: the tfjs backend the training thread loaded, and why. */
+  | { jobId: number; kind: 'backend'; backend: BackendReport['backend']; reason: string };
 
 export type TrainFinishedPayload =
   { jobId: number; ok: true; result: TrainResult } | { jobId: number; ok: false; error: string; cancelled: boolean };

@@ -9,6 +9,9 @@ export const DEFAULT_MAX_PIXELS = 40_000_000;
 /** Largest value --max-pixels / maxPixels accepts. */
 export const MAX_PIXELS_SETTING = 1_000_000_000;
 
+/** How every over-the-limit message ends; the studio's forms put their own setting's name in its place. */
+export const RAISE_PIXEL_LIMIT = 'raise the limit with --max-pixels N';
+
 /**
  * A pack's images together may hold at most this many times the per-image limit (default
  * 4 gigapixels, some 330 photos of 12 megapixels): decoding them is one job's time and disk.

@@ -4,14 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // The union package registers every op's gradient (tfjs-core's node entry does not) and the cpu backend.
 import '@tensorflow/tfjs';
 import { StudioError } from '../contract/errors.js';
+import { NATIVE_NOT_INSTALLED } from './backend-words.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-
-export interface BackendInfo {
-  backend: BackendName;
-  /** Why this one: what was tried and what failed, in one line. */
-  reason: string;
-}
+export type { BackendInfo, BackendName } from './backend-words.js';
+import type { BackendInfo, BackendName } from './backend-words.js';
 
 export const BACKEND_ENV = 'LATENT_STUDIO_BACKEND';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -56,12 +52,17 @@ export function chooseBackend(env: NodeJS.ProcessEnv = process.env): Promise<Bac
         await tryBackend(name);
         return { backend: name, reason: failures.length ? `${failures.join('; ')}` : `${name} loaded first` };
       } catch (err) {
-        failures.push(`${name} unavailable (${firstLine(err)})`);
+        failures.push(name === 'tensorflow' && isNotInstalled(err) ? NATIVE_NOT_INSTALLED : `${name} unavailable (${firstLine(err)})`);
       }
     }
     throw new StudioError('internal', `no tfjs backend loaded: ${failures.join('; ')}`);
   })();
   return chosen;
+}
+
+function isNotInstalled(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
 function firstLine(err: unknown): string {

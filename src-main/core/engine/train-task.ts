@@ -64,6 +64,9 @@ export default defineTask<TrainJobInput, TrainProgress, TrainResult>(async (inpu
   const { modelId } = input;
   const catalog = openCatalog(input.catalogFile);
   try {
+    // Said once, before any step: which backend this run trains on, and why (the CLI and the studio show it).
+    const chosen = await chooseBackend();
+    io.progress({ kind: 'backend', backend: chosen.backend, reason: chosen.reason });
     // Killed after registering the model but before the job was marked done: the work is finished.
     const saved = catalog.models.get(modelId);
     if (saved) return await resultOf(saved.card as unknown as ModelCard, input);

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeImage } from '../imaging/index.js';
 import type { TaskIO } from '../jobs/task.js';
-import { chooseBackend } from './backend.js';
+import { chooseBackend, type BackendInfo } from './backend.js';
 import { FusedAdam } from './adam.js';
 import { ImageSource } from './data.js';
 import { denseLayers, denseLossAndGrads } from './dense-step.js';
@@ -71,7 +71,8 @@ export type TrainProgress =
       val?: { lambda: number; bpp: number; psnr: number }[];
       step?: number;
     } & EpochRecord)
-  | { kind: 'skipped'; file: string; reason: string };
+  | { kind: 'skipped'; file: string; reason: string }
+  | { kind: 'backend'; backend: BackendInfo['backend']; reason: string };
 
 /** Crash safety: where to continue from, and where to hand each finished epoch's state. */
 export interface TrainHooks {

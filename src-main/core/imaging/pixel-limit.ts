@@ -3,7 +3,7 @@
 // instead of costing minutes and gigabytes. One message for every path, naming the file, the
 // size, the limit and the setting that raises it.
 import { StudioError } from '../contract/errors.js';
-import { DEFAULT_MAX_PIXELS, packPixelLimit } from '../contract/limits.js';
+import { DEFAULT_MAX_PIXELS, packPixelLimit, RAISE_PIXEL_LIMIT } from '../contract/limits.js';
 
 /** '50.0 megapixels', '1.01 megapixels' below ten (so a size just over a limit reads so), or the exact count below a tenth of one. */
 function size(px: number): string {
@@ -11,7 +11,7 @@ function size(px: number): string {
   return `${(px / 1e6).toFixed(px < 10_000_000 ? 2 : 1)} megapixels`;
 }
 
-const RAISE = 'about 30 bytes of memory per pixel; raise the limit with --max-pixels N';
+const RAISE = `about 30 bytes of memory per pixel; ${RAISE_PIXEL_LIMIT}`;
 const PACK_FACTOR_TEXT = `${packPixelLimit(1)} times the per-image limit`;
 
 /** Refuses an image over `maxPixels`; returns its pixels. `label` names the file (and image). */

@@ -6,6 +6,7 @@ export const taskLoaders = {
   'test.count': () => import('./tasks/count-task.js'),
   'catalog.import': () => import('../catalog/import-task.js'),
   'engine.train': () => import('../engine/train-task.js'),
+  'engine.backend': () => import('../engine/backend-task.js'),
   'engine.rd-replica': () => import('../engine/parallel/replica-task.js'),
   'engine.tile-runner': () => import('../engine/tiling/tile-task.js'),
   'codec.compress': () => import('../codec/tasks/compress-task.js'),

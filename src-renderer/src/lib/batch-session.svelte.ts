@@ -5,7 +5,7 @@ import type { BatchFailure, BatchProgress, BatchSummary, JobInfo } from '../../.
 import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
 import { errorMessage } from './format';
 import { studio } from './studio';
-import { DEFAULT_MAX_PIXELS, MAX_PIXELS_SETTING } from '../../../src-main/core/contract/limits';
+import { DEFAULT_MAX_PIXELS } from '../../../src-main/core/contract/limits';
 
 export const BATCH_KINDS = ['batch.compress', 'batch.decompress'];
 
@@ -19,8 +19,7 @@ export interface BatchInput {
 
 export type BatchStatus = 'idle' | 'uploading' | 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
-/** The range the Batch form offers for the largest image, in megapixels (the contract's limits). */
-export const MEGAPIXEL_RANGE = { min: 1, max: MAX_PIXELS_SETTING / 1e6 } as const;
+export { MEGAPIXEL_RANGE } from './pixel-limit';
 
 class BatchSession {
   input = $state.raw<BatchInput | null>(null);
@@ -33,6 +32,8 @@ class BatchSession {
   private outAuto = true;
   suffix = $state('');
   skipExisting = $state(true);
+  /** Compress: decode each file once more and record its PSNR (the Library's latent files show it). */
+  measure = $state(true);
   format = $state<'png' | 'jpeg' | 'webp'>('png');
   /** Largest image the job decodes, in megapixels (the core's --max-pixels). */
   maxMegapixels = $state(DEFAULT_MAX_PIXELS / 1e6);
@@ -141,7 +142,9 @@ class BatchSession {
         kind: this.kind,
         inputs: this.input.paths,
         outDir: this.outDir,
-        ...(this.kind === 'compress' ? { modelId: this.modelId, quality: this.quality } : { format: this.format }),
+        ...(this.kind === 'compress'
+          ? { modelId: this.modelId, quality: this.quality, ...(this.measure ? { measure: true } : {}) }
+          : { format: this.format }),
         ...(this.skipExisting ? { skipExisting: true } : {}),
         ...(this.suffix ? { suffix: this.suffix } : {}),
         ...(fresh ? { fresh: true } : {}),

@@ -1,6 +1,7 @@
 // The import the Import view shows: uploading (browser studio), then the catalog's import job
 // with its per-file progress and the files it could not read, with their reasons.
 import type { ImportProgress, ImportSummary } from '../../../src-main/core/api';
+import { DEFAULT_MAX_PIXELS, RAISE_PIXEL_LIMIT } from '../../../src-main/core/contract/limits';
 import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
 import { errorMessage } from './format';
 import { studio } from './studio';
@@ -18,7 +19,14 @@ class ImportSession {
   /** Failures as they arrive, before the summary. */
   failures = $state.raw<{ path: string; error: string }[]>([]);
   error = $state<string | null>(null);
+  /** Largest image the import decodes, in megapixels (the core's --max-pixels; offered where the limit is hit). */
+  maxMegapixels = $state(DEFAULT_MAX_PIXELS / 1e6);
   private subscribed = false;
+
+  /** Files the last import refused for their size alone: importing them again with a higher limit can work. */
+  get overLimit(): { path: string; error: string }[] {
+    return this.failures.filter((f) => f.error.includes(RAISE_PIXEL_LIMIT));
+  }
 
   get busy(): boolean {
     return this.status === 'uploading' || this.status === 'importing';
@@ -73,7 +81,8 @@ class ImportSession {
     this.status = 'importing';
     this.dataset = dataset;
     try {
-      const started = await studio.importPaths({ paths, dataset });
+      const maxPixels = Math.round(this.maxMegapixels * 1e6);
+      const started = await studio.importPaths({ paths, dataset, ...(maxPixels !== DEFAULT_MAX_PIXELS ? { maxPixels } : {}) });
       this.jobId = started.jobId;
       this.datasetId = started.datasetId;
       const summary = await studio.awaitImport({ jobId: started.jobId });
@@ -84,6 +93,17 @@ class ImportSession {
       this.error = errorMessage(e);
       return null;
     }
+  }
+
+  /** Imports the files refused for their size again, into the same dataset, under the current limit. */
+  async retryOverLimit(): Promise<ImportSummary | null> {
+    const paths = this.overLimit.map((f) => f.path);
+    if (paths.length === 0 || this.busy) return null;
+    this.summary = null;
+    this.failures = [];
+    this.error = null;
+    this.progress = null;
+    return this.importPaths(paths, this.dataset);
   }
 
   async cancel(): Promise<void> {
