@@ -1,4 +1,5 @@
 // Handlers for the app fragment of the contract.
+import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,18 @@ import { StudioError } from './contract/errors.js';
 import type { appMethods, DirEntry } from './contract/app.js';
 import type { Handlers } from './context.js';
 import { APP_VERSION } from './version.js';
+
+/** Where browsing starts without a path: the user's Pictures folder where there is one, else home. */
+function defaultFolder(): string {
+  const home = os.homedir();
+  const pictures = path.join(home, 'Pictures');
+  try {
+    if (statSync(pictures).isDirectory()) return pictures;
+  } catch {
+    // no Pictures folder
+  }
+  return home;
+}
 
 export const appHandlers: Handlers<typeof appMethods> = {
   async getAppInfo(_req, ctx) {
@@ -24,7 +37,7 @@ export const appHandlers: Handlers<typeof appMethods> = {
     return pick(req.kind, req.title);
   },
   async listDir(req) {
-    const dir = path.resolve(req.path ?? os.homedir());
+    const dir = path.resolve(req.path ?? defaultFolder());
     let dirents;
     try {
       dirents = await readdir(dir, { withFileTypes: true });

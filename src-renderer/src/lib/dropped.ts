@@ -2,6 +2,7 @@
 // core can read. Electron gives real paths (window.studioHost.pathForFile); the browser studio
 // cannot see paths, so it walks dropped folders and uploads the bytes to the server, which
 // answers with the paths it wrote (under <home>/uploads/<batch>/, folder structure kept).
+import { isImageName } from '../../../src-main/core/input/extensions';
 import { studioToken } from './studio';
 
 export interface PickedFile {
@@ -105,9 +106,24 @@ function lastSegment(p: string): string {
   return parts[parts.length - 1] ?? p;
 }
 
-function stem(name: string): string {
-  const i = name.lastIndexOf('.');
-  return i > 0 ? name.slice(0, i) : name;
+/**
+ * The one rule for a new dataset's default name: the folder the images came from (a dropped or
+ * chosen folder, or the folder holding the chosen files), else, for loose uploaded files whose
+ * folder the browser does not say, "images" and the day.
+ */
+export function defaultDatasetName(d: Dropped, today: Date = new Date()): string {
+  const dated = `images ${today.toISOString().slice(0, 10)}`;
+  if (d.kind === 'paths') {
+    const first = d.paths[0];
+    if (!first) return dated;
+    const parts = first.split(/[\\/]/).filter(Boolean);
+    const last = parts.at(-1) ?? '';
+    // A chosen file names its folder; a chosen folder names itself.
+    return (isImageName(last) ? parts.at(-2) : last) ?? dated;
+  }
+  const tops = new Set(d.files.map((f) => topSegment(f.relPath)));
+  const onlyTop = tops.size === 1 ? [...tops][0] : null;
+  return onlyTop ?? dated;
 }
 
 export interface UploadProgress {
@@ -137,13 +153,13 @@ export async function resolveDropped(dropped: Dropped, onProgress?: (p: UploadPr
     return {
       paths: dropped.paths,
       folder: single,
-      suggestedName: single ? stem(lastSegment(single)) : stem(lastSegment(dropped.paths[0] ?? 'images')),
+      suggestedName: defaultDatasetName(dropped),
       topFolder: single ? lastSegment(single) : null,
       count: dropped.paths.length,
     };
   }
   const files = dropped.files;
-  if (files.length === 0) return { paths: [], folder: null, suggestedName: 'images', topFolder: null, count: 0 };
+  if (files.length === 0) return { paths: [], folder: null, suggestedName: defaultDatasetName(dropped), topFolder: null, count: 0 };
   const batch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const total = files.length;
   let done = 0;
@@ -172,7 +188,7 @@ export async function resolveDropped(dropped: Dropped, onProgress?: (p: UploadPr
     // One folder dropped: hand over the folder (structure kept); loose files: the upload folder.
     paths: onlyTop ? [folder] : paths,
     folder,
-    suggestedName: onlyTop ?? stem(files[0]!.file.name),
+    suggestedName: defaultDatasetName(dropped),
     topFolder: onlyTop ?? null,
     count: total,
   };
@@ -180,15 +196,6 @@ export async function resolveDropped(dropped: Dropped, onProgress?: (p: UploadPr
 
 /** A short description of a drop before anything is uploaded: what and how many, and a name. */
 export function describeDropped(d: Dropped): { count: number; unit: string; name: string } {
-  if (d.kind === 'paths') {
-    const first = d.paths[0] ?? '';
-    return { count: d.paths.length, unit: d.paths.length === 1 ? 'item' : 'items', name: stem(lastSegment(first)) || 'images' };
-  }
-  const tops = new Set(d.files.map((f) => topSegment(f.relPath)));
-  const onlyTop = tops.size === 1 ? [...tops][0] : null;
-  return {
-    count: d.files.length,
-    unit: d.files.length === 1 ? 'file' : 'files',
-    name: onlyTop ?? (d.files[0] ? stem(d.files[0].file.name) : 'images'),
-  };
+  if (d.kind === 'paths') return { count: d.paths.length, unit: d.paths.length === 1 ? 'item' : 'items', name: defaultDatasetName(d) };
+  return { count: d.files.length, unit: d.files.length === 1 ? 'file' : 'files', name: defaultDatasetName(d) };
 }
