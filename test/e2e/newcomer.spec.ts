@@ -143,6 +143,10 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   await expect(table.getByRole('row')).toHaveCount(5, { timeout: 60_000 }); // header + latent + 3 classical
   for (const codec of ['Latent', 'JPEG', 'WebP', 'AVIF']) await expect(table.getByRole('cell', { name: new RegExp(codec) })).toBeVisible();
   await expect(table.getByText(/\d+\.\d\d dB/).first()).toBeVisible();
+  // A 20x20 digit's latent file is smaller than the smallest JPEG or AVIF: said, not shown as equal size.
+  await expect(cmp.getByTestId('at-smallest')).toContainText(/The latent file \(\d+ B\) is smaller than the smallest .*(JPEG|AVIF)/);
+  await expect(table.getByText(/its smallest file \(quality 1\) is [\d.]+× the latent file's bytes/).first()).toBeVisible();
+  await expect(cmp.getByText('At 20×20 MS-SSIM has room for one scale only, so it equals SSIM here.')).toBeVisible();
   // Zoom to single pixels in one pane: the other follows (one shared viewport).
   const zoom = cmp.locator('.zoom');
   const before = await zoom.textContent();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { clippedText, WINDOW_SIZES } from './layout.ts';
 
 const LANDSCAPES = path.resolve(import.meta.dirname, '../fixtures/landscapes-small');
 
@@ -38,7 +39,8 @@ async function makePhotos(dir: string): Promise<number> {
       });
       if (variant % 2 === 1) img = img.flop();
       const bytes = await img.png().toBuffer();
-      writeFileSync(path.join(dir, `${path.basename(f, '.jpg')}-${variant}.png`), bytes);
+      // Names as long as a camera's or a photographer's: cards must show them whole.
+      writeFileSync(path.join(dir, `endless-sky-${path.basename(f, '.jpg')}-crop-${variant}.png`), bytes);
       count[splitForHash(createHash('sha256').update(bytes).digest('hex'))]++;
       n++;
     }
@@ -80,6 +82,17 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     await shot(page, '2-train-form');
     await train.getByRole('button', { name: 'Start training' }).click();
     await expect(train.getByText('Training progress')).toBeVisible();
+    // The bar moves within the first epoch (steps and the budget's clock), with an ETA.
+    const bar = train.getByRole('progressbar', { name: 'Training progress' });
+    const epochNow = train.locator('.stats strong').first();
+    await expect
+      .poll(async () => {
+        const moved = Number((await bar.getAttribute('aria-valuenow')) ?? 0) > 0;
+        const epoch = await epochNow.textContent();
+        return moved ? (epoch === '0' ? 'moved in epoch 0' : `first moved in epoch ${epoch}`) : 'not yet';
+      }, { timeout: 60_000 })
+      .toBe('moved in epoch 0');
+    await expect(train.getByText(/of 18 s budget · ETA (<1|\d+) s/)).toBeVisible();
 
     // 3. Reload while it trains: the view finds the job and follows it live.
     await page.reload();
@@ -100,6 +113,22 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     await expect(title).toContainText('landscapes', { timeout: 120_000 });
     await expect(cmp.getByTestId('verdict')).toBeVisible();
     await shot(page, '5-compare');
+    // Another quality: the steps are shown as they run, then the new result replaces the old.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { compareSteps: string[] }).compareSteps = seen;
+      new MutationObserver(() => {
+        const t = document.querySelector('[data-testid="compare-progress"]')?.textContent?.trim();
+        if (t && seen.at(-1) !== t) seen.push(t);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await cmp.getByLabel('Latent quality').fill('40');
+    await expect(cmp.getByText(/ · 160×80 · original .* at quality 40$/)).toBeVisible({ timeout: 120_000 });
+    const steps = await page.evaluate(() => (window as unknown as { compareSteps: string[] }).compareSteps.join(' | '));
+    expect(steps).toMatch(/Encoding with the model at quality 40/);
+    expect(steps).toMatch(/AVIF closest to \d+(\.\d)? (B|KB)/);
+    await cmp.getByLabel('Latent quality').fill('75');
+    await expect(title).toBeVisible({ timeout: 60_000 });
     await cmp.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Base · photos (hyperprior) (built-in base)' });
     await expect(cmp.getByText(/landscapes hyperprior at quality/)).toHaveCount(0);
     await expect(cmp.getByText(/Base · photos \(hyperprior\) at quality 75$/)).toBeVisible({ timeout: 120_000 });
@@ -122,6 +151,8 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     const batch = page.getByRole('main', { name: 'Batch' });
     await batch.locator('input[webkitdirectory]').setInputFiles(photos);
     await expect(batch.getByTestId('batch-input')).toContainText('landscapes');
+    // An uploaded folder is named as the user knows it, never by the studio's copy under its home.
+    await expect(batch.getByTestId('batch-input')).not.toContainText('uploads');
     const latentDir = path.join(tmp, 'out-latent');
     await batch.getByLabel('Output folder').fill(latentDir);
     await batch.getByRole('button', { name: 'Start compress' }).click();
@@ -145,6 +176,29 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     const png = readdirSync(decoded).find((f) => f.endsWith('.png'))!;
     const meta = await sharp(readFileSync(path.join(decoded, png))).metadata();
     expect([meta.width, meta.height]).toEqual([160, 80]);
+
+    // 8. The Library lists the latent files with the PSNR the batch measured; the status bar names the backend.
+    await nav(page, 'Library');
+    const latents = page.getByRole('region', { name: 'Latent files' });
+    await expect(latents.getByRole('cell', { name: /^\d+\.\d dB$/ }).first()).toBeVisible();
+    await expect(page.getByTestId('backend')).toHaveText(/^backend: (native TensorFlow|WebAssembly \(.+\)|plain JavaScript \(.+\))$/);
+
+    // 9. Every view at two common window sizes: no card cuts its text off.
+    const clipped: string[] = [];
+    for (const size of WINDOW_SIZES) {
+      await page.setViewportSize(size);
+      for (const view of ['Library', 'Import', 'Train', 'Compare', 'Charts', 'Batch']) {
+        await nav(page, view);
+        const main = page.getByRole('main', { name: view });
+        await expect(main).toBeVisible();
+        if (view === 'Compare') await expect(main.getByRole('table')).toBeVisible({ timeout: 120_000 });
+        if (view === 'Charts') await expect(main.getByRole('figure').first()).toBeVisible({ timeout: 60_000 });
+        if (view === 'Library') await expect(main.getByRole('table').first()).toBeVisible();
+        await page.screenshot({ path: `test-results/photo-path-layout-${view.toLowerCase()}-${size.width}.png`, fullPage: true });
+        for (const c of await clippedText(page)) clipped.push(`${view} at ${size.width}x${size.height}: ${c}`);
+      }
+    }
+    expect(clipped).toEqual([]);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -15,6 +15,8 @@ export interface BatchInput {
   folder: string | null;
   label: string;
   count: number;
+  /** Uploaded by the browser: its paths are the studio's copies, not where the user keeps the files. */
+  uploaded?: boolean;
 }
 
 export type BatchStatus = 'idle' | 'uploading' | 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'interrupted';
@@ -112,6 +114,7 @@ class BatchSession {
           folder: r.folder,
           label: r.topFolder ?? 'Dropped files',
           count: r.count,
+          ...(dropped.kind === 'files' ? { uploaded: true } : {}),
         },
         !this.outAuto && this.outState !== typedBefore,
       );

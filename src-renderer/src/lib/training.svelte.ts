@@ -45,6 +45,8 @@ class TrainingSession {
   result = $state.raw<TrainResult | null>(null);
   error = $state<string | null>(null);
   startedAt = $state<number | null>(null);
+  /** When the job ended (done, failed or cancelled), so "elapsed" stops there. */
+  endedAt = $state<number | null>(null);
   /** After a training: the model measured against JPEG, WebP and AVIF on its validation images. */
   verdict = $state.raw<Verdict | null>(null);
   verdictState = $state<'idle' | 'measuring' | 'done' | 'none'>('idle');
@@ -154,6 +156,7 @@ class TrainingSession {
     });
     studio.on('trainFinished', (p) => {
       if (p.jobId !== this.jobId) return;
+      this.endedAt = Date.now();
       if (p.ok) {
         this.result = p.result;
         this.status = 'done';
@@ -281,6 +284,7 @@ class TrainingSession {
     this.result = null;
     this.error = null;
     this.startedAt = null;
+    this.endedAt = null;
     this.rateSeen = false;
     this.verdict = null;
     this.verdictState = 'idle';
