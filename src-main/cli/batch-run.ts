@@ -10,6 +10,7 @@ import { fsPathOf } from '../core/input/names.js';
 import { MAX_PIXELS_SETTING } from '../core/contract/limits.js';
 import { intFlag, numberFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
 import { formatRatio } from '../core/units.js';
+import { runQueueBatchCli } from './queue-run.js';
 
 /** Flags the batch adds to compress and decompress. */
 export const BATCH_OPTIONS: Record<string, OptionSpec> = {
@@ -19,11 +20,14 @@ export const BATCH_OPTIONS: Record<string, OptionSpec> = {
   'max-pixels': { type: 'string' },
   resume: { type: 'string' },
   fresh: { type: 'boolean' },
+  // On a Redis queue, for `latent-studio worker` processes (queue-run.ts).
+  queue: { type: 'string' },
 };
 
-export const BATCH_USAGE = '[--workers N] [--skip-existing] [--suffix S] [--max-pixels N] [--fresh] | --resume JOB';
+export const BATCH_USAGE =
+  '[--workers N] [--skip-existing] [--suffix S] [--max-pixels N] [--fresh] | --resume JOB  [--queue redis://HOST:PORT]';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 function isFolder(p: string): boolean {
   try {
@@ -45,7 +49,7 @@ export function maxPixelsFlag(values: Values): { maxPixels: number } | Record<st
   return values['max-pixels'] !== undefined ? { maxPixels: intFlag(values, 'max-pixels', 1, MAX_PIXELS_SETTING)! } : {};
 }
 
-function requestOf(kind: BatchKind, values: Values, positionals: string[]) {
+export function requestOf(kind: BatchKind, values: Values, positionals: string[]) {
   const outDir = stringFlag(values, 'out');
   if (!outDir) throw new UsageError('--out is required');
   if (positionals.length === 0) throw new UsageError(`${kind} needs at least one file or folder`);
@@ -96,6 +100,14 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`;
 }
 
+/** The progress line's detail: rates, state, the file just finished (a queue batch adds its workers). */
+export function progressDetail(q: BatchProgress, onQueue = false): string {
+  const rate = `${q.mbPerSecond.toFixed(1)} MB/s ${q.filesPerSecond.toFixed(1)} files/s`;
+  const state = q.state === 'paused' ? ' (paused)' : '';
+  const workers = onQueue ? ` ${q.workers} worker(s)` : '';
+  return `${rate}${workers}${state}${q.currentFile ? ` ${path.basename(q.currentFile)}` : ''}`;
+}
+
 export function summaryText(s: BatchSummary): string {
   const verb = s.kind === 'compress' ? 'compressed' : 'decompressed';
   const parts = [
@@ -140,6 +152,7 @@ export function summaryJson(s: BatchSummary, started: BatchStarted, model?: stri
 }
 
 export async function runBatchCli(kind: BatchKind, args: { values: Values; positionals: string[] }, env: CliEnv): Promise<CommandResult> {
+  if (args.values.queue !== undefined) return runQueueBatchCli(kind, args, env);
   const { values, positionals } = args;
   const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
   if (resume !== undefined && positionals.length > 0)
@@ -152,9 +165,7 @@ export async function runBatchCli(kind: BatchKind, args: { values: Values; posit
     if (name !== 'batchProgress') return;
     const q = p as BatchProgress;
     if (q.jobId !== jobId) return;
-    const rate = `${q.mbPerSecond.toFixed(1)} MB/s ${q.filesPerSecond.toFixed(1)} files/s`;
-    const state = q.state === 'paused' ? ' (paused)' : '';
-    bar.update(q.done, q.total, `${rate}${state}${q.currentFile ? ` ${path.basename(q.currentFile)}` : ''}`);
+    bar.update(q.done, q.total, progressDetail(q));
   });
   // Ctrl-C stops after the files in flight and leaves the job resumable (a second one quits at once).
   const onInt = () => {

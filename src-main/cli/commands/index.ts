@@ -8,6 +8,7 @@ import { importCommand } from './import.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
 export const commands: CliCommand[] = [
   importCommand,
@@ -18,4 +19,5 @@ export const commands: CliCommand[] = [
   modelsCommand,
   datasetsCommand,
   serveCommand,
+  workerCommand,
 ];

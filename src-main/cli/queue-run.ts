@@ -1,0 +1,62 @@
+// compress / decompress with --queue URL: the batch goes to `latent-studio worker` processes
+// through a Redis queue (core/queue/submit.ts) instead of this machine's threads. Progress (over
+// all workers), summary and exit status are the local batch's (batch-run.ts).
+import type { BatchKind, BatchProgress } from '../core/contract/batch.js';
+import { StudioError } from '../core/contract/errors.js';
+import { parseQueueUrl } from '../core/queue/queue-url.js';
+import { runQueueBatch } from '../core/queue/submit.js';
+import { progressDetail, requestOf, summaryJson, summaryText, type Values } from './batch-run.js';
+import { intFlag, stringFlag, UsageError, type CliEnv, type CommandResult } from './command.js';
+
+export async function runQueueBatchCli(
+  kind: BatchKind,
+  args: { values: Values; positionals: string[] },
+  env: CliEnv,
+): Promise<CommandResult> {
+  const { values, positionals } = args;
+  const q = parseQueueUrl(stringFlag(values, 'queue') ?? '');
+  if (values.workers !== undefined)
+    throw new UsageError('--workers counts local threads; on a queue, start workers with latent-studio worker --concurrency N');
+  const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
+  if (resume !== undefined && positionals.length > 0)
+    throw new UsageError('--resume takes only the job id (the inputs are stored in the job)');
+  const request = resume === undefined ? requestOf(kind, values, positionals) : undefined;
+  const studio = env.studio();
+  const bar = env.progress(kind);
+  // Ctrl-C takes the files no worker has started off the queue; the job stays resumable.
+  const stop = new AbortController();
+  const onInt = () => stop.abort();
+  process.once('SIGINT', onInt);
+  let result: Awaited<ReturnType<typeof runQueueBatch>>;
+  try {
+    result = await runQueueBatch(studio.context, q, request ?? { resume: resume! }, {
+      say: (line) => {
+        bar.done();
+        env.stderr.write(`${line}\n`);
+      },
+      progress: (p: BatchProgress) => bar.update(p.done, p.total, progressDetail(p, true)),
+      signal: stop.signal,
+    });
+  } finally {
+    process.removeListener('SIGINT', onInt);
+    bar.done();
+  }
+  const { summary, started } = result;
+  if (started.kind !== kind)
+    throw new UsageError(
+      `job ${started.jobId} is a ${started.kind} job; run it with latent-studio ${started.kind} --resume ${started.jobId}`,
+    );
+  if (started.resumed)
+    env.stderr.write(`${kind}: continued unfinished job ${started.jobId} (finished files were not redone; --fresh starts anew)\n`);
+  if (summary.state !== 'done') {
+    if (summary.state === 'cancelled')
+      env.stderr.write(`${kind}: stopped; continue with latent-studio ${kind} --resume ${summary.jobId} --queue ${q.shown}\n`);
+    else throw new StudioError('internal', `${kind} job ${summary.jobId} ${summary.state}: ${summary.error ?? 'stopped'}`);
+  }
+  const model = request && 'modelId' in request ? request.modelId : undefined;
+  return {
+    json: summaryJson(summary, started, model),
+    text: summaryText(summary),
+    exitCode: summary.failed.length > 0 || summary.state !== 'done' ? 2 : 0,
+  };
+}
