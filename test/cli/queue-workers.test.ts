@@ -146,6 +146,23 @@ describe.skipIf(!haveRedis)('batches on a Redis queue with worker processes', ()
     for (const text of [run.stdout.text(), run.stderr.text(), ...workers.map((w) => w.stderr)]) expect(text).not.toContain(PASSWORD);
   }, 90_000);
 
+  it('decompress on the workers: the model travels with the jobs; images identical to a local decompress', async () => {
+    const localBack = path.join(tmp.dir, 'local-back');
+    const local = cli(path.join(tmp.dir, 'home-local'), '--json', 'decompress', localOut, '--out', localBack, '--workers', '2');
+    expect(await local.done).toBe(0);
+    const back = path.join(shared, 'back');
+    const run = cli(path.join(tmp.dir, 'home'), '--json', 'decompress', path.join(shared, 'out-2'), '--out', back, '--queue', redis.url);
+    expect(await run.done).toBe(0);
+    const doc = JSON.parse(run.stdout.text()) as Doc;
+    expect(doc.summary).toMatchObject({ total: 200, written: 200, failed: 0 });
+    const files = tree(localBack);
+    expect(files).toHaveLength(200);
+    expect(tree(back)).toEqual(files);
+    for (const f of files) expect(readFileSync(path.join(back, f)).equals(readFileSync(path.join(localBack, f))), f).toBe(true);
+    // Each worker fetched the model into its own home once, under its weights hash.
+    for (let k = 0; k < 2; k++) expect(readdirSync(path.join(tmp.dir, `worker-home-${k}`, 'cache', 'queue-models'))).toHaveLength(1);
+  }, 60_000);
+
   it('3 workers, one killed (-9) mid-batch: its file goes to another, no partial file stays, each file counted once', async () => {
     workers.push(await WorkerProcess.start(redis.url, path.join(tmp.dir, 'worker-home-2'), [shared]));
     const out = path.join(shared, 'out-3');
