@@ -63,7 +63,7 @@ describe.skipIf(!haveRedis)('models in the queue side storage', () => {
       /is model base-small with weights [0-9a-f]{12}, not the job's/,
     );
     const damaged = Buffer.from(good);
-    damaged[damaged.length - 1] ^= 0xff;
+    damaged[damaged.length - 1] = damaged[damaged.length - 1]! ^ 0xff;
     await client.set(modelKey(rec.weightsHash), damaged);
     await expect(cache.ensure({ id: rec.id, weightsHash: rec.weightsHash, ref: rec.id, key: modelKey(rec.weightsHash) })).rejects.toThrow(
       /does not match its checksum/,
