@@ -16,10 +16,10 @@ export function thumbnailPath(dir: string, hash: string): string {
   return path.join(dir, hash.slice(0, 2), `${hash}.webp`);
 }
 
-/** Decodes the whole image (so a truncated file fails here) and returns a small WebP. */
-export async function renderThumbnail(file: string, bytes: Buffer): Promise<Buffer> {
+/** Decodes the whole image (so a truncated file fails here) and returns a small WebP; `maxPixels` is the import's limit. */
+export async function renderThumbnail(file: string, bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<Buffer> {
   try {
-    return await sharp(bytes, { failOn: 'error', limitInputPixels: DEFAULT_MAX_PIXELS })
+    return await sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels })
       .rotate()
       .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 75 })
@@ -52,7 +52,8 @@ export async function loadThumbnail(dir: string, image: ImageRecord): Promise<Bu
   if (createHash('sha256').update(bytes).digest('hex') !== image.hash) {
     throw new StudioError('conflict', `${image.path}: the file changed since it was imported`);
   }
-  const webp = await renderThumbnail(image.path, bytes);
+  // An image the catalog holds was admitted at its size (an import may have raised the limit for it).
+  const webp = await renderThumbnail(image.path, bytes, Math.max(DEFAULT_MAX_PIXELS, image.width * image.height));
   await saveThumbnail(dir, image.hash, webp);
   return webp;
 }

@@ -37,6 +37,22 @@ async function importAndWait(paths: string[], dataset: string): Promise<ImportSu
 }
 
 describe('import', () => {
+  it('an image over the default pixel limit is refused, then imported with a higher maxPixels (thumbnail included)', async () => {
+    const big = path.join(tmp.dir, 'big.png');
+    // 7000x6000 = 42 megapixels, over the default 40; a flat colour keeps the file small.
+    await sharp({ create: { width: 7000, height: 6000, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+      .png()
+      .toFile(big);
+    const refused = await importAndWait([big], 'big');
+    expect(refused.failed[0]?.error).toMatch(/7000x6000 is 42\.0 megapixels, over the limit of 40\.0 megapixels .*--max-pixels N/);
+    const { jobId } = await studio.call('importPaths', { paths: [big], dataset: 'big', maxPixels: 42_000_000 });
+    const summary = await studio.call('awaitImport', { jobId });
+    expect(summary).toMatchObject({ state: 'done', added: 1, failed: [] });
+    const { images } = await studio.call('listImages', { dataset: 'big', withThumbnails: true });
+    expect(images[0]).toMatchObject({ width: 7000, height: 6000 });
+    expect(images[0]!.thumbnail).toMatch(/^data:image\/webp;base64,/);
+  });
+
   it('imports a folder in a worker with progress, recording metadata, hash, split and a thumbnail', async () => {
     const events = recordEvents();
     const summary = await importAndWait([LANDSCAPES], 'landscapes');

@@ -31,7 +31,7 @@ export async function probeImage(file: string, bytes: Buffer, maxPixels = DEFAUL
   if (!meta.width || !meta.height) throw new StudioError('bad-request', `${file}: image has no size`);
   // Before the thumbnail decodes anything: the same pixel budget as compress and decompress.
   checkImagePixels(file, meta.width, meta.height, maxPixels);
-  const thumbnail = await renderThumbnail(file, bytes);
+  const thumbnail = await renderThumbnail(file, bytes, maxPixels);
   // Same rules as imaging's imageInfo: EXIF orientation 5-8 swaps the sides; gray+alpha counts as 4.
   const rotated = (meta.orientation ?? 1) >= 5;
   const gray = meta.channels === 1 || meta.channels === 2;
