@@ -2,6 +2,7 @@
 // password), 2 and then 3 worker processes on 200 shared images, the outputs byte for byte those
 // of a local batch; Redis stopped and started again mid-batch, a worker killed (-9) mid-batch, and
 // jobs every worker refuses, which fail after 3 tries while the batch completes.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -192,6 +193,29 @@ describe.skipIf(!haveRedis)('batches on a Redis queue with worker processes', ()
       conn.disconnect();
     }
   }, 90_000);
+
+  it('the submitter killed (-9) mid-batch: the same command continues its job, each file counted once', async () => {
+    const out = path.join(shared, 'out-resumed');
+    const home = path.join(tmp.dir, 'home-resume');
+    const bin = path.resolve(import.meta.dirname, '../../bin/latent-studio.js');
+    const first = spawn(
+      process.execPath,
+      [bin, '--home', home, '--json', 'compress', '--model', 'base-small', inputs, '--out', out, '--queue', redis.url],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => first.once('exit', resolve));
+    await until('40 outputs', () => outputsIn(out) >= 40);
+    first.kill('SIGKILL');
+    await exited;
+    const run = cli(home, '--json', 'compress', '--model', 'base-small', inputs, '--out', out, '--queue', redis.url);
+    expect(await run.done).toBe(0);
+    const doc = JSON.parse(run.stdout.text()) as Doc & { resumed: boolean; job: number };
+    expect(doc).toMatchObject({ resumed: true, job: 1 });
+    expectEachOnce(doc);
+    expectSameAsLocal(out);
+  }, 60_000);
 
   it('a job every worker refuses (its input lies outside their roots) fails after 3 tries with its reason; the batch completes', async () => {
     const outside = path.join(tmp.dir, 'private');

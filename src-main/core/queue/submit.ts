@@ -280,17 +280,19 @@ class Submission {
     const CHUNK = 200;
     for (let k = 0; k < entries.length; k += CHUNK) {
       const chunk = entries.slice(k, k + CHUNK);
+      // The state first: a job that finishes meanwhile is then read with its result.
+      const states = await Promise.all(chunk.map((e) => this.queue.getJobState(jobIdFor(e.data.output))));
       const existing = await Promise.all(chunk.map((e) => Job.fromId(this.queue, jobIdFor(e.data.output))));
       const add: Entry[] = [];
       for (const [i, e] of chunk.entries()) {
         const job = existing[i];
-        if (!job) {
+        const state = states[i]!;
+        if (!job || state === 'unknown') {
           add.push(e);
           continue;
         }
         const theirs = queueJobData.safeParse(job.data);
         const same = theirs.success && theirs.data.work === e.data.work;
-        const state = await job.getState();
         if (PENDING_STATES.has(state)) {
           if (same) this.pending.set(job.id!, e);
           else
