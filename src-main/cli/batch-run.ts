@@ -10,7 +10,6 @@ import { fsPathOf } from '../core/input/names.js';
 import { MAX_PIXELS_SETTING } from '../core/contract/limits.js';
 import { intFlag, numberFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
 import { formatRatio } from '../core/units.js';
-import { runQueueBatchCli } from './queue-run.js';
 
 /** Flags the batch adds to compress and decompress. */
 export const BATCH_OPTIONS: Record<string, OptionSpec> = {
@@ -152,7 +151,8 @@ export function summaryJson(s: BatchSummary, started: BatchStarted, model?: stri
 }
 
 export async function runBatchCli(kind: BatchKind, args: { values: Values; positionals: string[] }, env: CliEnv): Promise<CommandResult> {
-  if (args.values.queue !== undefined) return runQueueBatchCli(kind, args, env);
+  // Loaded on use: the queue's Redis driver is needed only for --queue.
+  if (args.values.queue !== undefined) return (await import('./queue-run.js')).runQueueBatchCli(kind, args, env);
   const { values, positionals } = args;
   const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
   if (resume !== undefined && positionals.length > 0)

@@ -5,7 +5,6 @@ import os from 'node:os';
 import { ensureHome, studioHome } from '../../core/home.js';
 import { parseQueueUrl } from '../../core/queue/queue-url.js';
 import { Roots } from '../../core/queue/roots.js';
-import { DEFAULT_STALL_SECONDS, QueueWorker } from '../../core/queue/worker.js';
 import { intFlag, numberFlag, requiredFlag, type CliCommand } from '../command.js';
 
 export const workerCommand: CliCommand = {
@@ -23,6 +22,8 @@ export const workerCommand: CliCommand = {
     const queue = parseQueueUrl(requiredFlag(values, 'queue'));
     const concurrency = intFlag(values, 'concurrency', 1, 64) ?? os.availableParallelism();
     const roots = Roots.of((values.root as string[] | undefined) ?? [process.cwd()]);
+    // Loaded on use: BullMQ and its Redis driver are needed only here and for --queue.
+    const { DEFAULT_STALL_SECONDS, QueueWorker } = await import('../../core/queue/worker.js');
     const stallSeconds = numberFlag(values, 'stall-seconds', 0.5, 3600) ?? DEFAULT_STALL_SECONDS;
     const worker = new QueueWorker({
       queue,
