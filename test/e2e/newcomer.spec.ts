@@ -179,7 +179,7 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
   const csv = readFileSync(await (await download).path(), 'utf8');
   expect(csv.split('\n')[0]).toBe('series,bpp,PSNR-RGB (dB)');
   expect(csv).toMatch(/\nWebP,[\d.]+,[\d.]+/);
-  await expect(ch.getByRole('cell', { name: 'WEBP', exact: true })).toBeVisible();
+  await expect(ch.getByRole('cell', { name: 'WebP', exact: true })).toBeVisible();
   await shot(page, 'newcomer-charts');
 
   // 5. Batch: drop a folder's files (five digits and a text file posing as a PNG) and compress them.
