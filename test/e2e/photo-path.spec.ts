@@ -194,6 +194,8 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
         if (view === 'Compare') await expect(main.getByRole('table')).toBeVisible({ timeout: 120_000 });
         if (view === 'Charts') await expect(main.getByRole('figure').first()).toBeVisible({ timeout: 60_000 });
         if (view === 'Library') await expect(main.getByRole('table').first()).toBeVisible();
+        if (view === 'Import') await expect(main.getByRole('list', { name: 'Images of landscapes' }).getByRole('listitem').first()).toBeVisible();
+        if (view === 'Train') await expect(main.getByTestId('file-estimate')).toBeVisible();
         await page.screenshot({ path: `test-results/photo-path-layout-${view.toLowerCase()}-${size.width}.png`, fullPage: true });
         for (const c of await clippedText(page)) clipped.push(`${view} at ${size.width}x${size.height}: ${c}`);
       }
