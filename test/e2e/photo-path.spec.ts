@@ -93,6 +93,7 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
       }, { timeout: 60_000 })
       .toBe('moved in epoch 0');
     await expect(train.getByText(/of 18 s budget · ETA (<1|\d+) s/)).toBeVisible();
+    await shot(page, '2b-training-epoch-0');
 
     // 3. Reload while it trains: the view finds the job and follows it live.
     await page.reload();
@@ -123,6 +124,12 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await cmp.getByLabel('Latent quality').fill('40');
+    // A picture of the steps while they run, when this machine is slow enough to catch one.
+    await cmp
+      .getByTestId('compare-progress')
+      .waitFor({ timeout: 3000 })
+      .then(() => shot(page, '5b-compare-progress'))
+      .catch(() => {});
     await expect(cmp.getByText(/ · 160×80 · original .* at quality 40$/)).toBeVisible({ timeout: 120_000 });
     const steps = await page.evaluate(() => (window as unknown as { compareSteps: string[] }).compareSteps.join(' | '));
     expect(steps).toMatch(/Encoding with the model at quality 40/);
