@@ -30,6 +30,7 @@ import { Studio } from '../../src-main/core/studio.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DATA = path.resolve(process.env.LATENT_STUDIO_DATA ?? path.join(ROOT, '../shared/data'));
+const QUEUE = process.argv.includes('--queue');
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '2000' },
@@ -46,6 +47,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     n: { type: 'string' },
   },
+  // `npm run bench:batch -- --queue [its options]`: the queue's benchmark (worker processes over Redis).
+  args: QUEUE ? [] : process.argv.slice(2),
 });
 
 function log(line = ''): void {
@@ -376,4 +379,11 @@ async function parent(): Promise<void> {
   if (!values.keep) rmSync(home, { recursive: true, force: true });
 }
 
-await (values.child ? child() : parent());
+/** The queue's own benchmark, with the remaining arguments. */
+function queueBench(): Promise<void> {
+  const rest = process.argv.slice(2).filter((a) => a !== '--queue');
+  const run = spawn(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), path.join(ROOT, 'scripts/bench/batch-queue.ts'), ...rest], { stdio: 'inherit' });
+  return new Promise((resolve) => run.on('exit', (code) => ((process.exitCode = code ?? 1), resolve())));
+}
+
+await (QUEUE ? queueBench() : values.child ? child() : parent());
