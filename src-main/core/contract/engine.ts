@@ -96,6 +96,8 @@ export type TrainProgressPayload =
       etaSeconds: number | null;
       /** How far the whole training is after this batch, 0-1 (steps, epochs or the time budget: the trainer's own measure). */
       fraction?: number;
+      /** Learned families: optimizer steps so far (this one included). */
+      step?: number;
       /** Learned families: rate (bits per pixel) and distortion (PSNR, dB) of the batch. */
       bpp?: number;
       psnr?: number;

@@ -115,6 +115,7 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
             samplesPerSecond: p.samplesPerSecond,
             etaSeconds: p.etaSeconds,
             fraction: p.fraction,
+            step: p.step,
             bpp: p.bpp,
             psnr: p.psnr,
           }),

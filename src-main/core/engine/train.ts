@@ -57,6 +57,7 @@ export type TrainProgress =
       etaSeconds: number | null;
       /** How far the whole training is, 0-1. */
       fraction?: number;
+      step?: number;
       bpp?: number;
       psnr?: number;
     }

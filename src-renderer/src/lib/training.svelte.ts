@@ -33,6 +33,8 @@ class TrainingSession {
   /** Learned families: rate and distortion of the latest batch. */
   batchBpp = $state<number | null>(null);
   batchPsnr = $state<number | null>(null);
+  /** Learned families: steps so far, from the latest batch. */
+  batchStep = $state<number | null>(null);
   samplesPerSecond = $state<number | null>(null);
   etaSeconds = $state<number | null>(null);
   /** The trainer's own measure of how far it is (0-1) at its latest batch, and when that came. */
@@ -111,6 +113,7 @@ class TrainingSession {
           this.batchLoss = p.loss;
           this.batchBpp = p.bpp ?? null;
           this.batchPsnr = p.psnr ?? null;
+          if (p.step !== undefined) this.batchStep = p.step;
           if (p.bpp !== undefined) this.rateSeen = true;
           this.samplesPerSecond = p.samplesPerSecond;
           if (p.etaSeconds !== null) this.etaSeconds = p.etaSeconds;
@@ -274,6 +277,7 @@ class TrainingSession {
     this.batchLoss = null;
     this.batchBpp = null;
     this.batchPsnr = null;
+    this.batchStep = null;
     this.samplesPerSecond = null;
     this.etaSeconds = null;
     this.fraction = null;

@@ -42,6 +42,8 @@ describe('training jobs', () => {
     expect(fractions.length).toBe(progress.filter((p) => p.kind === 'batch').length);
     for (let i = 1; i < fractions.length; i++) expect(fractions[i]!).toBeGreaterThan(fractions[i - 1]!);
     expect(fractions.at(-1)).toBeCloseTo(1, 6);
+    const steps = progress.flatMap((p) => (p.kind === 'batch' && p.step !== undefined ? [p.step] : []));
+    expect(steps).toEqual(steps.map((_, i) => i + 1));
     expect(finished).toEqual([{ jobId, ok: true, result }]);
     const { models } = await studio.call('listModels', {});
     expect(models.map((m) => m.id)).toContain(result.model);
