@@ -64,7 +64,7 @@ export async function compressLearned(model: CodecModel, img: PreparedImage, set
   const trial = async (quality: number): Promise<Trial> => {
     let t = trials.get(quality);
     if (!t) {
-      const streams = await codec.compress(img.color, quality);
+      const streams = await codec.compress(img.color, quality, settings.onTiles);
       t = { quality, streams, bytes: writeSingleV2(paramsOf(model, quality), imageOf(img, streams, alpha)) };
       trials.set(quality, t);
     }

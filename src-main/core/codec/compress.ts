@@ -18,7 +18,7 @@ import {
 } from './container.js';
 import { GridEncoder, PREDICTORS, type Predictor } from './grid-coder.js';
 import { readSourceMetadata, type SourceMetadata } from './metadata.js';
-import { modelTile, type CodecModel, type CodeGrid } from './model.js';
+import { modelTile, type CodecModel, type CodeGrid, type TileProgress } from './model.js';
 import { checkImagePixels } from '../imaging/pixel-limit.js';
 import { splitAlpha, toChannels } from './pixels.js';
 import { compressLearned, compressPackLearned } from './compress-learned.js';
@@ -79,6 +79,8 @@ export interface CompressSettings {
   targetBpp?: number;
   /** Also decode and measure PSNR (always done for targetPsnr). */
   measure?: boolean;
+  /** Learned families: after every transform tile of each coding pass (a target search makes several). */
+  onTiles?: TileProgress;
 }
 
 export interface CompressResult {

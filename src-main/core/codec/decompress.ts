@@ -21,7 +21,7 @@ import {
 import { GridDecoder } from './grid-coder.js';
 import { isPackV2, isV2, modelTag, readPackV2 } from './container-v2.js';
 import { readAnySingle, v2Ref, type AnySingleLatent, type SingleLatentV2 } from './latent-file.js';
-import { expectedGrid, modelTile, type CodecModel, type CodeGrid } from './model.js';
+import { expectedGrid, modelTile, type CodecModel, type CodeGrid, type TileProgress } from './model.js';
 import { checkImagePixels, checkPackPixels } from '../imaging/pixel-limit.js';
 import { joinAlpha, toChannels } from './pixels.js';
 import { dequantize } from './quantize.js';
@@ -103,7 +103,13 @@ async function reconstruct(
 }
 
 /** A format-v2 single file: the model's family decodes its streams. */
-async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: string, maxPixels: number): Promise<DecodedImage> {
+async function decodeSingleV2(
+  model: CodecModel,
+  latent: SingleLatentV2,
+  label: string,
+  maxPixels: number,
+  onTiles?: TileProgress,
+): Promise<DecodedImage> {
   const { params, image: e } = latent;
   checkImagePixels(label, e.width, e.height, maxPixels);
   const have = tagHex(modelTag(model.weightsHash));
@@ -119,7 +125,7 @@ async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: 
     );
   let recon: RawImage;
   try {
-    recon = await model.learned.decompress(e.streams, e.width, e.height, params.quality);
+    recon = await model.learned.decompress(e.streams, e.width, e.height, params.quality, onTiles);
   } catch (err) {
     throw corrupt(label, err);
   }
@@ -141,14 +147,18 @@ async function decodeSingleV2(model: CodecModel, latent: SingleLatentV2, label: 
   return { image, ...(e.exif ? { exif: e.exif } : {}), ...(e.icc ? { icc: e.icc } : {}) };
 }
 
-/** Decodes one image; refused before any work when it declares more than `maxPixels`. */
+/**
+ * Decodes one image; refused before any work when it declares more than `maxPixels`. `onTiles`:
+ * after every synthesis tile of a learned family (a large image takes a minute).
+ */
 export async function decodeSingle(
   model: CodecModel,
   latent: AnySingleLatent,
   label: string,
   maxPixels = DEFAULT_MAX_PIXELS,
+  onTiles?: TileProgress,
 ): Promise<DecodedImage> {
-  if (latent.kind === 'single-v2') return decodeSingleV2(model, latent, label, maxPixels);
+  if (latent.kind === 'single-v2') return decodeSingleV2(model, latent, label, maxPixels, onTiles);
   const { image: e, params } = latent;
   checkImagePixels(label, e.width, e.height, maxPixels);
   checkModelFits(model, latent.params, label);

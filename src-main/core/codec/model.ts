@@ -1,6 +1,7 @@
 // What the codec needs from a trained model: the engine's LoadedModel satisfies this structurally,
 // so the codec depends only on encode/decode, the code range and the weights hash.
 import type { TileProgress } from '../engine/tiling/tiled.js';
+export type { TileProgress };
 import type { RawImage } from '../imaging/index.js';
 
 /** HWC grid of continuous latents. */
@@ -23,7 +24,7 @@ export interface LearnedCodec {
   family: string;
   /** Family id written in v2 files. */
   formatId: number;
-  /** onProgress: after every transform tile (a 24 MP photo has about 100; it takes a minute). */
+  /** onProgress: after every transform tile (a 24 MP photo has about 380; it takes minutes). */
   compress(img: RawImage, quality: number, onProgress?: TileProgress): Promise<Uint8Array[]>;
   decompress(streams: Uint8Array[], width: number, height: number, quality: number, onProgress?: TileProgress): Promise<RawImage>;
 }

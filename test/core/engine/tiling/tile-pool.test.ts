@@ -32,11 +32,14 @@ beforeAll(async () => {
   raw = await mosaic();
 });
 
-/** The .latent bytes of `raw` at `quality`, and the pixels they decode to, with `model`. */
-async function roundTrip(model: CodecModel, quality: number): Promise<{ bytes: Uint8Array; pixels: Uint8Array }> {
-  const r = await compressImage(model, prepareRaw(model, raw), { quality });
-  const decoded = await decodeSingle(model, readAnySingle(r.bytes, 'mosaic.latent'), 'mosaic.latent');
-  return { bytes: r.bytes, pixels: decoded.image.data };
+/** The .latent bytes of `raw` at `quality`, the pixels they decode to, and the tile progress of both passes. */
+async function roundTrip(model: CodecModel, quality: number): Promise<{ bytes: Uint8Array; pixels: Uint8Array; progress: string[] }> {
+  const progress: string[] = [];
+  const r = await compressImage(model, prepareRaw(model, raw), { quality, onTiles: (d, n) => progress.push(`a ${d}/${n}`) });
+  const decoded = await decodeSingle(model, readAnySingle(r.bytes, 'mosaic.latent'), 'mosaic.latent', undefined, (d, n) =>
+    progress.push(`s ${d}/${n}`),
+  );
+  return { bytes: r.bytes, pixels: decoded.image.data, progress };
 }
 
 /** The shipped base as the codec sees it, coding through `workers` threads. */
@@ -57,6 +60,10 @@ describe('tile-parallel coding', () => {
         const b = await roundTrip(parallel.model, quality);
         expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes)), `quality ${quality}: .latent bytes`).toBe(true);
         expect(firstDifference(b.pixels, a.pixels), `quality ${quality}: first differing pixel value`).toBe(-1);
+        // Progress moves tile by tile through both passes (6 x 3 tiles each), in the pool as in one thread.
+        const steps = (k: string) => Array.from({ length: 18 }, (_, i) => `${k} ${i + 1}/18`);
+        expect(b.progress).toEqual([...steps('a'), ...steps('s')]);
+        expect(a.progress).toEqual(b.progress);
       }
       // The parallel one really ran in its 2 threads; the serial one started none.
       expect([serial.loaded.tileThreads(), parallel.loaded.tileThreads()]).toEqual([0, 2]);
