@@ -9,6 +9,7 @@ import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { uniformNoise } from '../layers/noise.js';
 import { fanInUniform, ParamStore, SeedSequence } from '../layers/params.js';
+import { takeData } from '../layers/take-data.js';
 import type { LearnedImpl } from '../learned.js';
 import type { DensePriorHyper } from './meta.js';
 
@@ -81,11 +82,13 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     const padded = padReflect(img, Math.ceil(img.width / t) * t, Math.ceil(img.height / t) * t);
     const { tiles, gh, gw } = toTiles(padded, t);
     const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.codeSize, quality);
-    const symbols = tf.tidy(() => {
-      const x = tf.tensor2d(tiles, [gh * gw, t * t * img.channels]);
-      const y = stack(rt.params, h, 'enc', layerCounts(h).enc, x, 'linear');
-      return tf.round(tf.mul(y, tf.tensor1d(Float32Array.from(gain)))).dataSync() as Float32Array;
-    });
+    const symbols = takeData(
+      tf.tidy(() => {
+        const x = tf.tensor2d(tiles, [gh * gw, t * t * img.channels]);
+        const y = stack(rt.params, h, 'enc', layerCounts(h).enc, x, 'linear');
+        return tf.round(tf.mul(y, tf.tensor1d(Float32Array.from(gain))));
+      }),
+    );
     const tables = rt.tables.groups[0]!;
     const enc = new RangeEncoder();
     for (let i = 0; i < symbols.length; i++) enc.encode(symbols[i]!, tables[i % h.codeSize]!);
@@ -102,10 +105,7 @@ export const densePrior: LearnedImpl<DensePriorHyper> = {
     const dec = new RangeDecoder(streams[0]!);
     const y = new Float32Array(gh * gw * h.codeSize);
     for (let i = 0; i < y.length; i++) y[i] = dec.decode(tables[i % h.codeSize]!) * igain[i % h.codeSize]!;
-    const out = tf.tidy(() => {
-      const x = stack(rt.params, h, 'dec', layerCounts(h).dec, tf.tensor2d(y, [gh * gw, h.codeSize]), 'sigmoid');
-      return x.dataSync() as Float32Array;
-    });
+    const out = takeData(tf.tidy(() => stack(rt.params, h, 'dec', layerCounts(h).dec, tf.tensor2d(y, [gh * gw, h.codeSize]), 'sigmoid')));
     return crop(fromTiles(out, gh, gw, t, rt.channels), 0, 0, width, height);
   },
 };

@@ -6,6 +6,7 @@ import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { uniformNoise } from '../layers/noise.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
+import { takeData } from '../layers/take-data.js';
 import { addAnalysis, addSynthesis, analysis, downsamplingOf, synthesis } from '../layers/transforms.js';
 import type { LearnedImpl } from '../learned.js';
 import { densityTables } from '../layers/density-tables.js';
@@ -38,8 +39,8 @@ export const factorized: LearnedImpl<FactorizedHyper> = {
     const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const stages = stagesOf(rt.hyper);
     const y = await tiledAnalysis(rt.params, img, downsamplingOf(stages), stages, opts);
-    const symbols = tf.tidy(
-      () => tf.round(tf.mul(tf.tensor4d(y.data, [1, y.h, y.w, y.c]), tf.tensor1d(Float32Array.from(gain)))).dataSync() as Float32Array,
+    const symbols = takeData(
+      tf.tidy(() => tf.round(tf.mul(tf.tensor4d(y.data, [1, y.h, y.w, y.c]), tf.tensor1d(Float32Array.from(gain))))),
     );
     const tables = rt.tables.groups[0]!;
     const m = rt.hyper.m;

@@ -14,6 +14,7 @@ import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';
 import { tiledAnalysis, tiledSynthesis } from '../../tiling/tiled.js';
 import { uniformNoise } from '../layers/noise.js';
 import { ParamStore, SeedSequence } from '../layers/params.js';
+import { takeData } from '../layers/take-data.js';
 import { addAnalysis, addSynthesis, analysis, DEFAULT_STAGES, DOWNSAMPLING, synthesis } from '../layers/transforms.js';
 import type { LearnedImpl, LearnedRuntime } from '../learned.js';
 import type { HyperpriorHyper } from './meta.js';
@@ -108,11 +109,13 @@ export const hyperprior: LearnedImpl<HyperpriorHyper> = {
     const { gain } = gainsAtQuality(rt.params, rt.hyper.lambdas, rt.hyper.m, quality);
     const ya = await tiledAnalysis(rt.params, img, MULTIPLE, DEFAULT_STAGES, opts);
     // The gain and the hyper-analysis run on the whole latent grid (1/256 of the pixels).
-    const { y, z, gh, gw } = tf.tidy(() => {
+    const [ygt, zt] = tf.tidy(() => {
       const yg = tf.mul(tf.tensor4d(ya.data, [1, ya.h, ya.w, ya.c]), tf.tensor1d(Float32Array.from(gain))) as tf.Tensor4D;
-      const zt = tf.round(hyperAnalysis(rt.params, yg));
-      return { y: yg.dataSync() as Float32Array, z: zt.dataSync() as Float32Array, gh: yg.shape[1], gw: yg.shape[2] };
+      return [yg, tf.round(hyperAnalysis(rt.params, yg))];
     });
+    const [, gh, gw] = ygt.shape;
+    const y = takeData(ygt);
+    const z = takeData(zt);
     const zTables = rt.tables.groups[1]!;
     const zEnc = new RangeEncoder();
     for (let i = 0; i < z.length; i++) zEnc.encode(z[i]!, zTables[i % n]!);

@@ -4,6 +4,7 @@
 // (engine/tiling/tile-pool.ts) or another runtime can stand in without the family knowing.
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './params.js';
+import { takeData } from './take-data.js';
 import { analysis, DEFAULT_STAGES, synthesis } from './transforms.js';
 
 /** One NHWC image (batch 1), row-major HWC floats. */
@@ -23,11 +24,9 @@ export interface TransformRunner {
 }
 
 function run(tile: TensorTile, f: (x: tf.Tensor4D) => tf.Tensor4D): TensorTile {
-  return tf.tidy(() => {
-    const out = f(tf.tensor4d(tile.data, [1, tile.h, tile.w, tile.c]));
-    const [, h, w, c] = out.shape;
-    return { data: out.dataSync() as Float32Array, h, w, c };
-  });
+  const out = tf.tidy(() => f(tf.tensor4d(tile.data, [1, tile.h, tile.w, tile.c])));
+  const [, h, w, c] = out.shape;
+  return { data: takeData(out), h, w, c };
 }
 
 /** tfjs in this thread on the model's own variables (which stay the caller's: dispose frees nothing). */
