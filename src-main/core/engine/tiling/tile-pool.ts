@@ -16,9 +16,15 @@ import { createSlot, CTL, OP, READY, slotFloats, type TileSlot } from './tile-sl
 /** How long close() waits for a worker to finish its tile and stop before cancelling it. */
 const STOP_WAIT_MS = 10_000;
 
-/** Transform workers for one image at a time: one per core. */
+/**
+ * Each worker holds a model replica and its tfjs: about 150 MB once started (source runs through
+ * tsx) and 83 MB of wasm heap for 256-pixel tiles. Past 8 the memory grows faster than it pays.
+ */
+const MAX_TILE_WORKERS = 8;
+
+/** Transform workers for one image at a time: one per core, at most MAX_TILE_WORKERS. */
 export function defaultTileWorkers(): number {
-  return Math.max(1, os.availableParallelism());
+  return Math.max(1, Math.min(os.availableParallelism(), MAX_TILE_WORKERS));
 }
 
 export interface TilePoolOptions {
