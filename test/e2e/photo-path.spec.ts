@@ -188,7 +188,7 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     await nav(page, 'Library');
     const latents = page.getByRole('region', { name: 'Latent files' });
     await expect(latents.getByRole('cell', { name: /^\d+\.\d dB$/ }).first()).toBeVisible();
-    await expect(page.getByTestId('backend')).toHaveText(/^backend: (native TensorFlow|WebAssembly \(.+\)|plain JavaScript \(.+\))$/);
+    await expect(page.getByTestId('backend')).toHaveText(/^backend: (native TensorFlow|WebAssembly \(.+\)|plain JavaScript \(.+\))( · coding: onnxruntime)?$/);
 
     // 9. Every view at two common window sizes: no card cuts its text off.
     const clipped: string[] = [];

@@ -7,6 +7,8 @@ import { nameString } from './text.js';
 export interface BackendReport {
   backend: 'tensorflow' | 'wasm' | 'cpu';
   reason: string;
+  /** What runs the learned models' transforms when they code an image (onnxruntime or tfjs), and why. */
+  coding?: { name: 'onnx' | 'tfjs'; reason: string };
 }
 
 /** Request to train a model on a catalog dataset. Absent fields take defaults from the data. */
@@ -135,7 +137,10 @@ export type TrainFinishedPayload =
 const JobRef = z.object({ jobId: z.number().int().positive() }).strict();
 
 export const engineMethods = {
-  getBackendInfo: method<BackendReport>()(z.object({}).strict(), 'Which tfjs backend trains and runs models, and why.'),
+  getBackendInfo: method<BackendReport>()(
+    z.object({}).strict(),
+    'Which tfjs backend trains and runs models, what codes images with the learned models (onnxruntime or tfjs), and why.',
+  ),
   trainModel: method<{ jobId: number }>()(
     TrainRequest,
     'Start training an autoencoder on a dataset in a worker thread, as a catalog job checkpointed after every epoch; progress arrives as trainProgress events.',

@@ -7,6 +7,8 @@ export interface BackendInfo {
   backend: BackendName;
   /** Why this one: what was tried and what failed, in one line. */
   reason: string;
+  /** What runs the learned transforms when an image is coded (absent: not asked). */
+  coding?: { name: 'onnx' | 'tfjs'; reason: string };
 }
 
 /** Why the native backend is absent in the usual case, in words a user can act on. */
@@ -22,20 +24,22 @@ export const BACKEND_LABELS: Record<BackendName, string> = {
 /** One line naming the backend and, when it is not the native one, why (CLI stderr, status bar). */
 export function backendLine(info: BackendInfo): string {
   const slower = info.backend === 'cpu' ? 'much slower' : 'slower';
-  return info.backend === 'tensorflow'
-    ? `tfjs backend: ${BACKEND_LABELS.tensorflow}`
-    : `tfjs backend: ${BACKEND_LABELS[info.backend]}, ${slower} than native TensorFlow (${info.reason})`;
+  const line =
+    info.backend === 'tensorflow'
+      ? `tfjs backend: ${BACKEND_LABELS.tensorflow}`
+      : `tfjs backend: ${BACKEND_LABELS[info.backend]}, ${slower} than native TensorFlow (${info.reason})`;
+  return info.coding ? `${line}; image coding: ${info.coding.reason}` : line;
 }
-
 
 /** The same, short enough for a status bar (backendLine is its tooltip). */
 export function backendShort(info: BackendInfo): string {
   const name = info.backend === 'wasm' ? 'WebAssembly' : BACKEND_LABELS[info.backend];
-  if (info.backend === 'tensorflow') return `backend: ${name}`;
+  const coding = info.coding?.name === 'onnx' ? ' · coding: onnxruntime' : '';
+  if (info.backend === 'tensorflow') return `backend: ${name}${coding}`;
   const why = info.reason.startsWith('forced by')
     ? info.reason
     : info.reason.startsWith(NATIVE_NOT_INSTALLED)
       ? 'native TensorFlow not installed'
       : 'native TensorFlow failed to load';
-  return `backend: ${name} (${why})`;
+  return `backend: ${name} (${why})${coding}`;
 }

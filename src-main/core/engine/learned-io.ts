@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readTables, writeTables, type CdfTable } from '../entropy/index.js';
+import { codingRuntime, onnxStatus } from './coding-runtime.js';
 import type { RawImage } from '../imaging/index.js';
 import { StudioError } from '../contract/errors.js';
 import { familyMeta } from './models/families.js';
@@ -15,9 +16,12 @@ import type { CodingOptions, EntropyTables, LearnedRuntime } from './models/lear
 import { learnedImpl } from './models/registry.js';
 import type { ModelCard } from './model-card.js';
 import { DEFAULT_TILING, type Tiling } from './tiling/geometry.js';
-import { pooledChooser } from './tiling/tile-pool.js';
+
 import type { TileProgress } from './tiling/tiled.js';
 import { toBytes, toFloat } from './pixels.js';
+
+/** Tiles for onnxruntime: 512-pixel cores (a 720x360 photo is two tiles). */
+const ONNX_TILING: Tiling = { core: 512 };
 
 /** Groups the decoder never needs (its hash and its byte count leave them out). */
 const ENCODER_ONLY = new Set(['analysis', 'hyper-analysis']);
@@ -103,14 +107,18 @@ export interface LearnedLoadOptions {
   workers?: number;
   /** Tile size (default DEFAULT_TILING; tests use small tiles). */
   tiling?: Tiling;
+  /** false: the transforms run on tfjs even where onnxruntime-node loads (default: onnxruntime where it loads). */
+  onnx?: boolean;
 }
 
 export interface LoadedLearned {
   runtime: LearnedRuntime<{ arch: string }>;
   weightsHash: string;
   codec: LearnedCodecPart;
-  /** Worker threads its tile pool holds: 0 until an image of several tiles came with workers > 1. */
+  /** Worker threads its tile pool holds: 0 until an image of several tiles came with workers > 1 (and with onnxruntime). */
   tileThreads(): number;
+  /** What runs the transforms ('onnx' or 'tfjs') and why, in one line. */
+  transforms: { name: 'onnx' | 'tfjs'; reason: string };
   dispose(): void;
 }
 
@@ -202,8 +210,10 @@ export async function loadLearnedDir(dir: string, card: ModelCard, options: Lear
   const runtime: LearnedRuntime<{ arch: string }> = { hyper: hyper.data, channels: card.channels, params, tables: { groups } };
   const { hash } = learnedHash(params.manifest(), params.toArrays(), tbytes);
   const levels = (hyper.data as unknown as { lambdas: number[] }).lambdas.length;
-  const tiling = options.tiling ?? DEFAULT_TILING;
-  const tiles = pooledChooser(options.workers ?? 1, tiling);
+  const onnx = options.onnx === false ? ({ available: false, reason: 'tfjs asked for' } as const) : await onnxStatus();
+  // onnxruntime runs a tile on all its threads: larger tiles waste less on halos (memory stays small).
+  const tiling = options.tiling ?? (onnx.available ? ONNX_TILING : DEFAULT_TILING);
+  const tiles = codingRuntime(options.workers ?? 1, tiling, onnx);
   const coding = (onProgress: TileProgress | undefined): CodingOptions => ({
     choose: tiles.choose,
     tiling,
@@ -221,6 +231,7 @@ export async function loadLearnedDir(dir: string, card: ModelCard, options: Lear
         toBytes(await impl.decompress(runtime, streams, width, height, quality, coding(onProgress))),
     },
     tileThreads: tiles.threads,
+    transforms: tiles.runtime,
     dispose: () => {
       void tiles.close();
       params.dispose();

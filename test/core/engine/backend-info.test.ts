@@ -2,7 +2,7 @@
 // status bar show.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendLine, NATIVE_NOT_INSTALLED } from '../../../src-main/core/engine/backend-words.js';
+import { backendLine, backendShort, NATIVE_NOT_INSTALLED } from '../../../src-main/core/engine/backend-words.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 
@@ -33,7 +33,14 @@ describe('getBackendInfo', () => {
     if (!nativeInstalled() && !process.env.LATENT_STUDIO_BACKEND) {
       expect(a.backend).toBe('wasm');
       expect(a.reason).toBe(NATIVE_NOT_INSTALLED);
-      expect(backendLine(a)).toBe(`tfjs backend: WebAssembly (XNNPACK, SIMD), slower than native TensorFlow (${NATIVE_NOT_INSTALLED})`);
+      expect(backendLine(a)).toBe(
+        `tfjs backend: WebAssembly (XNNPACK, SIMD), slower than native TensorFlow (${NATIVE_NOT_INSTALLED}); image coding: ${a.coding!.reason}`,
+      );
+    }
+    // onnxruntime-node is a dependency: it codes images unless switched off.
+    if (process.env.LATENT_STUDIO_NO_ONNX !== '1') {
+      expect(a.coding).toEqual({ name: 'onnx', reason: expect.stringMatching(/^onnxruntime-node \d+\.\d+\.\d+ \(CPU\)$/) as unknown });
+      expect(backendShort(a)).toMatch(/ · coding: onnxruntime$/);
     }
     expect(await studio.call('getBackendInfo', {})).toBe(a);
   });

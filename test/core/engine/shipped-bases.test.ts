@@ -2,7 +2,8 @@
 // exist, each under 8 MB with the weights hash its card names (what the catalog registers and
 // format-v2 files carry a tag of); a fresh studio home registers them; and a committed file
 // compressed with each (test/fixtures/base, scripts/dev/base-fixtures.ts) decodes in a fresh
-// process, through the CLI, to exactly the expected pixels.
+// process, through the CLI, to exactly the expected pixels on tfjs, and within one 8-bit level
+// of them through onnxruntime's transforms (the symbols are the same: float rounding only).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../src-main/core/engine/backend.js';
 import { MAX_BASE_BYTES } from '../../../src-main/core/engine/base-export.js';
 import { loadModel } from '../../../src-main/core/engine/model-io.js';
+import { NO_ONNX_ENV } from '../../../src-main/core/engine/onnx/runner.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -54,23 +56,35 @@ describe('shipped base models', () => {
     }
   });
 
-  it.each(bases)('%s: a committed file decodes in a fresh process to the expected pixels', async (id) => {
-    const e = expected[id];
-    expect(e, `test/fixtures/base/expected.json has no entry for ${id} (run scripts/dev/base-fixtures.ts)`).toBeDefined();
-    const home = path.join(tmp.dir, id);
-    const out = path.join(tmp.dir, `${id}-out`);
-    const file = path.join(root, 'test/fixtures/base', e!.file);
-    await run(
-      process.execPath,
-      [path.join(root, 'bin/latent-studio.js'), '--home', home, 'decompress', file, '--out', out, '--format', 'png'],
-      {
-        env: { ...process.env, LATENT_STUDIO_RESOURCES: '' },
-      },
-    );
-    const { data, info } = await sharp(path.join(out, `${id}.png`))
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    expect([info.width, info.height, info.channels]).toEqual([e!.width, e!.height, e!.channels]);
-    expect(createHash('sha256').update(data).digest('hex')).toBe(e!.pixelsSha256);
-  });
+  it.each(bases)(
+    '%s: a committed file decodes in a fresh process to the expected pixels (tfjs), and within one level on onnxruntime',
+    async (id) => {
+      const e = expected[id];
+      expect(e, `test/fixtures/base/expected.json has no entry for ${id} (run scripts/dev/base-fixtures.ts)`).toBeDefined();
+      const file = path.join(root, 'test/fixtures/base', e!.file);
+      const decode = async (runtime: 'tfjs' | 'onnx') => {
+        const out = path.join(tmp.dir, `${id}-${runtime}`);
+        const env: NodeJS.ProcessEnv = { ...process.env, LATENT_STUDIO_RESOURCES: '' };
+        if (runtime === 'tfjs') env[NO_ONNX_ENV] = '1';
+        else delete env[NO_ONNX_ENV];
+        await run(
+          process.execPath,
+          [path.join(root, 'bin/latent-studio.js'), '--home', path.join(tmp.dir, id), 'decompress', file, '--out', out, '--format', 'png'],
+          { env },
+        );
+        return sharp(path.join(out, `${id}.png`))
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+      };
+      const { data, info } = await decode('tfjs');
+      expect([info.width, info.height, info.channels]).toEqual([e!.width, e!.height, e!.channels]);
+      expect(createHash('sha256').update(data).digest('hex')).toBe(e!.pixelsSha256);
+      // The same symbols through onnxruntime's transforms: float rounding may move a pixel by one level.
+      const onnx = await decode('onnx');
+      expect([onnx.info.width, onnx.info.height, onnx.info.channels]).toEqual([e!.width, e!.height, e!.channels]);
+      let worst = 0;
+      for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(data[i]! - onnx.data[i]!));
+      expect(worst).toBeLessThanOrEqual(1);
+    },
+  );
 });

@@ -45,7 +45,8 @@ async function roundTrip(model: CodecModel, quality: number): Promise<{ bytes: U
 /** The shipped base as the codec sees it, coding through `workers` threads. */
 async function baseModel(workers: number): Promise<{ model: CodecModel; loaded: LoadedLearned }> {
   const card = await readCard(BASE);
-  const loaded = await loadLearnedDir(BASE, card, { workers, tiling: TILING });
+  // tfjs on purpose: this is the tile pool's test (onnxruntime, where it loads, runs tiles on its own threads).
+  const loaded = await loadLearnedDir(BASE, card, { workers, tiling: TILING, onnx: false });
   const refuse = () => Promise.reject(new Error('a learned model codes through its family'));
   return { model: { id: card.id, weightsHash: loaded.weightsHash, card, learned: loaded.codec, encode: refuse, decode: refuse }, loaded };
 }
