@@ -53,7 +53,7 @@ export type StudioClient = ClientOf<StudioMethods> & {
   on<E extends EventName>(name: E, listener: (payload: StudioEvents[E]) => void): () => void;
 };
 
-export type { AppInfo, DirEntry, PickedPaths } from './contract/app.js';
+export type { AppInfo, DirEntry, PickedPaths, StudioSettings } from './contract/app.js';
 export type {
   BatchFailure,
   BatchFileResult,

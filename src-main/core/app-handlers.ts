@@ -6,6 +6,7 @@ import path from 'node:path';
 import { StudioError } from './contract/errors.js';
 import type { appMethods, DirEntry } from './contract/app.js';
 import type { Handlers } from './context.js';
+import { settingsHandlers } from './settings/handlers.js';
 import { APP_VERSION } from './version.js';
 
 /** Where browsing starts without a path: the user's Pictures folder where there is one, else home. */
@@ -21,6 +22,7 @@ function defaultFolder(): string {
 }
 
 export const appHandlers: Handlers<typeof appMethods> = {
+  ...settingsHandlers,
   async getAppInfo(_req, ctx) {
     return {
       name: 'Latent Studio',

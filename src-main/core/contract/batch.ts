@@ -39,6 +39,8 @@ export interface BatchProgress {
   /** Remaining seconds at the current rate; null until it can be estimated. */
   etaSeconds: number | null;
   workers: number;
+  /** A batch on the queue: the latest line about the queue itself (unreachable, back again). */
+  notice?: string;
 }
 
 export interface BatchFileResult {
@@ -153,10 +155,19 @@ export const batchRequest = z
 
 export type BatchRequest = z.infer<typeof batchRequest>;
 
+/** The same batch for `latent-studio worker` processes: their own --concurrency replaces workers. */
+export const queueBatchRequest = batchRequest.refine((r) => r.workers === undefined, {
+  message: 'workers counts local threads; on the queue each latent-studio worker has its own --concurrency',
+});
+
 export const batchMethods = {
   startBatch: method<BatchStarted>()(
     batchRequest,
     'Compress or decompress files and folders into outDir (folder structure mirrored, originals never touched) with a pool of workers. batchProgress events follow, then batchFinished.',
+  ),
+  startQueueBatch: method<BatchStarted>()(
+    queueBatchRequest,
+    'The same batch sent to `latent-studio worker` processes through the queue in the settings (one job per file); batchProgress events count the files of all workers, then batchFinished. cancelJob takes the files no worker has started off the queue.',
   ),
   awaitBatch: method<BatchSummary>()(
     jobId,

@@ -11,6 +11,7 @@ import type { CoreContext } from '../context.js';
 import { TRAIN_JOB_KIND, trainJobs } from '../engine/train-jobs.js';
 import { CODE_SIZE_JOB_KIND, codeSizeJobs } from '../metrics/code-size.js';
 import { EVAL_JOB_KIND, evalJobs } from '../metrics/eval-jobs.js';
+import { queueBatches } from '../queue/studio-batches.js';
 import { batchQueue } from './queue.js';
 
 export interface JobKind {
@@ -26,11 +27,21 @@ export interface JobKind {
   restore?(ctx: CoreContext): number[];
 }
 
+/** A batch this studio is sending to the queue (queue/studio-batches.ts) never runs here as well. */
+const onQueue = (ctx: CoreContext, id: number) => queueBatches(ctx).kindOf(id) !== undefined;
+
 const batch: JobKind = {
   label: 'batch',
-  resume: (ctx, id) => batchQueue(ctx).resume(id).state,
-  cancel: (ctx, id) => batchQueue(ctx).cancel(id).cancelled,
-  pause: (ctx, id) => batchQueue(ctx).pause(id).state,
+  resume: (ctx, id) => (onQueue(ctx, id) ? 'running' : batchQueue(ctx).resume(id).state),
+  cancel: (ctx, id) => (onQueue(ctx, id) ? queueBatches(ctx).cancel(id) : batchQueue(ctx).cancel(id).cancelled),
+  pause: (ctx, id) => {
+    if (onQueue(ctx, id))
+      throw new StudioError(
+        'unsupported',
+        `job ${id} runs on the queue's workers, which do not pause: cancelJob takes its waiting files off the queue and resumeJob puts them back`,
+      );
+    return batchQueue(ctx).pause(id).state;
+  },
   restore: (ctx) => batchQueue(ctx).restore(),
 };
 

@@ -44,6 +44,8 @@ export interface QueueBatchHooks {
   progress(p: BatchProgress): void;
   /** Aborted: files not yet taken by a worker are taken off the queue; the job stays resumable. */
   signal?: AbortSignal;
+  /** The job is claimed in the catalog (before any file is planned or queued). */
+  started?(s: BatchStarted): void;
 }
 
 /** Finished jobs stay on the queue this long, so a submitter that comes back reads their results. */
@@ -68,6 +70,7 @@ export async function runQueueBatch(
   const catalog = getCatalog(ctx);
   const record = BatchRecord.open(catalog, req);
   const started: BatchStarted = { jobId: record.id, kind: record.input.kind, state: 'running', resumed: record.resumed };
+  hooks.started?.(started);
   const run = new Submission(ctx, catalog, q, record, hooks);
   let summary: BatchSummary;
   try {

@@ -1,7 +1,7 @@
 // The batch job the Batch view shows: inputs (a dropped or chosen folder), settings, live
 // progress per file and overall, errors, and the summary. Jobs live in the catalog, so after a
 // restart the view finds them through listJobs and can resume one.
-import type { BatchFailure, BatchProgress, BatchSummary, JobInfo } from '../../../src-main/core/api';
+import type { BatchFailure, BatchProgress, BatchRequest, BatchSummary, JobInfo } from '../../../src-main/core/api';
 import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
 import { errorMessage } from './format';
 import { studio } from './studio';
@@ -39,6 +39,13 @@ class BatchSession {
   format = $state<'png' | 'jpeg' | 'webp'>('png');
   /** Largest image the job decodes, in megapixels (the core's --max-pixels). */
   maxMegapixels = $state(DEFAULT_MAX_PIXELS / 1e6);
+  /** Send the batch to the queue's workers (the queue in the settings) instead of this studio's threads. */
+  onWorkers = $state(false);
+  /** The shown job runs on the queue: it cannot pause, and resuming sends its files to the queue again. */
+  runsOnQueue = $state(false);
+  /** The latest line about the queue itself (unreachable, back again). */
+  notice = $state<string | null>(null);
+  private lastRequest: BatchRequest | null = null;
 
   jobId = $state<number | null>(null);
   status = $state<BatchStatus>('idle');
@@ -87,6 +94,7 @@ class BatchSession {
       if (p.jobId !== this.jobId) return;
       this.progress = p;
       this.status = p.state as BatchStatus;
+      this.notice = p.notice ?? null;
       if (p.currentFile) this.recent = [{ file: p.currentFile, ...(p.error ? { error: p.error } : {}) }, ...this.recent].slice(0, 200);
       if (p.error && p.currentFile) this.errors = [...this.errors, { path: p.currentFile, error: p.error }];
     });
@@ -140,19 +148,24 @@ class BatchSession {
     this.recent = [];
     this.errors = [];
     this.summary = null;
+    this.notice = null;
+    const request: BatchRequest = {
+      kind: this.kind,
+      inputs: this.input.paths,
+      outDir: this.outDir,
+      ...(this.kind === 'compress'
+        ? { modelId: this.modelId, quality: this.quality, ...(this.measure ? { measure: true } : {}) }
+        : { format: this.format }),
+      ...(this.skipExisting ? { skipExisting: true } : {}),
+      ...(this.suffix ? { suffix: this.suffix } : {}),
+      ...(fresh ? { fresh: true } : {}),
+      ...(this.maxMegapixels * 1e6 !== DEFAULT_MAX_PIXELS ? { maxPixels: Math.round(this.maxMegapixels * 1e6) } : {}),
+    };
     try {
-      const started = await studio.startBatch({
-        kind: this.kind,
-        inputs: this.input.paths,
-        outDir: this.outDir,
-        ...(this.kind === 'compress'
-          ? { modelId: this.modelId, quality: this.quality, ...(this.measure ? { measure: true } : {}) }
-          : { format: this.format }),
-        ...(this.skipExisting ? { skipExisting: true } : {}),
-        ...(this.suffix ? { suffix: this.suffix } : {}),
-        ...(fresh ? { fresh: true } : {}),
-        ...(this.maxMegapixels * 1e6 !== DEFAULT_MAX_PIXELS ? { maxPixels: Math.round(this.maxMegapixels * 1e6) } : {}),
-      });
+      const onQueue = this.onWorkers;
+      const started = onQueue ? await studio.startQueueBatch(request) : await studio.startBatch(request);
+      this.lastRequest = request;
+      this.runsOnQueue = onQueue;
       this.jobId = started.jobId;
       this.status = started.state as BatchStatus;
     } catch (e) {
@@ -163,6 +176,8 @@ class BatchSession {
   /** Show a job of the catalog (e.g. one from before a restart). */
   async attach(job: JobInfo): Promise<void> {
     this.subscribe();
+    // Not known from the catalog: another listed job resumes on this studio's threads.
+    if (job.id !== this.jobId) this.runsOnQueue = false;
     this.jobId = job.id;
     this.status = job.state as BatchStatus;
     this.progress = null;
@@ -195,9 +210,13 @@ class BatchSession {
   async resume(jobId = this.jobId): Promise<void> {
     if (jobId === null) return;
     this.subscribe();
+    const again = this.runsOnQueue && jobId === this.jobId ? this.lastRequest : null;
     this.jobId = jobId;
     await this.act(async (id) => {
-      const r = await studio.resumeBatch({ jobId: id });
+      // The same request on the queue continues the job: finished files are not redone.
+      const r = again ? await studio.startQueueBatch(again) : await studio.resumeBatch({ jobId: id });
+      if (!again) this.runsOnQueue = false;
+      this.jobId = r.jobId;
       this.status = r.state as BatchStatus;
     });
   }
