@@ -9,6 +9,7 @@ import { codecEvents, codecMethods } from './contract/codec.js';
 import type { ClientOf, PayloadsOf } from './contract/define.js';
 import { engineEvents, engineMethods } from './contract/engine.js';
 import { evalEvents, evalMethods } from './contract/eval.js';
+import { remoteEvents, remoteMethods } from './contract/remote.js';
 import { studioUiEvents, studioUiMethods } from './contract/studio-ui.js';
 
 export const studioMethods = {
@@ -18,6 +19,7 @@ export const studioMethods = {
   ...codecMethods,
   ...engineMethods,
   ...evalMethods,
+  ...remoteMethods,
   ...studioUiMethods,
 } as const;
 
@@ -28,6 +30,7 @@ export const studioEvents = {
   ...codecEvents,
   ...engineEvents,
   ...evalEvents,
+  ...remoteEvents,
   ...studioUiEvents,
 } as const;
 
@@ -109,3 +112,4 @@ export type {
   RdSample,
 } from './contract/eval.js';
 export type { OpenFolderResult, SampleInfo } from './contract/studio-ui.js';
+export type { TrainHostProgress } from './contract/remote.js';

@@ -8,6 +8,7 @@ import { codecHandlers } from './codec/handlers.js';
 import type { Handlers } from './context.js';
 import { engineHandlers } from './engine/handlers.js';
 import { evalHandlers } from './metrics/handlers.js';
+import { remoteHandlers } from './remote/handlers.js';
 import { studioUiHandlers } from './ui/handlers.js';
 
 export const studioHandlers: Handlers<StudioMethods> = {
@@ -17,5 +18,6 @@ export const studioHandlers: Handlers<StudioMethods> = {
   ...codecHandlers,
   ...engineHandlers,
   ...evalHandlers,
+  ...remoteHandlers,
   ...studioUiHandlers,
 };

@@ -60,6 +60,12 @@ export function createAuth(token: string, port: () => number): ServerAuth {
   };
 }
 
+/** Whether an Authorization header is `Bearer <token>` (a training host's token, docs/security.md section 5). */
+export function bearerOk(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? '');
+  return m !== null && sameSecret(m[1]!, token);
+}
+
 /** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -1,16 +1,20 @@
 // The browser studio: serves the built renderer and the contract over HTTP (POST per method)
 // with Server-Sent Events for core events. Loopback only; the page is handed out only to the
 // browser that opened the one-time launch link, and every API call carries the per-launch
-// token (or that browser's session cookie). See docs/security.md.
+// token (or that browser's session cookie). A training host (serve --token-file) also answers
+// other studios on /remote/v1/, from any address it listens on, with its token. See docs/security.md.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMethodName } from '../core/api.js';
-import { toWireError, type StudioErrorCode } from '../core/contract/errors.js';
+import { toWireError } from '../core/contract/errors.js';
 import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, type Envelope, type WireEvent } from '../core/contract/wire.js';
 import type { Studio } from '../core/studio.js';
 import { createAuth, hostAllowed, LAUNCH_PARAM, originAllowed } from './auth.js';
+import { BodyTooLarge, readJson, sendJson, STATUS } from './body.js';
 import { refuseAndClose } from './refuse.js';
+import { handleRemote } from './remote.js';
+import { REMOTE_PREFIX } from '../core/remote/protocol.js';
 import { handleUpload, MAX_UPLOAD_BYTES, UPLOAD_PATH } from './upload.js';
 import { serveStatic, rendererDirCandidates } from './static.js';
 
@@ -24,6 +28,11 @@ export interface ServerOptions {
   token?: string;
   /** Largest upload in bytes (default 512 MB; tests use a small one). */
   maxUploadBytes?: number;
+  /**
+   * The training host's token (serve --token-file): other studios holding it may train here
+   * through /remote/v1/ (server/remote.ts). Absent: those routes do not exist.
+   */
+  hostToken?: string;
 }
 
 export interface RunningServer {
@@ -37,18 +46,6 @@ export interface RunningServer {
   newLaunchUrl(): string;
   close(): Promise<void>;
 }
-
-const MAX_BODY = 1 << 20;
-
-const STATUS: Record<StudioErrorCode, number> = {
-  'bad-request': 400,
-  'not-found': 404,
-  conflict: 409,
-  unsupported: 501,
-  cancelled: 499,
-  io: 500,
-  internal: 500,
-};
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { studio } = options;
@@ -76,6 +73,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = parseUrl(req.url);
     if (!url) return refuseAndClose(req, res, 400, { ok: false, error: { code: 'bad-request', message: 'bad request URL' } });
+    // Other studios, from any address the server listens on: the token is their only way in.
+    if (options.hostToken !== undefined && url.pathname.startsWith(REMOTE_PREFIX))
+      return handleRemote(req, res, url, studio, options.hostToken);
     // DNS-rebinding guard: only our own loopback origin may talk to us.
     if (!hostAllowed(req.headers.host, port)) return refuseAndClose(req, res, 403, forbidden('forbidden host'));
     // Pages of other origins (other sites, other local servers) get nothing, not even a GET.
@@ -145,7 +145,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const urlHost = host === '::1' ? '[::1]' : host === 'localhost' ? '127.0.0.1' : host;
+  // The browser studio answers on loopback names only (hostAllowed): bound wider, its link is still 127.0.0.1.
+  const urlHost = host === '::1' ? '[::1]' : '127.0.0.1';
   const base = `http://${urlHost}:${port}/`;
   const newLaunchUrl = () => `${base}?${LAUNCH_PARAM}=${auth.newLaunchSecret()}`;
 
@@ -182,48 +183,5 @@ function parseUrl(target: string | undefined): URL | null {
     return new URL(target ?? '/', 'http://localhost');
   } catch {
     return null;
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(text);
-}
-
-/** The JSON body, or why not; a body over MAX_BODY stops being read at once. */
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        // Not destroying req here: the caller still answers, then closes the connection.
-        req.off('data', onData);
-        req.pause();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('error', reject);
-    req.once('end', () => {
-      if (size > MAX_BODY) return;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve({});
-      try {
-        resolve(JSON.parse(text) as unknown);
-      } catch {
-        reject(new Error('request body is not valid JSON'));
-      }
-    });
-  });
-}
-
-class BodyTooLarge extends Error {
-  constructor() {
-    super(`request body is larger than ${MAX_BODY / (1024 * 1024)} MB`);
   }
 }

@@ -7,6 +7,7 @@ import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
+import { settingsCommand } from './settings.js';
 import { trainCommand } from './train.js';
 import { workerCommand } from './worker.js';
 
@@ -20,4 +21,5 @@ export const commands: CliCommand[] = [
   datasetsCommand,
   serveCommand,
   workerCommand,
+  settingsCommand,
 ];

@@ -1,8 +1,11 @@
 // `train --dataset NAME [--arch FAMILY] [--minutes N | --steps N | --epochs N] [--lambdas X,Y,..] ...`
 // `train --resume JOB` continues an interrupted training job. Family names come from the registry.
+// `train --on-host ...` trains on the training host saved in the settings (core/remote/): the same
+// progress and result; the model comes back into this catalog.
 // A progress bar on stderr; --json: {"model","backend","epochs","loss","valLoss","seconds","samplesPerSecond",...}.
 import type { TrainProgressPayload, TrainRequest, TrainResult } from '../../core/contract/engine.js';
 import type { EvalProgress, Verdict } from '../../core/contract/eval.js';
+import type { TrainHostProgress } from '../../core/contract/remote.js';
 import type { Studio } from '../../core/studio.js';
 import { verdictLine, verdictOfEvaluation, verdictRequest } from '../../core/metrics/verdict.js';
 import { FAMILY_NAMES } from '../../core/engine/models/families.js';
@@ -55,7 +58,7 @@ function resultText(r: TrainResult): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: `train a model on a dataset (families: ${FAMILY_NAMES.join(', ')})`,
-  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch] [--workers N] [--no-verdict]\n       train --resume JOB\n       (after training, the model is measured against JPEG, WebP and AVIF on its validation images unless --no-verdict)`,
+  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch] [--workers N] [--no-verdict] [--on-host]\n       train --resume JOB\n       (after training, the model is measured against JPEG, WebP and AVIF on its validation images unless --no-verdict)`,
   options: {
     dataset: { type: 'string' },
     minutes: { type: 'string' },
@@ -83,6 +86,7 @@ export const trainCommand: CliCommand = {
     'init-from': { type: 'string' },
     'from-scratch': { type: 'boolean' },
     workers: { type: 'string' },
+    'on-host': { type: 'boolean' },
   },
   positionals: false,
   async run({ values }, env) {
@@ -130,6 +134,7 @@ export const trainCommand: CliCommand = {
     let jobId = 0;
     let epochs = req?.epochs ?? 0;
     let epoch = 0;
+    let off2 = () => {};
     const off = studio.on((name, payload) => {
       if (name !== 'trainProgress') return;
       const p = payload as TrainProgressPayload;
@@ -152,15 +157,24 @@ export const trainCommand: CliCommand = {
         env.stderr.write(`${backendLine(p)}\n`);
       }
     });
-    const stop = () => void studio.call('cancelTraining', { jobId }).catch(() => {});
+    const onHost = values['on-host'] === true;
+    if (onHost) {
+      off2 = studio.on((name, payload) => {
+        const p = payload as TrainHostProgress;
+        if (name !== 'trainHostProgress' || p.jobId !== jobId) return;
+        if (p.phase === 'uploading' && p.total > 0) bar.update(p.done, p.total, `sending images to ${p.host}`);
+        else if (p.phase === 'fetching') bar.update(1, 1, `fetching the model from ${p.host}`);
+      });
+    }
+    const stop = () => void studio.call(onHost ? 'cancelJob' : 'cancelTraining', { jobId }).catch(() => {});
     process.once('SIGINT', stop);
     try {
-      if (req) jobId = (await studio.call('trainModel', req)).jobId;
+      if (req) jobId = (await studio.call(onHost ? 'trainOnHost' : 'trainModel', req)).jobId;
       else {
         jobId = resume!;
         await studio.call('resumeJob', { jobId });
       }
-      const result = await studio.call('awaitTraining', { jobId });
+      const result = await studio.call(onHost ? 'awaitHostTraining' : 'awaitTraining', { jobId });
       if (values['no-verdict'] === true) return { json: result, text: resultText(result) };
       const verdict = await measureVerdict(studio, result.model, env.progress('verdict'));
       const line =
@@ -171,6 +185,7 @@ export const trainCommand: CliCommand = {
     } finally {
       process.off('SIGINT', stop);
       off();
+      off2();
       bar.done();
     }
   },

@@ -12,6 +12,7 @@ import { TRAIN_JOB_KIND, trainJobs } from '../engine/train-jobs.js';
 import { CODE_SIZE_JOB_KIND, codeSizeJobs } from '../metrics/code-size.js';
 import { EVAL_JOB_KIND, evalJobs } from '../metrics/eval-jobs.js';
 import { queueBatches } from '../queue/studio-batches.js';
+import { REMOTE_TRAIN_JOB_KIND, remoteTrainings } from '../remote/remote-train.js';
 import { batchQueue } from './queue.js';
 
 export interface JobKind {
@@ -58,6 +59,11 @@ export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
     resume: (ctx, id) => trainJobs(ctx).resume(id),
     cancel: (ctx, id) => trainJobs(ctx).cancel(id),
     pause: (ctx, id) => trainJobs(ctx).pause(id),
+  },
+  [REMOTE_TRAIN_JOB_KIND]: {
+    label: 'training on the training host',
+    resume: (ctx, id) => remoteTrainings(ctx).resume(id),
+    cancel: (ctx, id) => remoteTrainings(ctx).cancel(id),
   },
   [EVAL_JOB_KIND]: {
     label: 'evaluation',
