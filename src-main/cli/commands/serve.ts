@@ -2,6 +2,7 @@
 // link (and opens it, unless --no-open): the browser that opens it gets the studio's session.
 // With --token-file it is also a training host for other studios (server/remote.ts), and only
 // then may it listen beyond loopback (--host 0.0.0.0); the browser studio stays loopback-only.
+import os from 'node:os';
 import { restoreQueuedJobs } from '../../core/jobs/kinds.js';
 import { Studio } from '../../core/studio.js';
 import { openBrowser } from '../../server/open-browser.js';
@@ -28,10 +29,11 @@ export const serveCommand: CliCommand = {
     // Jobs a previous run left queued start now; interrupted ones wait in the job list for resumeJob.
     restoreQueuedJobs(studio.context);
     const server = await startServer({ studio, host, port, ...(hostToken !== undefined ? { hostToken } : {}) });
-    if (hostToken !== undefined)
-      env.stderr.write(
-        `Training host: studios that name http://${host.includes(':') ? `[${host}]` : host}:${server.port} with the token in ${tokenFile} can train here\n`,
-      );
+    if (hostToken !== undefined) {
+      // A wildcard bind is reached by the machine's name (or any of its addresses).
+      const name = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
+      env.stderr.write(`Training host: studios that name http://${name}:${server.port} with the token in ${tokenFile} can train here\n`);
+    }
     env.stderr.write(`Latent Studio is serving at ${server.url}\nOpen it with this one-time link (it works once, in one browser):\n`);
     if (env.json) process.stdout.write(JSON.stringify({ url: server.url, launchUrl: server.launchUrl, port: server.port }) + '\n');
     else process.stdout.write(`${server.launchUrl}\n`);
