@@ -9,6 +9,7 @@ import path from 'node:path';
 import { haveRedis, RedisServer } from '../core/queue/redis-server.ts';
 import { WorkerProcess } from '../core/queue/worker-process.ts';
 import { expect, test } from './fixtures.ts';
+import { clippedText, WINDOW_SIZES } from './layout.ts';
 
 const DIGITS = path.resolve(import.meta.dirname, '../fixtures/digits');
 const PASSWORD = 'pw-e2e-Zq9-never-on-the-page';
@@ -85,6 +86,12 @@ test('a batch on the queue: settings, run on a worker process, the local summary
     const files = readdirSync(localOut).sort();
     expect(readdirSync(out).sort()).toEqual(files);
     for (const f of files) expect(readFileSync(path.join(out, f)).equals(readFileSync(path.join(localOut, f))), f).toBe(true);
+
+    // The view with the queue's settings open cuts no text at the usual window sizes.
+    for (const size of WINDOW_SIZES) {
+      await page.setViewportSize(size);
+      expect(await clippedText(page), `${size.width}x${size.height}`).toEqual([]);
+    }
 
     // The password stayed out of the page and is kept in a file only its user can read.
     expect(await page.content()).not.toContain(PASSWORD);
