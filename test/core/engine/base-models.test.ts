@@ -12,6 +12,7 @@ import { writeBaseModel } from '../../../src-main/core/engine/base-export.js';
 import { saveLearnedDir } from '../../../src-main/core/engine/learned-io.js';
 import type { ModelCard } from '../../../src-main/core/engine/model-card.js';
 import type { FactorizedHyper } from '../../../src-main/core/engine/models/factorized/meta.js';
+import { FINE_TUNE_RATE_FACTOR } from '../../../src-main/core/engine/models/family-meta.js';
 import { trainRateDistortion } from '../../../src-main/core/engine/train-rd.js';
 import { collectingIO, digitSplit, FIXTURES } from '../../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
@@ -125,6 +126,8 @@ describe('built-in base models', () => {
     const show = JSON.parse((await cli(home, '--json', 'models', 'show', r.model)).stdout) as { card: ModelCard; dir: string };
     const shipped = readFileSync(path.join(tmp.dir, 'resources', 'models', 'base-tiny', 'params.bin'));
     expect(show.card.startedFrom?.paramsHash).toBe(createHash('sha256').update(shipped).digest('hex'));
+    // A fine-tune runs at a tenth of the family's rate (the full rate undoes the base first).
+    expect(show.card.training.learningRate).toBeCloseTo(1e-3 * FINE_TUNE_RATE_FACTOR, 12);
     const start = show.card.startedFrom!.rd!;
     expect(start).toHaveLength(2);
     expect(rdLoss(show.card.rd!)).toBeLessThan(rdLoss(start));
@@ -198,7 +201,10 @@ describe('built-in base models', () => {
       '--from-scratch',
     );
     expect(scratch.code, scratch.stderr).toBe(0);
-    expect((JSON.parse(scratch.stdout) as { startedFrom?: unknown }).startedFrom).toBeUndefined();
+    const fresh = JSON.parse(scratch.stdout) as { startedFrom?: unknown; model: string };
+    expect(fresh.startedFrom).toBeUndefined();
+    const freshCard = (JSON.parse((await cli(home, '--json', 'models', 'show', fresh.model)).stdout) as { card: ModelCard }).card;
+    expect(freshCard.training.learningRate).toBe(1e-3);
     // Other shapes than the base's: no default start, a clear error when it is asked for.
     const other = await cli(
       home,

@@ -63,6 +63,13 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
   defaultLearningRate: number;
 }
 
+/**
+ * A training that starts from a trained model (a base, or --init-from) runs at this fraction of the
+ * family's rate: at the full rate the first steps undo what the base learned (landscapes, base-photo,
+ * 85 steps: 1.4 to 2.6 dB lower validation PSNR at 1e-3 than at 1e-4; docs/results.md).
+ */
+export const FINE_TUNE_RATE_FACTOR = 0.1;
+
 /** Images up to this edge are small: they get the small-image family and budget. */
 export const SMALL_IMAGE_EDGE = 64;
 
