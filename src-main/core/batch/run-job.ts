@@ -5,21 +5,18 @@
 import { resolveRegular } from '../input/open-input.js';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { calibrationSource } from '../codec/handlers.js';
 import type { BatchFileResult, BatchKind, BatchProgress } from '../contract/batch.js';
 import type { JobState } from '../contract/catalog.js';
-import { StudioError } from '../contract/errors.js';
-import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 import type { CoreContext } from '../context.js';
 import { batchInputOf, outputKey, storedOutputKey, type BatchJobInput } from './job-input.js';
+import { batchTotals, itemOptionsOf, notInCatalog, planBatch, recordBatchItem } from './job-record.js';
 import { copyTimes, removePartials } from './output.js';
-import { packFolderOf, planOutputs, type PlannedItem } from './plan.js';
+import { packFolderOf, type PlannedItem } from './plan.js';
 import { BatchPool } from './pool.js';
 import type { ItemOutcome } from './process-item.js';
-import { storedResult, type SkippedData, type StoredBatchResult } from './summary.js';
-import { walkInputs } from './walk.js';
+import { storedResult, type StoredBatchResult } from './summary.js';
 
 /**
  * Pixels the whole pool codes at once (a bigger image waits, then runs alone). Measured: about 35
@@ -127,31 +124,16 @@ export class BatchRun {
 
   /** Totals over every file the job has recorded (all runs). */
   private totals(): Omit<StoredBatchResult, 'seconds' | 'workers'> {
-    const t = { written: 0, skipped: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
-    for (const item of this.catalog.jobs.items(this.jobId)) {
-      if (item.outcome === 'done') {
-        const f = item.data as BatchFileResult;
-        t.written++;
-        t.bytesIn += f.bytesIn;
-        t.bytesOut += f.bytes;
-      } else if (item.outcome === 'skipped') t.skipped++;
-      else t.failed++;
-    }
+    const { done: _done, ...t } = batchTotals(this.catalog, this.jobId);
     return t;
   }
 
   private async execute(input: BatchJobInput, firstStart: string | null): Promise<RunEnd> {
     const models = this.catalog.models;
     const model = input.kind === 'compress' ? models.get(input.modelId ?? '') : undefined;
-    if (input.kind === 'compress' && !model) {
-      throw new StudioError('not-found', `model ${input.modelId ?? '?'} is not in the catalog (see latent-studio models)`);
-    }
-    // The output folder is not walked when it lies inside an input folder (earlier outputs are not inputs).
-    // (When it is an input folder itself, outputs and inputs differ by type and nothing is excluded.)
-    const exclude = input.inputs.some((i) => path.resolve(i) === input.outDir) ? [] : [input.outDir];
-    const walked = await walkInputs(input.inputs, input.kind, exclude);
-    const plan = planOutputs(walked.files, { kind: input.kind, outDir: input.outDir, suffix: input.suffix, format: input.format });
-    const problems = [...walked.failed, ...plan.failed];
+    if (input.kind === 'compress' && !model) throw notInCatalog(input.modelId);
+    const plan = await planBatch(input);
+    const problems = plan.problems;
     this.total = plan.items.length + problems.length;
     this.catalog.jobs.setTotal(this.jobId, this.total);
 
@@ -170,27 +152,13 @@ export class BatchRun {
     this.emitProgress(this.paused ? 'paused' : 'running');
     if (todo.length === 0) return { state: 'done' };
     if (this.cancelled) return this.stopped();
-    const maxPixels = input.maxPixels ?? DEFAULT_MAX_PIXELS;
     this.pool = new BatchPool({
       workers: this.workers,
       input: {
         kind: input.kind,
         items: todo.map((i) => ({ input: i.input, output: i.output })),
         budgetPixels: POOL_PIXEL_BUDGET,
-        options: {
-          kind: input.kind,
-          skipExisting: input.skipExisting ?? false,
-          overwrite: input.overwrite ?? false,
-          maxPixels,
-          keepMetadata: input.keepMetadata ?? true,
-          format: input.format ?? 'png',
-          settings: {
-            ...(input.quality !== undefined ? { quality: input.quality } : {}),
-            ...(input.targetPsnr !== undefined ? { targetPsnr: input.targetPsnr } : {}),
-            ...(input.targetBpp !== undefined ? { targetBpp: input.targetBpp } : {}),
-            ...(input.measure ? { measure: true } : {}),
-          },
-        },
+        options: itemOptionsOf(input),
         ...(model ? { model: { id: model.id, dir: model.dir, calibration: calibrationSource(this.ctx, model) } } : {}),
         // Format-v2 files name their model by a tag of its hash (`tag:<12 hex>`), v1 files by id.
         ...(input.kind === 'decompress'
@@ -247,34 +215,13 @@ export class BatchRun {
   }
 
   private record(key: string, result: ItemOutcome, bytes: number, modelId?: string): void {
-    const jobs = this.catalog.jobs;
+    recordBatchItem(this.catalog, { id: this.jobId, kind: this.kind }, key, result, modelId);
     if (result.outcome === 'done') {
-      const f = result.file;
-      this.catalog.transaction(() => {
-        if (this.kind === 'compress' && modelId && f.quality !== undefined && f.bpp !== undefined) {
-          f.latentId = this.catalog.latents.add({
-            sourcePath: f.input,
-            modelId,
-            quality: f.quality,
-            bytes: f.bytes,
-            bpp: f.bpp,
-            psnr: f.psnr ?? null,
-            outputPath: f.output,
-          });
-        }
-        jobs.recordItem(this.jobId, { key, outcome: 'done', data: f });
-      });
       this.counts.written++;
-      this.counts.bytesIn += f.bytesIn;
-      this.counts.bytesOut += f.bytes;
-    } else if (result.outcome === 'skipped') {
-      const data: SkippedData = { output: result.output };
-      jobs.recordItem(this.jobId, { key, outcome: 'skipped', message: result.reason, data });
-      this.counts.skipped++;
-    } else {
-      jobs.recordItem(this.jobId, { key, outcome: 'failed', message: result.error });
-      this.counts.failed++;
-    }
+      this.counts.bytesIn += result.file.bytesIn;
+      this.counts.bytesOut += result.file.bytes;
+    } else if (result.outcome === 'skipped') this.counts.skipped++;
+    else this.counts.failed++;
     this.done++;
     if (bytes > 0) {
       this.runBytesDone += bytes;

@@ -17,14 +17,11 @@ import {
   normalizeRequest,
   outputKey,
   storedOutputKey,
-  workKey,
   type BatchJobInput,
 } from '../batch/job-input.js';
+import { findUnfinished, notInCatalog } from '../batch/job-record.js';
 import { BatchRun } from '../batch/run-job.js';
 import { batchSummary, finishedEvent } from '../batch/summary.js';
-
-/** States from which rerunning the same request continues the old job instead of starting anew. */
-const CONTINUABLE: readonly JobState[] = ['interrupted', 'cancelled', 'failed'];
 
 interface Waiter {
   promise: Promise<BatchSummary>;
@@ -54,7 +51,7 @@ export class BatchQueue {
     const live = this.findHeldElsewhere(input);
     if (live) throw new StudioError('conflict', heldElsewhere(live));
     if (!req.fresh) {
-      const prior = this.findUnfinished(input);
+      const prior = findUnfinished(this.catalog, input);
       if (prior) return { ...this.resume(prior.id), resumed: true };
     }
     const job = this.catalog.jobs.create({ kind: BATCH_JOB_KINDS[input.kind], input });
@@ -157,9 +154,7 @@ export class BatchQueue {
   }
 
   private check(input: BatchJobInput): void {
-    if (input.kind === 'compress' && !this.catalog.models.get(input.modelId ?? '')) {
-      throw new StudioError('not-found', `model ${input.modelId ?? '?'} is not in the catalog (see latent-studio models)`);
-    }
+    if (input.kind === 'compress' && !this.catalog.models.get(input.modelId ?? '')) throw notInCatalog(input.modelId);
     if (input.kind === 'decompress' && (input.modelId !== undefined || input.quality !== undefined)) {
       throw new StudioError('bad-request', 'decompress takes no model or quality: each .latent file names its model');
     }
@@ -170,16 +165,6 @@ export class BatchQueue {
     return this.catalog.jobs
       .list({ kind: BATCH_JOB_KINDS[input.kind], limit: 200 })
       .find((j) => isHeldElsewhere(j) && storedOutputKey(j) === key);
-  }
-
-  private findUnfinished(input: BatchJobInput): JobRecord | undefined {
-    const key = workKey(input);
-    return (
-      this.catalog.jobs
-        .list({ kind: BATCH_JOB_KINDS[input.kind], limit: 200 })
-        // One that never started has nothing to continue (a loser of a simultaneous start, say).
-        .find((j) => CONTINUABLE.includes(j.state) && j.startedAt !== null && safeKey(j) === key)
-    );
   }
 
   private stateOf(jobId: number): JobState {
@@ -235,14 +220,6 @@ export class BatchQueue {
     this.waiters.get(jobId)?.resolve(summary);
     this.waiters.delete(jobId);
     this.pump();
-  }
-}
-
-function safeKey(job: JobRecord): string | undefined {
-  try {
-    return workKey(batchInputOf(job));
-  } catch {
-    return undefined;
   }
 }
 

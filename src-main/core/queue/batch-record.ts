@@ -3,31 +3,11 @@
 // listJobs shows it, the summary is the local batch's (batch/summary.ts), and rerunning the same
 // command continues it. The catalog stays with the studio; workers keep none.
 import type { Catalog, JobRecord } from '../catalog/index.js';
-import {
-  BATCH_JOB_KINDS,
-  batchInputOf,
-  normalizeRequest,
-  outputKey,
-  storedOutputKey,
-  workKey,
-  type BatchJobInput,
-} from '../batch/job-input.js';
+import { BATCH_JOB_KINDS, batchInputOf, normalizeRequest, outputKey, storedOutputKey, type BatchJobInput } from '../batch/job-input.js';
+import { batchTotals, findUnfinished, recordBatchItem, type BatchTotals } from '../batch/job-record.js';
 import type { ItemOutcome } from '../batch/process-item.js';
-import { batchSummary, storedResult, type SkippedData, type StoredBatchResult } from '../batch/summary.js';
-import type { BatchFileResult, BatchRequest, BatchSummary } from '../contract/batch.js';
-import type { JobState } from '../contract/catalog.js';
-import { StudioError } from '../contract/errors.js';
-
-/** As for a local batch: rerunning the same request continues a job left in one of these states. */
-const CONTINUABLE: readonly JobState[] = ['interrupted', 'cancelled', 'failed'];
-
-export interface Totals {
-  written: number;
-  skipped: number;
-  failed: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+import { batchSummary, storedResult, type StoredBatchResult } from '../batch/summary.js';
+import type { BatchRequest, BatchSummary } from '../contract/batch.js';
 
 export class BatchRecord {
   readonly input: BatchJobInput;
@@ -59,12 +39,7 @@ export class BatchRecord {
       batchInputOf(job);
     } else {
       const input = normalizeRequest(req);
-      const key = workKey(input);
-      const prior = req.fresh
-        ? undefined
-        : catalog.jobs
-            .list({ kind: BATCH_JOB_KINDS[input.kind], limit: 200 })
-            .find((j) => CONTINUABLE.includes(j.state) && j.startedAt !== null && safeWorkKey(j) === key);
+      const prior = req.fresh ? undefined : findUnfinished(catalog, input);
       resumed = prior !== undefined;
       job = prior ?? catalog.jobs.create({ kind: BATCH_JOB_KINDS[input.kind], input });
     }
@@ -88,45 +63,12 @@ export class BatchRecord {
 
   /** One finished file, in one transaction with its latent_files row (compress), as a local batch records it. */
   record(key: string, result: ItemOutcome, modelId?: string): void {
-    const jobs = this.catalog.jobs;
-    if (result.outcome === 'done') {
-      const f = result.file;
-      this.catalog.transaction(() => {
-        if (this.input.kind === 'compress' && modelId && f.quality !== undefined && f.bpp !== undefined) {
-          f.latentId = this.catalog.latents.add({
-            sourcePath: f.input,
-            modelId,
-            quality: f.quality,
-            bytes: f.bytes,
-            bpp: f.bpp,
-            psnr: f.psnr ?? null,
-            outputPath: f.output,
-          });
-        }
-        jobs.recordItem(this.job.id, { key, outcome: 'done', data: f });
-      });
-    } else if (result.outcome === 'skipped') {
-      const data: SkippedData = { output: result.output };
-      jobs.recordItem(this.job.id, { key, outcome: 'skipped', message: result.reason, data });
-    } else {
-      jobs.recordItem(this.job.id, { key, outcome: 'failed', message: result.error });
-    }
+    recordBatchItem(this.catalog, { id: this.job.id, kind: this.input.kind }, key, result, modelId);
   }
 
   /** Counts over every file the job has recorded (all runs). */
-  totals(): Totals & { done: number } {
-    const t = { written: 0, skipped: 0, failed: 0, bytesIn: 0, bytesOut: 0, done: 0 };
-    for (const item of this.catalog.jobs.items(this.job.id)) {
-      t.done++;
-      if (item.outcome === 'done') {
-        const f = item.data as BatchFileResult;
-        t.written++;
-        t.bytesIn += f.bytesIn;
-        t.bytesOut += f.bytes;
-      } else if (item.outcome === 'skipped') t.skipped++;
-      else t.failed++;
-    }
-    return t;
+  totals(): BatchTotals {
+    return batchTotals(this.catalog, this.job.id);
   }
 
   seconds(): number {
@@ -139,16 +81,4 @@ export class BatchRecord {
     this.catalog.jobs.finish(this.job.id, state, { result, ...(error ? { error } : {}) });
     return batchSummary(this.catalog, this.catalog.jobs.require(this.job.id));
   }
-}
-
-function safeWorkKey(job: JobRecord): string | undefined {
-  try {
-    return workKey(batchInputOf(job));
-  } catch {
-    return undefined;
-  }
-}
-
-export function notInCatalog(modelId: string | undefined): StudioError {
-  return new StudioError('not-found', `model ${modelId ?? '?'} is not in the catalog (see latent-studio models)`);
 }

@@ -5,25 +5,23 @@
 // every file once in this studio's catalog, so the summary is the local batch's.
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { itemOptionsOf, notInCatalog, planBatch } from '../batch/job-record.js';
 import { removePartials } from '../batch/output.js';
-import { packFolderOf, planOutputs, type PlannedItem } from '../batch/plan.js';
+import { packFolderOf, type PlannedItem } from '../batch/plan.js';
 import { reasonFor, type ItemOptions, type ItemOutcome } from '../batch/process-item.js';
-import { walkInputs } from '../batch/walk.js';
 import { getCatalog, type Catalog } from '../catalog/index.js';
 import type { ModelRecord } from '../catalog/types.js';
 import { calibratedModel } from '../codec/calibrate.js';
 import { calibrationSource } from '../codec/handlers.js';
 import { peekLatent } from '../codec/latent-file.js';
 import type { BatchProgress, BatchRequest, BatchStarted, BatchSummary } from '../contract/batch.js';
-import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 import type { CoreContext } from '../context.js';
 import { loadModel } from '../engine/model-io.js';
 import { familyMeta } from '../engine/models/families.js';
 import { resolveRegular } from '../input/open-input.js';
-import { BatchRecord, notInCatalog } from './batch-record.js';
+import { BatchRecord } from './batch-record.js';
 import { openRedis, OutageReporter } from './connection.js';
 import {
   JOB_ATTEMPTS,
@@ -129,11 +127,9 @@ class Submission {
     const model = input.kind === 'compress' ? this.catalog.models.get(input.modelId ?? '') : undefined;
     if (input.kind === 'compress' && !model) throw notInCatalog(input.modelId);
     this.modelId = model?.id;
-    // As a local batch plans it (batch/run-job.ts): the output folder is not walked when inside an input.
-    const exclude = input.inputs.some((i) => path.resolve(i) === input.outDir) ? [] : [input.outDir];
-    const walked = await walkInputs(input.inputs, input.kind, exclude);
-    const plan = planOutputs(walked.files, { kind: input.kind, outDir: input.outDir, suffix: input.suffix, format: input.format });
-    const problems = [...walked.failed, ...plan.failed];
+    // As a local batch plans it (batch/run-job.ts).
+    const plan = await planBatch(input);
+    const problems = plan.problems;
     this.total = plan.items.length + problems.length;
     this.record.setTotal(this.total);
     const finished = this.record.finishedKeys();
@@ -143,21 +139,7 @@ class Submission {
     await mkdir(input.outDir, { recursive: true });
     this.progress();
 
-    const options: ItemOptions = {
-      kind: input.kind,
-      skipExisting: input.skipExisting ?? false,
-      overwrite: input.overwrite ?? false,
-      maxPixels: input.maxPixels ?? DEFAULT_MAX_PIXELS,
-      keepMetadata: input.keepMetadata ?? true,
-      format: input.format ?? 'png',
-      settings: {
-        ...(input.quality !== undefined ? { quality: input.quality } : {}),
-        ...(input.targetPsnr !== undefined ? { targetPsnr: input.targetPsnr } : {}),
-        ...(input.targetBpp !== undefined ? { targetBpp: input.targetBpp } : {}),
-        ...(input.measure ? { measure: true } : {}),
-      },
-    };
-    const entries = await this.entries(open, options, model);
+    const entries = await this.entries(open, itemOptionsOf(input), model);
     if (entries.length > 0) {
       await this.listen();
       await this.place(entries);
