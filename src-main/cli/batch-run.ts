@@ -9,7 +9,7 @@ import { StudioError } from '../core/contract/errors.js';
 import { fsPathOf } from '../core/input/names.js';
 import { MAX_PIXELS_SETTING } from '../core/contract/limits.js';
 import { intFlag, numberFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
-import { formatRatio } from '../core/units.js';
+import { formatBytes, formatRatio } from '../core/units.js';
 
 /** Flags the batch adds to compress and decompress. */
 export const BATCH_OPTIONS: Record<string, OptionSpec> = {
@@ -93,12 +93,6 @@ export function requestOf(kind: BatchKind, values: Values, positionals: string[]
   } as const;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`;
-}
-
 /** The progress line's detail: rates, state, the file just finished (a queue batch adds its workers). */
 export function progressDetail(q: BatchProgress, onQueue = false): string {
   const rate = `${q.mbPerSecond.toFixed(1)} MB/s ${q.filesPerSecond.toFixed(1)} files/s`;
@@ -150,6 +144,39 @@ export function summaryJson(s: BatchSummary, started: BatchStarted, model?: stri
   };
 }
 
+/** A job named by --resume must be of the command's kind. */
+export function checkStartedKind(kind: BatchKind, started: BatchStarted): void {
+  if (started.kind !== kind)
+    throw new UsageError(
+      `job ${started.jobId} is a ${started.kind} job; run it with latent-studio ${started.kind} --resume ${started.jobId}`,
+    );
+}
+
+/**
+ * The end of a batch command, local or on a queue: a stopped job says how to continue it (with
+ * `resumeFlags`, what else the command needs), then the summary, exit status 2 when a file failed.
+ */
+export function batchResult(
+  kind: BatchKind,
+  summary: BatchSummary,
+  started: BatchStarted,
+  request: ReturnType<typeof requestOf> | undefined,
+  env: CliEnv,
+  resumeFlags = '',
+): CommandResult {
+  if (summary.state !== 'done') {
+    if (summary.state === 'cancelled')
+      env.stderr.write(`${kind}: stopped; continue with latent-studio ${kind} --resume ${summary.jobId}${resumeFlags}\n`);
+    else throw new StudioError('internal', `${kind} job ${summary.jobId} ${summary.state}: ${summary.error ?? 'stopped'}`);
+  }
+  const model = request && 'modelId' in request ? request.modelId : undefined;
+  return {
+    json: summaryJson(summary, started, model),
+    text: summaryText(summary),
+    exitCode: summary.failed.length > 0 || summary.state !== 'done' ? 2 : 0,
+  };
+}
+
 export async function runBatchCli(kind: BatchKind, args: { values: Values; positionals: string[] }, env: CliEnv): Promise<CommandResult> {
   // Loaded on use: the queue's Redis driver is needed only for --queue.
   if (args.values.queue !== undefined) return (await import('./queue-run.js')).runQueueBatchCli(kind, args, env);
@@ -177,8 +204,7 @@ export async function runBatchCli(kind: BatchKind, args: { values: Values; posit
   try {
     started = resume !== undefined ? await studio.call('resumeBatch', { jobId: resume }) : await studio.call('startBatch', request!);
     jobId = started.jobId;
-    if (started.kind !== kind)
-      throw new UsageError(`job ${jobId} is a ${started.kind} job; run it with latent-studio ${started.kind} --resume ${jobId}`);
+    checkStartedKind(kind, started);
     if (started.resumed)
       env.stderr.write(`${kind}: continuing unfinished job ${jobId} (finished files are not redone; --fresh starts anew)\n`);
     summary = await studio.call('awaitBatch', { jobId });
@@ -187,15 +213,5 @@ export async function runBatchCli(kind: BatchKind, args: { values: Values; posit
     off();
     bar.done();
   }
-  if (summary.state !== 'done') {
-    if (summary.state === 'cancelled')
-      env.stderr.write(`${kind}: stopped; continue with latent-studio ${kind} --resume ${summary.jobId}\n`);
-    else throw new StudioError('internal', `${kind} job ${summary.jobId} ${summary.state}: ${summary.error ?? 'stopped'}`);
-  }
-  const model = request && 'modelId' in request ? request.modelId : undefined;
-  return {
-    json: summaryJson(summary, started, model),
-    text: summaryText(summary),
-    exitCode: summary.failed.length > 0 || summary.state !== 'done' ? 2 : 0,
-  };
+  return batchResult(kind, summary, started, request, env);
 }

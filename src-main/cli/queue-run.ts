@@ -2,10 +2,9 @@
 // through a Redis queue (core/queue/submit.ts) instead of this machine's threads. Progress (over
 // all workers), summary and exit status are the local batch's (batch-run.ts).
 import type { BatchKind, BatchProgress } from '../core/contract/batch.js';
-import { StudioError } from '../core/contract/errors.js';
 import { parseQueueUrl } from '../core/queue/queue-url.js';
 import { runQueueBatch } from '../core/queue/submit.js';
-import { progressDetail, requestOf, summaryJson, summaryText, type Values } from './batch-run.js';
+import { batchResult, checkStartedKind, progressDetail, requestOf, type Values } from './batch-run.js';
 import { intFlag, stringFlag, UsageError, type CliEnv, type CommandResult } from './command.js';
 
 export async function runQueueBatchCli(
@@ -42,21 +41,8 @@ export async function runQueueBatchCli(
     bar.done();
   }
   const { summary, started } = result;
-  if (started.kind !== kind)
-    throw new UsageError(
-      `job ${started.jobId} is a ${started.kind} job; run it with latent-studio ${started.kind} --resume ${started.jobId}`,
-    );
+  checkStartedKind(kind, started);
   if (started.resumed)
     env.stderr.write(`${kind}: continued unfinished job ${started.jobId} (finished files were not redone; --fresh starts anew)\n`);
-  if (summary.state !== 'done') {
-    if (summary.state === 'cancelled')
-      env.stderr.write(`${kind}: stopped; continue with latent-studio ${kind} --resume ${summary.jobId} --queue ${q.shown}\n`);
-    else throw new StudioError('internal', `${kind} job ${summary.jobId} ${summary.state}: ${summary.error ?? 'stopped'}`);
-  }
-  const model = request && 'modelId' in request ? request.modelId : undefined;
-  return {
-    json: summaryJson(summary, started, model),
-    text: summaryText(summary),
-    exitCode: summary.failed.length > 0 || summary.state !== 'done' ? 2 : 0,
-  };
+  return batchResult(kind, summary, started, request, env, ` --queue ${q.shown}`);
 }
