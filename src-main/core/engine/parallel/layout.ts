@@ -2,14 +2,11 @@
 // optimizer, read by every replica before a step), the step's batch, one gradient slot per helper
 // replica, and a small control block per helper (command doorbell, acknowledgement, the step's
 // draw). Only these buffers cross threads; a step posts no messages.
+import { DOORBELL } from './thread-team.js';
 
-/** Int32 fields of a helper's control block. */
+/** Int32 fields of a helper's control block (the doorbell's first, thread-team.ts). */
 export const CTL = {
-  /** Command sequence number, raised by the coordinator (the helper waits on it). */
-  cmd: 0,
-  /** Last command the helper finished (the coordinator waits on it); 1 = built and ready. */
-  ack: 1,
-  op: 2,
+  ...DOORBELL,
   level: 3,
   first: 4,
   count: 5,
@@ -28,9 +25,6 @@ export const OP = {
   inspect: 2,
   stop: 3,
 } as const;
-
-/** The sequence number a helper acknowledges once it has built its model. */
-export const READY = 1;
 
 export interface SharedLayout {
   /** Elements of each parameter, in manifest order. */

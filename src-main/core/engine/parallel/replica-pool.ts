@@ -1,11 +1,11 @@
 // The coordinator's side of the helper replicas: starts one worker thread per helper
 // (replica-task.ts, through the jobs' worker machinery, so source and bundled builds both work),
 // hands each its shard of a step through shared memory and collects the gradients. A helper that
-// fails fails the step that waits on it; close() stops every helper and waits for its thread.
-import { startWorkerTask, type WorkerHandle } from '../../jobs/worker-host.js';
+// fails fails the step that waits on it (thread-team.ts); close() stops every helper and waits
+// for its thread.
+import { startWorkerTask } from '../../jobs/worker-host.js';
 import type { RdShardResult, RdStepDraw } from '../rd-step.js';
 import type { LearnedHyper } from '../train-rd.js';
-import { ring, waitFor } from './doorbell.js';
 import {
   batchView,
   controlOf,
@@ -13,13 +13,13 @@ import {
   CTL,
   gradientViews,
   OP,
-  READY,
   RESULT,
   resultView,
   weightViews,
   type SharedLayout,
 } from './layout.js';
 import type { ShardRange } from './shards.js';
+import { ThreadTeam } from './thread-team.js';
 
 export interface ReplicaPoolOptions {
   hyper: LearnedHyper;
@@ -49,44 +49,31 @@ export interface ReplicaView {
   readonly exited: Promise<void>;
 }
 
-/** How long close() waits for a helper to finish its command and stop before cancelling it. */
-const STOP_WAIT_MS = 10_000;
-
 export class ReplicaPool implements ReplicaView {
   /** The shared weights (the optimizer's storage). */
   readonly weights: Float32Array[];
   readonly exited: Promise<void>;
   private readonly layout: SharedLayout;
-  private readonly handles: WorkerHandle<{ steps: number }>[];
-  private readonly seq: number[];
-  private failure: Error | null = null;
-  private closing = false;
+  private readonly team: ThreadTeam<{ steps: number }>;
 
   private constructor(o: ReplicaPoolOptions) {
     this.layout = createLayout(o.sizes, o.helpers, o.batchSize, o.sampleSize);
     this.weights = weightViews(this.layout);
-    this.seq = Array.from({ length: o.helpers }, () => READY);
-    this.handles = Array.from({ length: o.helpers }, (_, index) =>
-      startWorkerTask('engine.rd-replica', {
-        hyper: o.hyper,
-        channels: o.channels,
-        distortion: o.distortion,
-        seed: o.seed,
-        index,
-        layout: this.layout,
-      }),
-    );
-    this.handles.forEach((h, i) =>
-      h.result.then(
-        () => {
-          if (!this.closing) this.failure ??= new Error(`training replica ${i + 1} stopped unexpectedly`);
-        },
-        (err: unknown) => {
-          this.failure ??= new Error(`training replica ${i + 1} failed: ${(err as Error).message}`);
-        },
-      ),
-    );
-    this.exited = Promise.all(this.handles.map((h) => h.exited)).then(() => undefined);
+    this.team = new ThreadTeam({
+      what: 'training replica',
+      count: o.helpers,
+      start: (index) =>
+        startWorkerTask('engine.rd-replica', {
+          hyper: o.hyper,
+          channels: o.channels,
+          distortion: o.distortion,
+          seed: o.seed,
+          index,
+          layout: this.layout,
+        }),
+      control: (i) => controlOf(this.layout, i),
+    });
+    this.exited = this.team.exited;
   }
 
   /** Starts the helpers; they build their models while the coordinator prepares (the first step waits for them). */
@@ -95,38 +82,24 @@ export class ReplicaPool implements ReplicaView {
   }
 
   get helpers(): number {
-    return this.handles.length;
-  }
-
-  private readonly check = (): void => {
-    if (this.failure) throw this.failure;
-  };
-
-  /** Waits until helper i has finished its last command. */
-  private idle(i: number): Promise<void> {
-    const { ctl, base } = controlOf(this.layout, i);
-    return waitFor(ctl, base + CTL.ack, this.seq[i]!, this.check);
-  }
-
-  private async send(i: number, op: number, fields: Partial<Record<'level' | 'first' | 'count' | 'seed', number>> = {}): Promise<void> {
-    await this.idle(i);
-    const { ctl, base } = controlOf(this.layout, i);
-    for (const [k, v] of Object.entries(fields) as [keyof typeof fields, number][]) Atomics.store(ctl, base + CTL[k], v);
-    Atomics.store(ctl, base + CTL.op, op);
-    // Everything written before this store (weights, batch, fields) is visible to the helper that reads it.
-    ring(ctl, base + CTL.cmd, ++this.seq[i]!);
+    return this.team.size;
   }
 
   /** Hands helper i its shard (ranges[i]) of the batch; returns once every helper has it. */
   async dispatch(data: Float32Array, ranges: ShardRange[], draw: RdStepDraw): Promise<void> {
-    if (ranges.length > this.handles.length) throw new Error('more shards than helper replicas');
+    if (ranges.length > this.team.size) throw new Error('more shards than helper replicas');
     const batch = batchView(this.layout);
     const s = this.layout.sampleSize;
     for (let i = 0; i < ranges.length; i++) {
       const r = ranges[i]!;
-      await this.idle(i);
+      await this.team.idle(i);
       batch.set(data.subarray(r.first * s, (r.first + r.count) * s), r.first * s);
-      await this.send(i, OP.step, { level: draw.level, first: r.first, count: r.count, seed: draw.noiseSeed });
+      await this.team.send(i, OP.step, [
+        [CTL.level, draw.level],
+        [CTL.first, r.first],
+        [CTL.count, r.count],
+        [CTL.seed, draw.noiseSeed],
+      ]);
     }
   }
 
@@ -134,7 +107,7 @@ export class ReplicaPool implements ReplicaView {
   async collect(n: number): Promise<RdShardResult[]> {
     const out: RdShardResult[] = [];
     for (let i = 0; i < n; i++) {
-      await this.idle(i);
+      await this.team.idle(i);
       const r = resultView(this.layout, i);
       out.push({ loss: r[RESULT.loss]!, bpp: r[RESULT.bpp]!, mse: r[RESULT.mse]!, grads: gradientViews(this.layout, i) });
     }
@@ -143,14 +116,14 @@ export class ReplicaPool implements ReplicaView {
 
   /** Waits until every helper has built its model. */
   async ready(): Promise<void> {
-    for (let i = 0; i < this.handles.length; i++) await this.idle(i);
+    for (let i = 0; i < this.team.size; i++) await this.team.idle(i);
   }
 
   async inspect(): Promise<ReplicaState[]> {
     const out: ReplicaState[] = [];
-    for (let i = 0; i < this.handles.length; i++) {
-      await this.send(i, OP.inspect);
-      await this.idle(i);
+    for (let i = 0; i < this.team.size; i++) {
+      await this.team.send(i, OP.inspect);
+      await this.team.idle(i);
       out.push({
         weights: gradientViews(this.layout, i).map((g) => g.slice()),
         numTensors: resultView(this.layout, i)[RESULT.numTensors]!,
@@ -160,18 +133,7 @@ export class ReplicaPool implements ReplicaView {
   }
 
   /** Stops every helper and waits for its thread to exit; never throws (the run's own error matters more). */
-  async close(): Promise<void> {
-    if (this.closing) return this.exited;
-    this.closing = true;
-    const timeout = <T>(p: Promise<T>) =>
-      Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), STOP_WAIT_MS).unref())]);
-    await Promise.all(
-      this.handles.map(async (h, i) => {
-        const stopped = this.failure ? false : await timeout(this.send(i, OP.stop)).catch(() => false);
-        if (!stopped) h.cancel();
-        await h.result.catch(() => undefined);
-      }),
-    );
-    await this.exited;
+  close(): Promise<void> {
+    return this.team.close(OP.stop);
   }
 }

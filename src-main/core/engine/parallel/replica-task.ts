@@ -14,7 +14,8 @@ import type { LearnedImpl } from '../models/learned.js';
 import { rdGradients, type RdStepSpec } from '../rd-step.js';
 import type { LearnedHyper } from '../train-rd.js';
 import { ring, waitChange } from './doorbell.js';
-import { batchView, controlOf, CTL, gradientViews, OP, READY, RESULT, resultView, weightViews, type SharedLayout } from './layout.js';
+import { batchView, controlOf, CTL, gradientViews, OP, RESULT, resultView, weightViews, type SharedLayout } from './layout.js';
+import { READY } from './thread-team.js';
 
 export interface ReplicaInput {
   hyper: LearnedHyper;

@@ -1,20 +1,17 @@
 // A TransformRunner that spreads tiles over worker threads, one model replica per thread
 // (tile-task.ts, started through the jobs' worker machinery so source and bundled builds both
 // work). Each tile goes to whichever worker is free, through that worker's shared buffers
-// (tile-slot.ts); a worker that fails fails every tile after it. close() stops every worker and
-// waits for its thread.
+// (tile-slot.ts); a worker that fails fails every tile after it (parallel/thread-team.ts). close()
+// stops every worker and waits for its thread.
 import os from 'node:os';
-import { startWorkerTask, type WorkerHandle } from '../../jobs/worker-host.js';
+import { startWorkerTask } from '../../jobs/worker-host.js';
 import type { ParamStore } from '../models/layers/params.js';
 import type { TensorTile, TransformRunner } from '../models/layers/transform-runner.js';
-import { ring, waitFor } from '../parallel/doorbell.js';
+import { ThreadTeam } from '../parallel/thread-team.js';
 import type { Tiling } from './geometry.js';
 import { inThread, type ChooseRunner } from './tiled.js';
 import type { NamedWeights } from './tile-task.js';
-import { createSlot, CTL, OP, READY, slotFloats, type TileSlot } from './tile-slot.js';
-
-/** How long close() waits for a worker to finish its tile and stop before cancelling it. */
-const STOP_WAIT_MS = 10_000;
+import { createSlot, CTL, OP, slotFloats, type TileSlot } from './tile-slot.js';
 
 /**
  * Each worker holds a model replica and its tfjs: about 150 MB once started (source runs through
@@ -52,15 +49,12 @@ export class TilePool implements TransformRunner {
   readonly workers: number;
   readonly exited: Promise<void>;
   private readonly slots: TileSlot[];
-  private readonly handles: WorkerHandle<{ tiles: number }>[];
-  private readonly seq: number[];
+  private readonly team: ThreadTeam<{ tiles: number }>;
   private readonly free: number[];
   private readonly waiting: Array<(i: number) => void> = [];
   private readonly down: number;
   private readonly m: number;
   private readonly channels: number;
-  private failure: Error | null = null;
-  private closing: Promise<void> | null = null;
 
   constructor(o: TilePoolOptions) {
     if (!Number.isInteger(o.workers) || o.workers < 1) throw new RangeError(`a tile pool needs at least one worker, got ${o.workers}`);
@@ -71,20 +65,15 @@ export class TilePool implements TransformRunner {
     const size = slotFloats(o.tiling, o.stages, this.channels, this.m);
     const weights = transformWeights(o.params);
     this.slots = Array.from({ length: o.workers }, () => createSlot(size.input, size.output));
-    this.seq = this.slots.map(() => READY);
     this.free = this.slots.map((_, i) => i);
-    this.handles = this.slots.map((slot) => startWorkerTask('engine.tile-runner', { stages: o.stages, weights, slot }));
-    this.handles.forEach((h, i) =>
-      h.result.then(
-        () => {
-          if (!this.closing) this.failure ??= new Error(`tile worker ${i + 1} stopped unexpectedly`);
-        },
-        (err: unknown) => {
-          this.failure ??= new Error(`tile worker ${i + 1} failed: ${(err as Error).message}`);
-        },
-      ),
-    );
-    this.exited = Promise.all(this.handles.map((h) => h.exited)).then(() => undefined);
+    const controls = this.slots.map((slot) => new Int32Array(slot.control));
+    this.team = new ThreadTeam({
+      what: 'tile worker',
+      count: o.workers,
+      start: (i) => startWorkerTask('engine.tile-runner', { stages: o.stages, weights, slot: this.slots[i]! }),
+      control: (i) => ({ ctl: controls[i]!, base: 0 }),
+    });
+    this.exited = this.team.exited;
   }
 
   analysis(tile: TensorTile): Promise<TensorTile> {
@@ -101,8 +90,8 @@ export class TilePool implements TransformRunner {
     for (let k = 0; k < this.workers; k++) {
       const i = await this.acquire();
       try {
-        await this.send(i, OP.inspect);
-        await this.idle(i);
+        await this.team.send(i, OP.inspect);
+        await this.team.idle(i);
         out.push(Atomics.load(new Int32Array(this.slots[i]!.control), CTL.numTensors));
       } finally {
         this.release(i);
@@ -117,27 +106,11 @@ export class TilePool implements TransformRunner {
 
   /** Stops every worker and waits for its thread to exit; never throws. */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      const timeout = (p: Promise<void>) =>
-        Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), STOP_WAIT_MS).unref())]);
-      await Promise.all(
-        this.handles.map(async (h, i) => {
-          const stopped = this.failure ? false : await timeout(this.send(i, OP.stop)).catch(() => false);
-          if (!stopped) h.cancel();
-          await h.result.catch(() => undefined);
-        }),
-      );
-      await this.exited;
-    })();
-    return this.closing;
+    return this.team.close(OP.stop);
   }
 
-  private readonly check = (): void => {
-    if (this.failure) throw this.failure;
-  };
-
   private acquire(): Promise<number> {
-    this.check();
+    this.team.check();
     const i = this.free.shift();
     return i !== undefined ? Promise.resolve(i) : new Promise((resolve) => this.waiting.push(resolve));
   }
@@ -148,26 +121,8 @@ export class TilePool implements TransformRunner {
     else this.free.push(i);
   }
 
-  /** Waits until worker i has finished its last command. */
-  private idle(i: number): Promise<void> {
-    return waitFor(new Int32Array(this.slots[i]!.control), CTL.ack, this.seq[i]!, this.check);
-  }
-
-  private async send(i: number, op: number, shape?: { h: number; w: number; c: number }): Promise<void> {
-    await this.idle(i);
-    const ctl = new Int32Array(this.slots[i]!.control);
-    if (shape) {
-      Atomics.store(ctl, CTL.h, shape.h);
-      Atomics.store(ctl, CTL.w, shape.w);
-      Atomics.store(ctl, CTL.c, shape.c);
-    }
-    Atomics.store(ctl, CTL.op, op);
-    // Everything written before this store (the tile, its shape) is visible to the worker that reads it.
-    ring(ctl, CTL.cmd, ++this.seq[i]!);
-  }
-
   private async run(op: number, tile: TensorTile, outFloats: number): Promise<TensorTile> {
-    if (this.closing) throw new Error('the tile pool is closed');
+    if (this.team.closed) throw new Error('the tile pool is closed');
     const i = await this.acquire();
     try {
       const slot = this.slots[i]!;
@@ -176,8 +131,12 @@ export class TilePool implements TransformRunner {
       if (tile.data.length > input.length || outFloats > output.length)
         throw new RangeError(`a ${tile.h}x${tile.w}x${tile.c} tile is larger than the tiling this pool was sized for`);
       input.set(tile.data);
-      await this.send(i, op, tile);
-      await this.idle(i);
+      await this.team.send(i, op, [
+        [CTL.h, tile.h],
+        [CTL.w, tile.w],
+        [CTL.c, tile.c],
+      ]);
+      await this.team.idle(i);
       const ctl = new Int32Array(slot.control);
       const h = Atomics.load(ctl, CTL.outH);
       const w = Atomics.load(ctl, CTL.outW);

@@ -1,15 +1,12 @@
 // The shared memory between the tile pool (tile-pool.ts) and one of its worker threads
 // (tile-task.ts): a control block (doorbell, acknowledgement, the tile's shape) and one input and
 // one output buffer sized for the largest tile. A tile crosses threads as two copies, no message.
+import { DOORBELL } from '../parallel/thread-team.js';
 import { analysisHalo, synthesisHalo, type Tiling } from './geometry.js';
 
-/** Int32 fields of the control block. */
+/** Int32 fields of the control block (the doorbell's first, parallel/thread-team.ts). */
 export const CTL = {
-  /** Command sequence number, raised by the pool (the worker waits on it). */
-  cmd: 0,
-  /** Last command the worker finished (the pool waits on it); READY once its model is built. */
-  ack: 1,
-  op: 2,
+  ...DOORBELL,
   h: 3,
   w: 4,
   c: 5,
@@ -22,9 +19,6 @@ export const CTL = {
 const CTL_FIELDS = 10;
 
 export const OP = { analysis: 1, synthesis: 2, inspect: 3, stop: 4 } as const;
-
-/** The sequence number a worker acknowledges once it has built its model. */
-export const READY = 1;
 
 export interface TileSlot {
   control: SharedArrayBuffer;

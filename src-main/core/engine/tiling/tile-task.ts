@@ -8,7 +8,8 @@ import { chooseBackend } from '../backend.js';
 import { ring, waitChange } from '../parallel/doorbell.js';
 import { ParamStore } from '../models/layers/params.js';
 import { tfjsRunner, type TensorTile } from '../models/layers/transform-runner.js';
-import { CTL, OP, READY, type TileSlot } from './tile-slot.js';
+import { READY } from '../parallel/thread-team.js';
+import { CTL, OP, type TileSlot } from './tile-slot.js';
 
 export interface NamedWeights {
   name: string;
