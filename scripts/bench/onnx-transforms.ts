@@ -14,7 +14,12 @@ import { loadLearnedDir } from '../../src-main/core/engine/learned-io.js';
 import { readCard } from '../../src-main/core/engine/model-io.js';
 import { gainsAtQuality } from '../../src-main/core/engine/models/layers/gains.js';
 import { analysisMac, synthesisMac } from '../../src-main/core/engine/models/layers/mac.js';
-import { tfjsRunner, type TensorTile, type TransformRunner } from '../../src-main/core/engine/models/layers/transform-runner.js';
+import {
+  tfjsRunner,
+  tileDifference,
+  type TensorTile,
+  type TransformRunner,
+} from '../../src-main/core/engine/models/layers/transform-runner.js';
 import { onnxRunner, onnxStatus } from '../../src-main/core/engine/onnx/runner.js';
 import { crop, toFloat } from '../../src-main/core/engine/pixels.js';
 import { readImage } from '../../src-main/core/imaging/index.js';
@@ -23,7 +28,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 const photo = process.argv[2] || path.resolve(root, '../shared/data/D_large_photos/plasma_Kite_2560x1600.jpg');
 const [cw, ch] = (process.argv[3] ?? '1280x1024').split('x').map(Number) as [number, number];
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-if (photo.includes('P_pretrain_photos')) throw new Error(`${photo}: the pretraining photos are the base's training data; bench on D_large_photos`);
+if (photo.includes('P_pretrain_photos'))
+  throw new Error(`${photo}: the pretraining photos are the base's training data; bench on D_large_photos`);
 if (cw % 64 || ch % 64) throw new Error(`crop ${cw}x${ch}: both sides must be multiples of 64 (the hyperprior's padding)`);
 
 const load = () =>
@@ -33,7 +39,9 @@ const load = () =>
     .join(' ');
 const info = await chooseBackend();
 const status = await onnxStatus();
-console.log(`tfjs backend ${info.backend}; ${status.reason}; ${os.cpus().length} cores; load average ${load()}; ${repeat} timed calls after a warm-up`);
+console.log(
+  `tfjs backend ${info.backend}; ${status.reason}; ${os.cpus().length} cores; load average ${load()}; ${repeat} timed calls after a warm-up`,
+);
 
 const dir = path.join(root, 'resources/models/base-photo');
 const card = await readCard(dir);
@@ -57,15 +65,8 @@ const yHat: TensorTile = { ...yRef, data: yRef.data.map((v, i) => Math.round(v *
 const xRef = await tfjs.synthesis(yHat);
 
 function worstRelative(got: TensorTile, want: TensorTile): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  let worst = 0;
-  for (let i = 0; i < want.data.length; i++) {
-    lo = Math.min(lo, want.data[i]!);
-    hi = Math.max(hi, want.data[i]!);
-    worst = Math.max(worst, Math.abs(got.data[i]! - want.data[i]!));
-  }
-  return worst / (hi - lo);
+  const { worst, range } = tileDifference(got, want);
+  return worst / range;
 }
 
 async function time(f: () => Promise<TensorTile>): Promise<{ wall: number; cpu: number; first: number; out: TensorTile }> {
@@ -97,7 +98,8 @@ for (const [name, make] of runners) {
   try {
     const a = await time(() => r.analysis(x));
     const s = await time(() => r.synthesis(yHat));
-    const same = (t: TensorTile, ref: TensorTile) => (r === tfjs ? '' : `; max |diff| ${worstRelative(t, ref).toExponential(1)} of the range`);
+    const same = (t: TensorTile, ref: TensorTile) =>
+      r === tfjs ? '' : `; max |diff| ${worstRelative(t, ref).toExponential(1)} of the range`;
     console.log(fmt(name, 'analysis', a, same(a.out, yRef)));
     console.log(fmt(name, 'synthesis', s, same(s.out, xRef)));
   } finally {

@@ -13,7 +13,12 @@ import { loadLearnedDir } from '../../../../src-main/core/engine/learned-io.js';
 import { readCard } from '../../../../src-main/core/engine/model-io.js';
 import { gainsAtQuality } from '../../../../src-main/core/engine/models/layers/gains.js';
 import type { ParamStore } from '../../../../src-main/core/engine/models/layers/params.js';
-import { tfjsRunner, type TensorTile, type TransformRunner } from '../../../../src-main/core/engine/models/layers/transform-runner.js';
+import {
+  tfjsRunner,
+  tileDifference,
+  type TensorTile,
+  type TransformRunner,
+} from '../../../../src-main/core/engine/models/layers/transform-runner.js';
 import { learnedImpl } from '../../../../src-main/core/engine/models/registry.js';
 import { onnxRunner, onnxStatus, openSessions } from '../../../../src-main/core/engine/onnx/runner.js';
 import { toFloat } from '../../../../src-main/core/engine/pixels.js';
@@ -45,16 +50,9 @@ function randomizeGdn(p: ParamStore, seed: number): void {
 /** max |got - want| as a fraction of want's range (which must not be flat, or the test proves nothing). */
 function expectAgree(got: TensorTile, want: TensorTile): void {
   expect([got.h, got.w, got.c]).toEqual([want.h, want.w, want.c]);
-  let lo = Infinity;
-  let hi = -Infinity;
-  let worst = 0;
-  for (let i = 0; i < want.data.length; i++) {
-    lo = Math.min(lo, want.data[i]!);
-    hi = Math.max(hi, want.data[i]!);
-    worst = Math.max(worst, Math.abs(got.data[i]! - want.data[i]!));
-  }
-  expect(hi - lo).toBeGreaterThan(1e-3);
-  expect(worst / (hi - lo)).toBeLessThanOrEqual(TOLERANCE);
+  const { worst, range } = tileDifference(got, want);
+  expect(range).toBeGreaterThan(1e-3);
+  expect(worst / range).toBeLessThanOrEqual(TOLERANCE);
 }
 
 async function runner(p: ParamStore, stages: number): Promise<TransformRunner> {

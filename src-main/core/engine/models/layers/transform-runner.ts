@@ -37,3 +37,19 @@ export function tfjsRunner(params: ParamStore, stages = DEFAULT_STAGES): Transfo
     dispose: () => undefined,
   };
 }
+
+/**
+ * How far one runner's tile is from another's: the largest |got - want| and the range of `want`
+ * (the onnx runner is held to worst <= 1e-4 of the range, in its tests and benchmark).
+ */
+export function tileDifference(got: TensorTile, want: TensorTile): { worst: number; range: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let worst = 0;
+  for (let i = 0; i < want.data.length; i++) {
+    lo = Math.min(lo, want.data[i]!);
+    hi = Math.max(hi, want.data[i]!);
+    worst = Math.max(worst, Math.abs(got.data[i]! - want.data[i]!));
+  }
+  return { worst, range: hi - lo };
+}
