@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type Transferable } from 'node:worker_threads';
+import { Worker, type Transferable, type WorkerOptions } from 'node:worker_threads';
 import { StudioError, type StudioErrorCode } from '../contract/errors.js';
 import type { FromWorker, ToWorker } from './task.js';
 import type { TaskInput, TaskName, TaskProgress, TaskResult } from './task-registry.js';
@@ -29,16 +29,21 @@ export interface StartOptions<P> {
 
 const here = fileURLToPath(import.meta.url);
 
+/** Whether this code runs from the source tree (through tsx) rather than a bundled build. */
+export const FROM_SOURCES = here.endsWith('.ts');
+
+/** A thread that registers tsx, then runs the TypeScript module `entry` (an absolute path). */
+export function startSourceThread(entry: string, options: Pick<WorkerOptions, 'workerData' | 'resourceLimits'> = {}): Worker {
+  const tsxApi = pathToFileURL(tsxEsmApiPath()).href;
+  const url = pathToFileURL(entry).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); })`;
+  return new Worker(code, { ...options, eval: true, env: process.env });
+}
+
 /** Source tree (run through tsx) vs bundled build (out/main/worker-entry.js beside the bundle). */
 function createWorker(resourceLimits: StartOptions<unknown>['resourceLimits']): Worker {
-  const env = process.env;
-  if (here.endsWith('.ts')) {
-    const entry = pathToFileURL(path.join(path.dirname(here), 'worker-entry.ts')).href;
-    const tsxApi = pathToFileURL(tsxEsmApiPath()).href;
-    const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(code, { eval: true, env, resourceLimits });
-  }
-  return new Worker(bundledEntry(), { env, resourceLimits });
+  if (FROM_SOURCES) return startSourceThread(path.join(path.dirname(here), 'worker-entry.ts'), { resourceLimits });
+  return new Worker(bundledEntry(), { env: process.env, resourceLimits });
 }
 
 /**

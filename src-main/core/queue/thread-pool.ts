@@ -1,14 +1,14 @@
 // The coding threads of one queue worker process: `size` threads, each coding one file at a time,
 // so the main thread stays free for BullMQ's lock renewals while tfjs works. A thread that dies
 // fails the file it held (the queue retries it) and is replaced.
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { ItemOptions, ItemOutcome } from '../batch/process-item.js';
 import { createControl } from '../batch/pixel-budget.js';
 import { POOL_PIXEL_BUDGET } from '../batch/run-job.js';
 import { StudioError } from '../contract/errors.js';
+import { FROM_SOURCES, startSourceThread } from '../jobs/worker-host.js';
 import type { FromThread, ThreadData, ThreadModel, ToThread } from './thread-protocol.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -34,20 +34,10 @@ interface Member {
   dead?: boolean;
 }
 
-/**
- * The worker command runs from the sources through tsx (bin/latent-studio.js); its threads
- * register tsx the same way jobs/worker-host.ts does for the studio's own threads.
- */
+/** The worker command runs from the sources through tsx (bin/latent-studio.js), and so do its threads. */
 function startThread(data: ThreadData): Worker {
-  if (!here.endsWith('.ts')) throw new StudioError('unsupported', 'queue workers run from the sources (latent-studio worker)');
-  const entry = pathToFileURL(path.join(path.dirname(here), 'item-thread.ts')).href;
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/index\.cjs$/, 'index.mjs'),
-  ).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(code, { eval: true, workerData: data, env: process.env });
+  if (!FROM_SOURCES) throw new StudioError('unsupported', 'queue workers run from the sources (latent-studio worker)');
+  return startSourceThread(path.join(path.dirname(here), 'item-thread.ts'), { workerData: data });
 }
 
 export class ThreadPool {
