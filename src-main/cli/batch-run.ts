@@ -177,14 +177,22 @@ export function batchResult(
   };
 }
 
+/** --resume JOB (the inputs are the job's) or the request the flags and inputs make. */
+export function resumeOrRequest(
+  kind: BatchKind,
+  values: Values,
+  positionals: string[],
+): { resume: number; request?: undefined } | { resume?: undefined; request: ReturnType<typeof requestOf> } {
+  const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
+  if (resume === undefined) return { request: requestOf(kind, values, positionals) };
+  if (positionals.length > 0) throw new UsageError('--resume takes only the job id (the inputs are stored in the job)');
+  return { resume };
+}
+
 export async function runBatchCli(kind: BatchKind, args: { values: Values; positionals: string[] }, env: CliEnv): Promise<CommandResult> {
   // Loaded on use: the queue's Redis driver is needed only for --queue.
   if (args.values.queue !== undefined) return (await import('./queue-run.js')).runQueueBatchCli(kind, args, env);
-  const { values, positionals } = args;
-  const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
-  if (resume !== undefined && positionals.length > 0)
-    throw new UsageError('--resume takes only the job id (the inputs are stored in the job)');
-  const request = resume === undefined ? requestOf(kind, values, positionals) : undefined;
+  const { resume, request } = resumeOrRequest(kind, args.values, args.positionals);
   const studio = env.studio();
   const bar = env.progress(kind);
   let jobId: number | undefined;

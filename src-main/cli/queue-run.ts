@@ -4,8 +4,8 @@
 import type { BatchKind, BatchProgress } from '../core/contract/batch.js';
 import { parseQueueUrl } from '../core/queue/queue-url.js';
 import { runQueueBatch } from '../core/queue/submit.js';
-import { batchResult, checkStartedKind, progressDetail, requestOf, type Values } from './batch-run.js';
-import { intFlag, stringFlag, UsageError, type CliEnv, type CommandResult } from './command.js';
+import { batchResult, checkStartedKind, progressDetail, resumeOrRequest, type Values } from './batch-run.js';
+import { stringFlag, UsageError, type CliEnv, type CommandResult } from './command.js';
 
 export async function runQueueBatchCli(
   kind: BatchKind,
@@ -16,10 +16,7 @@ export async function runQueueBatchCli(
   const q = parseQueueUrl(stringFlag(values, 'queue') ?? '');
   if (values.workers !== undefined)
     throw new UsageError('--workers counts local threads; on a queue, start workers with latent-studio worker --concurrency N');
-  const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
-  if (resume !== undefined && positionals.length > 0)
-    throw new UsageError('--resume takes only the job id (the inputs are stored in the job)');
-  const request = resume === undefined ? requestOf(kind, values, positionals) : undefined;
+  const { resume, request } = resumeOrRequest(kind, values, positionals);
   const studio = env.studio();
   const bar = env.progress(kind);
   // Ctrl-C takes the files no worker has started off the queue; the job stays resumable.
