@@ -18,6 +18,9 @@ export interface TrainHostProgress {
   bytes: number;
 }
 
+/** The catalog job kind of a training on the training host (listJobs filters by it). */
+export const REMOTE_TRAIN_JOB_KIND = 'train.remote';
+
 const JobRef = z.object({ jobId: z.number().int().positive() }).strict();
 
 export const remoteMethods = {

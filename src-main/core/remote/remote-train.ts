@@ -11,6 +11,7 @@ import { getCatalog, type Catalog, type JobRecord } from '../catalog/index.js';
 import { decodeLsModel, encodeLsModel } from '../catalog/lsmodel/format.js';
 import { importModel } from '../catalog/lsmodel/transfer.js';
 import type { JobState } from '../contract/catalog.js';
+import { REMOTE_TRAIN_JOB_KIND } from '../contract/remote.js';
 import type { TrainProgressPayload, TrainRequest, TrainResult } from '../contract/engine.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
@@ -20,7 +21,7 @@ import { readSettings } from '../settings/store.js';
 import { HostClient } from './client.js';
 import { HOST_DATASET_PREFIX, MAX_BLOB_BYTES } from './protocol.js';
 
-export const REMOTE_TRAIN_JOB_KIND = 'train.remote';
+export { REMOTE_TRAIN_JOB_KIND };
 /** The job item that records the host's job id once the host has accepted the training. */
 const HOST_JOB_ITEM = 'host-job';
 /** Images sent at once. */

@@ -1,5 +1,6 @@
 // The studio's settings (queue, training host) as the core shows them: secrets masked. Saving
-// sends only what changed; the core keeps the rest.
+// sends only what changed; the core keeps the rest. Each form keeps its own save error (the queue's
+// refusal is not the training host's).
 import type { StudioSettings } from '../../../src-main/core/api';
 import { errorMessage } from './format';
 import { Loadable } from './loadable.svelte';
@@ -10,7 +11,6 @@ type Update = Parameters<typeof studio.updateSettings>[0];
 class SettingsState {
   readonly current = new Loadable<StudioSettings>(() => studio.getSettings({}));
   saving = $state(false);
-  saveError = $state<string | null>(null);
   private loaded = false;
 
   ensure(): void {
@@ -19,16 +19,14 @@ class SettingsState {
     void this.current.load();
   }
 
-  /** True when saved; the error stays in saveError otherwise. */
-  async save(update: Update): Promise<boolean> {
+  /** Null when saved, else the core's one-line refusal. */
+  async save(update: Update): Promise<string | null> {
     this.saving = true;
-    this.saveError = null;
     try {
       this.current.value = await studio.updateSettings(update);
-      return true;
+      return null;
     } catch (e) {
-      this.saveError = errorMessage(e);
-      return false;
+      return errorMessage(e);
     } finally {
       this.saving = false;
     }
@@ -36,3 +34,8 @@ class SettingsState {
 }
 
 export const settings = new SettingsState();
+
+/** How the views name a training host: HOST:PORT of its address. */
+export function hostLabel(url: string): string {
+  return /^https?:\/\/([^/]+)/.exec(url)?.[1] ?? url;
+}
