@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { haveRedis, RedisServer } from '../core/queue/redis-server.ts';
 import { WorkerProcess } from '../core/queue/worker-process.ts';
-import { expect, test } from './fixtures.ts';
+import { callContract, expect, test } from './fixtures.ts';
 import { clippedText, WINDOW_SIZES } from './layout.ts';
 
 const DIGITS = path.resolve(import.meta.dirname, '../fixtures/digits');
@@ -64,24 +64,9 @@ test('a batch on the queue: settings, run on a worker process, the local summary
     const uploaded = readdirSync(path.join(studioServer.home, 'uploads')).map((b) => path.join(studioServer.home, 'uploads', b, 'digits'));
     expect(uploaded).toHaveLength(1);
     const localOut = path.join(tmp, 'out-local');
-    const local = await page.evaluate(
-      async (req) => {
-        const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')!.content;
-        const call = async (method: string, body: unknown) => {
-          const res = await fetch(`/api/${method}`, {
-            method: 'POST',
-            headers: { 'x-studio-token': token, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          });
-          const j = (await res.json()) as { ok: boolean; result: { jobId: number; files: unknown[] }; error?: { message: string } };
-          if (!j.ok) throw new Error(j.error?.message ?? method);
-          return j.result;
-        };
-        const started = await call('startBatch', req);
-        return call('awaitBatch', { jobId: started.jobId });
-      },
-      { kind: 'compress', inputs: uploaded, outDir: localOut, modelId, quality: 75, measure: true, skipExisting: true },
-    );
+    const req = { kind: 'compress', inputs: uploaded, outDir: localOut, modelId, quality: 75, measure: true, skipExisting: true };
+    const started = await callContract<{ jobId: number }>(page, 'startBatch', req);
+    const local = await callContract<{ files: unknown[] }>(page, 'awaitBatch', { jobId: started.jobId });
     expect(local.files).toHaveLength(8);
     const files = readdirSync(localOut).sort();
     expect(readdirSync(out).sort()).toEqual(files);

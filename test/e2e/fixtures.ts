@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 export interface StudioServer {
   /** The studio's address: without the launch session it only says "open the launch link". */
@@ -63,5 +63,23 @@ export const test = base.extend<{ studioServer: StudioServer }>({
     rmSync(home, { recursive: true, force: true });
   },
 });
+
+/** A call of the studio's contract from the page (as another window of the studio would make it). */
+export function callContract<T>(page: Page, method: string, body: unknown): Promise<T> {
+  return page.evaluate(
+    async ([m, b]) => {
+      const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')!.content;
+      const res = await fetch(`/api/${m}`, {
+        method: 'POST',
+        headers: { 'x-studio-token': token, 'content-type': 'application/json' },
+        body: JSON.stringify(b),
+      });
+      const j = (await res.json()) as { ok: boolean; result: unknown; error?: { message: string } };
+      if (!j.ok) throw new Error(j.error?.message ?? m);
+      return j.result;
+    },
+    [method, body] as const,
+  ) as Promise<T>;
+}
 
 export { expect } from '@playwright/test';

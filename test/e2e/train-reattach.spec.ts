@@ -2,7 +2,7 @@
 // live, and when it ends the model is measured against JPEG, WebP and AVIF on its validation
 // images and the verdict is shown (on the Train view and on the model's card in the Library).
 import path from 'node:path';
-import { expect, test } from './fixtures.ts';
+import { callContract, expect, test } from './fixtures.ts';
 
 const DIGITS = path.resolve(import.meta.dirname, '../fixtures/digits');
 
@@ -10,23 +10,10 @@ test('a reload during training re-attaches to it, and the finished model gets a 
   await page.goto(studioServer.launchUrl);
   await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
   // Start the training through the contract (as a previous page would have), then reload.
-  const jobId = await page.evaluate(async (digits) => {
-    const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')!.content;
-    const call = async (method: string, body: unknown) => {
-      const res = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: { 'x-studio-token': token, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const j = (await res.json()) as { ok: boolean; result: Record<string, unknown>; error?: { message: string } };
-      if (!j.ok) throw new Error(j.error?.message ?? method);
-      return j.result;
-    };
-    const imp = await call('importPaths', { paths: [digits], dataset: 'digits' });
-    await call('awaitImport', { jobId: imp.jobId });
-    const t = await call('trainModel', { dataset: 'digits', arch: 'dense-prior', minutes: 0.4, codeSize: 16, layers: [64], seed: 3 });
-    return t.jobId as number;
-  }, DIGITS);
+  const imp = await callContract<{ jobId: number }>(page, 'importPaths', { paths: [DIGITS], dataset: 'digits' });
+  await callContract(page, 'awaitImport', { jobId: imp.jobId });
+  const train = { dataset: 'digits', arch: 'dense-prior', minutes: 0.4, codeSize: 16, layers: [64], seed: 3 };
+  const { jobId } = await callContract<{ jobId: number }>(page, 'trainModel', train);
 
   await page.reload();
   await page.goto(`${studioServer.url}#/train`);
