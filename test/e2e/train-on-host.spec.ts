@@ -143,11 +143,26 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     await form.getByLabel('Training host', { exact: true }).fill(hostUrl);
     await page.screenshot({ path: 'test-results/train-on-host-settings.png', fullPage: true });
 
-    // Train there: a tiny fine-tune of the built-in base (a few seconds' budget).
+    // A token the host refuses: the training fails at once, in the core's one line.
+    await form.getByLabel('Token').fill('a-wrong-token-of-enough-length');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByLabel('Token')).toHaveValue('');
     const onHost = train.getByLabel(`Train on ${hostName}`);
     await onHost.check();
+    await train.getByRole('button', { name: `Start training on ${hostName}` }).click();
+    await expect(train.getByRole('alert')).toHaveText(`training host ${hostUrl}: refused the token (check the token saved for it in the settings)`);
+    await expect(train.getByText('failed', { exact: true })).toBeVisible();
+    await expect(train.getByTestId('host-phase')).toHaveText(`Stopped while checking on ${hostName}.`);
+    await page.screenshot({ path: 'test-results/train-on-host-refused.png', fullPage: true });
+    await form.getByLabel('Token').fill(TOKEN);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByLabel('Token')).toHaveValue('');
+
+    // Train there: a tiny training (a 15-second budget).
     await train.getByRole('spinbutton', { name: 'Time budget' }).fill('0.25');
     await train.getByLabel('Name').fill('host digits');
+    // The records start with this training (the refused one above showed its check).
+    await page.evaluate(() => ['phases', 'details'].forEach((k) => sessionStorage.removeItem(k)));
     await train.getByRole('button', { name: `Start training on ${hostName}` }).click();
     const phases = train.getByTestId('host-phases');
     await expect(phases).toBeVisible();
@@ -160,10 +175,11 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
 
     // A reload mid-training: the view finds the job on the host and follows it.
     const jobs = await call<{ jobs: { id: number; kind: string; state: string }[] }>(page, 'listJobs', { kind: 'train.remote' });
-    expect(jobs.jobs.map((j) => j.state)).toEqual(['running']);
+    const running = jobs.jobs.filter((j) => j.state === 'running');
+    expect(running).toHaveLength(1);
     await page.reload();
     const note = train.getByTestId('train-reattached');
-    await expect(note).toContainText(`job ${jobs.jobs[0]!.id} on “digits” on the training host ${hostUrl}`);
+    await expect(note).toContainText(`job ${running[0]!.id} on “digits” on the training host ${hostUrl}`);
     await expect(train.getByLabel(`Train on ${hostName}`)).toBeChecked();
     await expect(phases).toBeVisible();
     await expect(train.getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('aria-valuenow', /\d+/, {
@@ -220,7 +236,7 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     await dialog.getByRole('button', { name: 'Cancel the training' }).click();
     await expect(train.getByText('Training cancelled')).toBeVisible({ timeout: 60_000 });
     const after = await call<{ jobs: { state: string }[] }>(page, 'listJobs', { kind: 'train.remote' });
-    expect(after.jobs.map((j) => j.state).sort()).toEqual(['cancelled', 'done']);
+    expect(after.jobs.map((j) => j.state).sort()).toEqual(['cancelled', 'done', 'failed']);
 
     // The token stayed out of the page.
     expect(await page.content()).not.toContain(TOKEN);
