@@ -9,6 +9,9 @@ import { expectedFileBytes, expectedTrainSeconds } from '../../src-main/core/eng
 import { FIXTURES } from '../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 import { runCli } from './run-cli.js';
+import type { ModelCard } from '../../src-main/core/engine/model-card.js';
+import { familyMeta } from '../../src-main/core/engine/models/families.js';
+import { FINE_TUNE_RATE_FACTOR } from '../../src-main/core/engine/models/family-meta.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeAll(() => {
@@ -37,11 +40,25 @@ async function meanBytes(home: string, model: string, files: string[], quality: 
 
 describe('training estimates against real trainings and real files', () => {
   it.each([
-    { name: 'sample', src: path.join(root, 'resources/sample/digits'), width: 20, height: 20, base: 'base-small' },
-    { name: 'photos', src: path.join(FIXTURES, 'landscapes-small'), width: 180, height: 90, base: 'base-photo' },
+    {
+      name: 'sample',
+      src: path.join(root, 'resources/sample/digits'),
+      width: 20,
+      height: 20,
+      base: 'base-small',
+      rate: FINE_TUNE_RATE_FACTOR.small,
+    },
+    {
+      name: 'photos',
+      src: path.join(FIXTURES, 'landscapes-small'),
+      width: 180,
+      height: 90,
+      base: 'base-photo',
+      rate: FINE_TUNE_RATE_FACTOR.photo,
+    },
   ])(
-    '$name: time and file size within 2x',
-    async ({ name, src, width, height, base }) => {
+    '$name: time and file size within 2x; the fine-tune rate of its image size',
+    async ({ name, src, width, height, base, rate }) => {
       const home = path.join(tmp.dir, name);
       expect((await runCli(home, 'import', src, '--dataset', name)).code).toBe(0);
       const t0 = performance.now();
@@ -52,7 +69,12 @@ describe('training estimates against real trainings and real files', () => {
       expect(trained.startedFrom?.id).toBe(base);
       within2x(seconds, expectedTrainSeconds({ minutes: MINUTES, batchSize: 1, pixelsPerSample: 1, macPerPixel: 1 })!);
 
-      const card = JSON.parse(readFileSync(path.join(root, 'resources/models', base, 'card.json'), 'utf8')) as { rd: { bpp: number }[] };
+      const card = JSON.parse(readFileSync(path.join(root, 'resources/models', base, 'card.json'), 'utf8')) as {
+        rd: { bpp: number }[];
+        arch: string;
+      };
+      const own = (JSON.parse((await runCli(home, '--json', 'models', 'show', trained.model)).stdout) as { card: ModelCard }).card;
+      expect(own.training.learningRate).toBeCloseTo(familyMeta(card.arch)!.defaultLearningRate * rate, 12);
       const est = expectedFileBytes(card.rd, width, height, base)!;
       const files = readdirSync(src)
         .filter((f) => /\.(png|jpg)$/.test(f))

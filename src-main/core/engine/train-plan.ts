@@ -6,7 +6,7 @@ import { StudioError } from '../contract/errors.js';
 import type { TrainRequest } from '../contract/engine.js';
 import type { Hyper } from './model-card.js';
 import { defaultFamily, familyMeta } from './models/families.js';
-import { defaultMinutes, FINE_TUNE_RATE_FACTOR } from './models/family-meta.js';
+import { defaultMinutes, fineTuneRateFactor } from './models/family-meta.js';
 import { defaultTrainWorkers } from './parallel/workers.js';
 import { chooseStart, findInitModel } from './train-start.js';
 import type { TrainOptions } from './train.js';
@@ -58,7 +58,7 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
       loss: req.loss ?? meta.defaultLoss,
       epochs: req.epochs ?? 20,
       batchSize: req.batchSize ?? meta.batchSizeFor?.(hyper as never) ?? meta.defaultBatchSize,
-      learningRate: req.learningRate ?? (start.from ? meta.defaultLearningRate * FINE_TUNE_RATE_FACTOR : meta.defaultLearningRate),
+      learningRate: req.learningRate ?? (start.from ? meta.defaultLearningRate * fineTuneRateFactor(maxEdge) : meta.defaultLearningRate),
       ...(meta.learned ? { budget: learnedBudget(req, maxEdge), workers: req.workers ?? defaultTrainWorkers() } : {}),
       seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
       patience: req.patience ?? 5,

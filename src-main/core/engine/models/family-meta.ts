@@ -63,13 +63,6 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
   defaultLearningRate: number;
 }
 
-/**
- * A training that starts from a trained model (a base, or --init-from) runs at this fraction of the
- * family's rate: at the full rate the first steps undo what the base learned (landscapes, base-photo,
- * 85 steps: 1.4 to 2.6 dB lower validation PSNR at 1e-3 than at 1e-4; docs/results.md).
- */
-export const FINE_TUNE_RATE_FACTOR = 0.1;
-
 /** Images up to this edge are small: they get the small-image family and budget. */
 export const SMALL_IMAGE_EDGE = 64;
 
@@ -78,6 +71,19 @@ export const DEFAULT_MINUTES = { photo: 30, small: 3 };
 
 export function defaultMinutes(maxEdge: number): number {
   return maxEdge <= SMALL_IMAGE_EDGE ? DEFAULT_MINUTES.small : DEFAULT_MINUTES.photo;
+}
+
+/**
+ * The fraction of the family's rate a training starting from a trained model (a base, or
+ * --init-from) runs at, photos and small images. Photos: a tenth, since at the full rate the first
+ * steps undo what the base learned (landscapes from base-photo, 255 steps: 1.9 to 3.3 dB lower
+ * validation PSNR at 1e-3 than at 1e-4). Small images: the full rate (the sample from base-small,
+ * one minute: -50.6 % BD-rate against WebP at 1e-3, -47.8 % at 1e-4). docs/results.md.
+ */
+export const FINE_TUNE_RATE_FACTOR = { photo: 0.1, small: 1 };
+
+export function fineTuneRateFactor(maxEdge: number): number {
+  return maxEdge <= SMALL_IMAGE_EDGE ? FINE_TUNE_RATE_FACTOR.small : FINE_TUNE_RATE_FACTOR.photo;
 }
 
 /** Default rate points of the learned families: lambdas of `lambda * 255^2 * MSE + bpp`, lowest rate first. */
