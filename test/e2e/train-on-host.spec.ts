@@ -8,12 +8,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { callContract, expect, test } from './fixtures.ts';
 import { clippedText, WINDOW_SIZES } from './layout.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const DIGITS = path.join(root, 'test/fixtures/digits');
+/** The contract's REMOTE_TRAIN_JOB_KIND (the e2e project does not compile the core's sources). */
+const REMOTE_TRAIN_JOB_KIND = 'train.remote';
 const TOKEN = 'e2e-host-token-0123456789-never-on-the-page';
 
 /** The training host: `serve` as its own process on a free loopback port, with a token file. */
@@ -51,24 +52,6 @@ async function startHost(home: string, tokenFile: string): Promise<{ proc: Child
     proc.once('exit', (code) => reject(new Error(`the host exited with ${code}: ${stderr}`)));
   });
   return { proc, url: `http://127.0.0.1:${port}` };
-}
-
-/** A call of the studio's contract from the page (as another window of the studio would make it). */
-function call<T>(page: Page, method: string, body: unknown): Promise<T> {
-  return page.evaluate(
-    async ([m, b]) => {
-      const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')!.content;
-      const res = await fetch(`/api/${m}`, {
-        method: 'POST',
-        headers: { 'x-studio-token': token, 'content-type': 'application/json' },
-        body: JSON.stringify(b),
-      });
-      const j = (await res.json()) as { ok: boolean; result: unknown; error?: { message: string } };
-      if (!j.ok) throw new Error(j.error?.message ?? m);
-      return j.result;
-    },
-    [method, body] as const,
-  ) as Promise<T>;
 }
 
 test('train on the training host: settings, phases, a reload re-attaches, the model in the Library, cancel', async ({
@@ -110,8 +93,8 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     });
     await page.goto(studioServer.launchUrl);
     await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
-    const imp = await call<{ jobId: number }>(page, 'importPaths', { paths: [images], dataset: 'digits' });
-    await call(page, 'awaitImport', { jobId: imp.jobId });
+    const imp = await callContract<{ jobId: number }>(page, 'importPaths', { paths: [images], dataset: 'digits' });
+    await callContract(page, 'awaitImport', { jobId: imp.jobId });
 
     await page.goto(`${studioServer.url}#/train`);
     const train = page.getByRole('main', { name: 'Train' });
@@ -174,7 +157,7 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     await page.screenshot({ path: 'test-results/train-on-host-training.png', fullPage: true });
 
     // A reload mid-training: the view finds the job on the host and follows it.
-    const jobs = await call<{ jobs: { id: number; kind: string; state: string }[] }>(page, 'listJobs', { kind: 'train.remote' });
+    const jobs = await callContract<{ jobs: { id: number; kind: string; state: string }[] }>(page, 'listJobs', { kind: REMOTE_TRAIN_JOB_KIND });
     const running = jobs.jobs.filter((j) => j.state === 'running');
     expect(running).toHaveLength(1);
     await page.reload();
@@ -235,7 +218,7 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     await page.screenshot({ path: 'test-results/train-on-host-cancel.png', fullPage: true });
     await dialog.getByRole('button', { name: 'Cancel the training' }).click();
     await expect(train.getByText('Training cancelled')).toBeVisible({ timeout: 60_000 });
-    const after = await call<{ jobs: { state: string }[] }>(page, 'listJobs', { kind: 'train.remote' });
+    const after = await callContract<{ jobs: { state: string }[] }>(page, 'listJobs', { kind: REMOTE_TRAIN_JOB_KIND });
     expect(after.jobs.map((j) => j.state).sort()).toEqual(['cancelled', 'done', 'failed']);
 
     // The token stayed out of the page.
