@@ -29,7 +29,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(root, 'src-main/shell/main.ts'),
-          'worker-entry': resolve(root, 'src-main/core/jobs/worker-entry.ts'),
+          'worker-entry': resolve(root, 'src-main/core/registry/worker-entry.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

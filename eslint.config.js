@@ -26,6 +26,9 @@ export default ts.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // `import { type A }` still loads its module (verbatimModuleSyntax): the layer check lets only
+      // `import type` statements reach up to core/api.ts and core/context.ts (.dependency-cruiser.cjs).
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   {

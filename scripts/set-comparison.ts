@@ -11,7 +11,7 @@ import { readImage, type RawImage } from '../src-main/core/imaging/index.js';
 import { bdRate, type RdPoint } from '../src-main/core/metrics/bd-rate.js';
 import { decodeEncoded, encodeClassical } from '../src-main/core/metrics/classical.js';
 import { CLASSICAL_CODEC_NAMES, CLASSICAL_CODECS } from '../src-main/core/metrics/codecs.js';
-import { psnr } from '../src-main/core/metrics/psnr.js';
+import { psnr } from '../src-main/core/imaging/psnr.js';
 import { DEFAULT_LATENT_QUALITIES } from '../src-main/core/metrics/sweep.js';
 
 const [home, modelId, dataset] = process.argv.slice(2);

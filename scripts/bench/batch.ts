@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import { readCard } from '../../src-main/core/engine/model-io.js';
-import { studioHome, ensureHome } from '../../src-main/core/home.js';
+import { studioHome, ensureHome } from '../../src-main/core/system/home.js';
 import { Studio } from '../../src-main/core/studio.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -8,7 +8,7 @@ import { chooseBackend } from '../../src-main/core/engine/backend.js';
 import { familyMeta } from '../../src-main/core/engine/models/families.js';
 import type { LearnedRuntime } from '../../src-main/core/engine/models/learned.js';
 import { learnedImpl } from '../../src-main/core/engine/models/registry.js';
-import { toFloat } from '../../src-main/core/engine/pixels.js';
+import { toFloat } from '../../src-main/core/imaging/pixels.js';
 import { readImage } from '../../src-main/core/imaging/index.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');

@@ -25,7 +25,7 @@ import { loadModel, saveModelDir, type LoadedModel } from '../../src-main/core/e
 import type { Hyper } from '../../src-main/core/engine/model-card.js';
 import { trainAutoencoder } from '../../src-main/core/engine/train.js';
 import { encodeImage, readImage, type RawImage } from '../../src-main/core/imaging/index.js';
-import { psnr } from '../../src-main/core/metrics/psnr.js';
+import { psnr } from '../../src-main/core/imaging/psnr.js';
 
 const DATA = path.resolve(process.env.LATENT_STUDIO_DATA ?? path.join(process.cwd(), '../shared/data'));
 const { values } = parseArgs({

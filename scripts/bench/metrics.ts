@@ -1,6 +1,6 @@
 // Metric speed on a 2 MP (1920x1080) RGB pair: node bin/run-ts.js scripts/bench/metrics.ts
 import { msssim } from '../../src-main/core/metrics/msssim.js';
-import { psnr } from '../../src-main/core/metrics/psnr.js';
+import { psnr } from '../../src-main/core/imaging/psnr.js';
 import { ssim } from '../../src-main/core/metrics/ssim.js';
 
 const w = 1920;

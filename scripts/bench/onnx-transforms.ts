@@ -21,7 +21,8 @@ import {
   type TransformRunner,
 } from '../../src-main/core/engine/models/layers/transform-runner.js';
 import { onnxRunner, onnxStatus } from '../../src-main/core/engine/onnx/runner.js';
-import { crop, toFloat } from '../../src-main/core/engine/pixels.js';
+import { toFloat } from '../../src-main/core/imaging/pixels.js';
+import { crop } from '../../src-main/core/engine/float-image.js';
 import { readImage } from '../../src-main/core/imaging/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

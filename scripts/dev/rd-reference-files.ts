@@ -13,9 +13,9 @@ import type { ParamManifestEntry } from '../../src-main/core/engine/models/layer
 import type { LearnedRuntime } from '../../src-main/core/engine/models/learned.js';
 import { learnedImpl } from '../../src-main/core/engine/models/registry.js';
 import { writeTables } from '../../src-main/core/entropy/index.js';
-import { toBytes, toFloat } from '../../src-main/core/engine/pixels.js';
+import { toBytes, toFloat } from '../../src-main/core/imaging/pixels.js';
 import { readImage } from '../../src-main/core/imaging/index.js';
-import { psnr } from '../../src-main/core/metrics/psnr.js';
+import { psnr } from '../../src-main/core/imaging/psnr.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data/B_landscapes_endless_sky_720x360');
 await chooseBackend();

@@ -13,7 +13,7 @@ import { readImage } from '../../src-main/core/imaging/index.js';
 import { learnedImpl } from '../../src-main/core/engine/models/registry.js';
 import type { ParamStore } from '../../src-main/core/engine/models/layers/params.js';
 import { paddedTensor } from '../../src-main/core/engine/models/layers/image-io.js';
-import { toFloat } from '../../src-main/core/engine/pixels.js';
+import { toFloat } from '../../src-main/core/imaging/pixels.js';
 import { trainRateDistortion, type LearnedHyper } from '../../src-main/core/engine/train-rd.js';
 
 const { values: a } = parseArgs({

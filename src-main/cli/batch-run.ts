@@ -4,12 +4,14 @@
 // command continues an interrupted job; --resume JOB continues a given one.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { BatchKind, BatchProgress, BatchStarted, BatchSummary } from '../core/contract/batch.js';
+import { batchRequest, type BatchKind, type BatchProgress, type BatchStarted, type BatchSummary } from '../core/contract/batch.js';
+import { JobRef } from '../core/contract/common.js';
 import { StudioError } from '../core/contract/errors.js';
 import { fsPathOf } from '../core/input/names.js';
-import { MAX_PIXELS_SETTING } from '../core/contract/limits.js';
-import { intFlag, numberFlag, stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
-import { formatBytes, formatRatio } from '../core/units.js';
+import { stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
+import { schemaFlag } from './schema-flags.js';
+import type { ProgressPart } from './progress.js';
+import { formatBytes, formatRatio } from '../core/system/units.js';
 
 /** Flags the batch adds to compress and decompress. */
 export const BATCH_OPTIONS: Record<string, OptionSpec> = {
@@ -45,7 +47,9 @@ export function wantsBatch(values: Values, positionals: string[]): boolean {
 
 /** --max-pixels N, for a request's maxPixels (contract/limits.ts has the default). */
 export function maxPixelsFlag(values: Values): { maxPixels: number } | Record<string, never> {
-  return values['max-pixels'] !== undefined ? { maxPixels: intFlag(values, 'max-pixels', 1, MAX_PIXELS_SETTING)! } : {};
+  // Every request that decodes takes the same maxPixels rule (contract/limits.ts); the batch's stands for them.
+  const maxPixels = schemaFlag(batchRequest, 'maxPixels', values);
+  return maxPixels !== undefined ? { maxPixels } : {};
 }
 
 export function requestOf(kind: BatchKind, values: Values, positionals: string[]) {
@@ -60,7 +64,7 @@ export function requestOf(kind: BatchKind, values: Values, positionals: string[]
   const common = {
     inputs: positionals,
     outDir,
-    ...(values.workers !== undefined ? { workers: intFlag(values, 'workers', 1, 64)! } : {}),
+    ...(values.workers !== undefined ? { workers: schemaFlag(batchRequest, 'workers', values)! } : {}),
     ...(skipExisting ? { skipExisting } : {}),
     ...(overwrite ? { overwrite } : {}),
     ...(stringFlag(values, 'suffix') !== undefined ? { suffix: stringFlag(values, 'suffix')! } : {}),
@@ -68,16 +72,14 @@ export function requestOf(kind: BatchKind, values: Values, positionals: string[]
     ...(values.fresh ? { fresh: true } : {}),
   };
   if (kind === 'decompress') {
-    const format = stringFlag(values, 'format') ?? 'png';
-    if (format !== 'png' && format !== 'jpeg' && format !== 'webp')
-      throw new UsageError(`--format must be one of png, jpeg, webp, got ${format}`);
+    const format = schemaFlag(batchRequest, 'format', values) ?? 'png';
     return { kind, ...common, format } as const;
   }
   const modelId = stringFlag(values, 'model');
   if (!modelId) throw new UsageError('--model is required');
-  const quality = intFlag(values, 'quality', 1, 100);
-  const targetPsnr = numberFlag(values, 'target-psnr', 1, 100);
-  const targetBpp = numberFlag(values, 'target-bpp', 0.0001, 64);
+  const quality = schemaFlag(batchRequest, 'quality', values);
+  const targetPsnr = schemaFlag(batchRequest, 'targetPsnr', values);
+  const targetBpp = schemaFlag(batchRequest, 'targetBpp', values);
   if ([quality, targetPsnr, targetBpp].filter((v) => v !== undefined).length > 1) {
     throw new UsageError('give at most one of --quality, --target-psnr, --target-bpp');
   }
@@ -98,7 +100,15 @@ export function progressDetail(q: BatchProgress, onQueue = false): string {
   const rate = `${q.mbPerSecond.toFixed(1)} MB/s ${q.filesPerSecond.toFixed(1)} files/s`;
   const state = q.state === 'paused' ? ' (paused)' : '';
   const workers = onQueue ? ` ${q.workers} worker(s)` : '';
-  return `${rate}${workers}${state}${q.currentFile ? ` ${path.basename(q.currentFile)}` : ''}`;
+  // The file being coded when its tiles are what moved, else the one just finished.
+  const file = q.working?.length === 1 ? q.working[0]!.file : q.currentFile;
+  return `${rate}${workers}${state}${file ? ` ${path.basename(file)}` : ''}`;
+}
+
+/** One file in progress moves the bar by its tiles; with several, the bar counts whole files. */
+export function progressPart(q: BatchProgress): ProgressPart | undefined {
+  const w = q.working?.length === 1 ? q.working[0]! : undefined;
+  return w ? { done: w.tilesDone, total: w.tilesTotal, unit: 'tile' } : undefined;
 }
 
 export function summaryText(s: BatchSummary): string {
@@ -183,7 +193,7 @@ export function resumeOrRequest(
   values: Values,
   positionals: string[],
 ): { resume: number; request?: undefined } | { resume?: undefined; request: ReturnType<typeof requestOf> } {
-  const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
+  const resume = schemaFlag(JobRef, 'jobId', values, 'resume');
   if (resume === undefined) return { request: requestOf(kind, values, positionals) };
   if (positionals.length > 0) throw new UsageError('--resume takes only the job id (the inputs are stored in the job)');
   return { resume };
@@ -196,11 +206,9 @@ export async function runBatchCli(kind: BatchKind, args: { values: Values; posit
   const studio = env.studio();
   const bar = env.progress(kind);
   let jobId: number | undefined;
-  const off = studio.on((name, p) => {
-    if (name !== 'batchProgress') return;
-    const q = p as BatchProgress;
+  const off = studio.on('batchProgress', (q) => {
     if (q.jobId !== jobId) return;
-    bar.update(q.done, q.total, progressDetail(q));
+    bar.update(q.done, q.total, progressDetail(q), progressPart(q));
   });
   // Ctrl-C stops after the files in flight and leaves the job resumable (a second one quits at once).
   const onInt = () => {

@@ -26,6 +26,8 @@ export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
+  /** Flag lines for --help (schema-flags.ts writes those of contract fields from their schemas). */
+  flagHelp?: readonly string[];
   options: Record<string, OptionSpec>;
   /** Whether positionals are accepted. */
   positionals: boolean;

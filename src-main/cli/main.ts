@@ -2,7 +2,7 @@
 // main(argv) is callable from tests; the bin script maps its result to the exit status.
 import { parseArgs } from 'node:util';
 import { toWireError } from '../core/contract/errors.js';
-import { resolveHomeDir } from '../core/home.js';
+import { resolveHomeDir } from '../core/system/home.js';
 import { Studio } from '../core/studio.js';
 import { APP_VERSION } from '../core/version.js';
 import { UsageError, type CliCommand, type CliEnv } from './command.js';
@@ -39,7 +39,8 @@ export function helpText(): string {
 }
 
 function commandHelp(c: CliCommand): string {
-  return `usage: latent-studio [--home DIR] [--json] ${c.usage}\n\n${c.summary}\n`;
+  const flags = c.flagHelp?.length ? `\nflags:\n${c.flagHelp.join('\n')}\n` : '';
+  return `usage: latent-studio [--home DIR] [--json] ${c.usage}\n\n${c.summary}\n${flags}`;
 }
 
 /** Splits global flags (before the command) from the command and its own arguments. */

@@ -1,6 +1,14 @@
 // A progress line on stderr: redrawn in place on a terminal, a line every few seconds otherwise.
+/** How far the item after the `done` ones is: its tiles, say (a large photo takes a minute). */
+export interface ProgressPart {
+  done: number;
+  total: number;
+  unit: string;
+}
+
 export interface ProgressBar {
-  update(done: number, total: number, detail?: string): void;
+  /** `part`: the bar and the ETA move within item done+1, which the line names ("file 1/1 · tile 12/96"). */
+  update(done: number, total: number, detail?: string, part?: ProgressPart): void;
   done(message?: string): void;
 }
 
@@ -9,16 +17,18 @@ export function createProgressBar(stream: NodeJS.WritableStream & { isTTY?: bool
   let lastLine = 0;
   const tty = Boolean(stream.isTTY);
   return {
-    update(done, total, detail = '') {
+    update(done, total, detail = '', part) {
       const now = Date.now();
       if (!tty && now - lastLine < 2000 && done < total) return;
       lastLine = now;
-      const frac = total > 0 ? Math.min(1, done / total) : 0;
+      const within = part && part.total > 0 && done < total ? Math.min(1, part.done / part.total) : 0;
+      const frac = total > 0 ? Math.min(1, (done + within) / total) : 0;
       const elapsed = (now - started) / 1000;
       const eta = frac > 0 && frac < 1 ? ` ETA ${formatSeconds((elapsed * (1 - frac)) / frac)}` : '';
       const width = 24;
       const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-      const line = `${label} [${bar}] ${done}/${total}${eta}${detail ? ` ${detail}` : ''}`;
+      const count = within > 0 ? `file ${done + 1}/${total} · ${part!.unit} ${part!.done}/${part!.total}` : `${done}/${total}`;
+      const line = `${label} [${bar}] ${count}${eta}${detail ? ` ${detail}` : ''}`;
       if (tty) stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`);
       else stream.write(`${line}\n`);
     },

@@ -9,6 +9,7 @@ import { codecEvents, codecMethods } from './contract/codec.js';
 import type { ClientOf, PayloadsOf } from './contract/define.js';
 import { engineEvents, engineMethods } from './contract/engine.js';
 import { evalEvents, evalMethods } from './contract/eval.js';
+import { jobEvents, jobMethods } from './contract/jobs.js';
 import { remoteEvents, remoteMethods } from './contract/remote.js';
 import { studioUiEvents, studioUiMethods } from './contract/studio-ui.js';
 
@@ -19,6 +20,7 @@ export const studioMethods = {
   ...codecMethods,
   ...engineMethods,
   ...evalMethods,
+  ...jobMethods,
   ...remoteMethods,
   ...studioUiMethods,
 } as const;
@@ -30,6 +32,7 @@ export const studioEvents = {
   ...codecEvents,
   ...engineEvents,
   ...evalEvents,
+  ...jobEvents,
   ...remoteEvents,
   ...studioUiEvents,
 } as const;
@@ -92,6 +95,7 @@ export type {
   LatentImageInfo,
   LatentInfo,
 } from './contract/codec.js';
+export type { Failure, JobRef } from './contract/common.js';
 export { StudioError, toWireError, fromWireError } from './contract/errors.js';
 export type { WireError, StudioErrorCode } from './contract/errors.js';
 export type {
@@ -111,5 +115,15 @@ export type {
   ImageEvaluation,
   RdSample,
 } from './contract/eval.js';
+export type {
+  JobEndState,
+  JobFinishedEvent,
+  JobKind,
+  JobKindPayloads,
+  JobOutcome,
+  JobProgressEvent,
+  JobStateEvent,
+  RemoteTrainProgress,
+} from './contract/jobs.js';
 export type { OpenFolderResult, SampleInfo } from './contract/studio-ui.js';
 export type { TrainHostProgress } from './contract/remote.js';

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { StudioError } from './contract/errors.js';
 import type { appMethods, DirEntry } from './contract/app.js';
 import type { Handlers } from './context.js';
-import { settingsHandlers } from './settings/handlers.js';
+import { fileProblem } from './input/file-problem.js';
+import { settingsHandlers } from './settings-handlers.js';
 import { APP_VERSION } from './version.js';
 
 /** Where browsing starts without a path: the user's Pictures folder where there is one, else home. */
@@ -44,7 +45,7 @@ export const appHandlers: Handlers<typeof appMethods> = {
     try {
       dirents = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      throw new StudioError('not-found', `${dir}: cannot list folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw fileProblem(dir, err, 'list folder', 'not-found');
     }
     const entries: DirEntry[] = dirents
       .filter((d) => !d.name.startsWith('.') && (d.isDirectory() || d.isFile()))

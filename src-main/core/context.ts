@@ -3,7 +3,7 @@
 import type { EventName, StudioEvents } from './api.js';
 import type { PickedPaths } from './contract/app.js';
 import type { MethodMap, ParsedRequestOf, ResponseOf } from './contract/define.js';
-import type { StudioHome } from './home.js';
+import type { StudioHome } from './system/home.js';
 
 export type HostKind = 'electron' | 'server' | 'cli' | 'test';
 

@@ -6,10 +6,13 @@ import { StudioError } from './contract/errors.js';
 import type { ResponseOf } from './contract/define.js';
 import type { CoreContext, HostKind, HostServices } from './context.js';
 import { studioHandlers } from './handlers.js';
-import { ensureHome, studioHome, type StudioHome } from './home.js';
-import { sweepStaleTemporaries } from './home-sweep.js';
+import { ensureHome, studioHome, type StudioHome } from './system/home.js';
+import { sweepStaleTemporaries } from './system/home-sweep.js';
 
+/** One listener for every event (the IPC and server forwarders pass them on as they are). */
 export type AnyEventListener = <E extends EventName>(name: E, payload: StudioEvents[E]) => void;
+/** A listener for one event. */
+export type EventListener<E extends EventName> = (payload: StudioEvents[E]) => void;
 
 export interface StudioOptions {
   homeDir: string;
@@ -61,9 +64,19 @@ export class Studio {
     return handler(parsed.data, this.ctx);
   }
 
-  on(listener: AnyEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Subscribes to one event (`on('trainProgress', (p) => ...)`), or to every event; returns the unsubscribe. */
+  on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
+  on(listener: AnyEventListener): () => void;
+  on<E extends EventName>(eventOrListener: E | AnyEventListener, listener?: EventListener<E>): () => void {
+    const l: AnyEventListener =
+      typeof eventOrListener === 'function'
+        ? eventOrListener
+        : (name: EventName, payload: unknown) => {
+            // name === event, so payload is StudioEvents[E] (a generic listener cannot narrow it).
+            if (name === eventOrListener) listener!(payload as StudioEvents[E]);
+          };
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
   }
 
   emit<E extends EventName>(name: E, payload: StudioEvents[E]): void {

@@ -48,7 +48,7 @@ export async function handleRemote(req: IncomingMessage, res: ServerResponse, ur
     const jobId = rest[0] === 'train' && rest.length === 3 && /^[1-9]\d{0,15}$/.test(rest[1]!) ? Number(rest[1]) : undefined;
     if (jobId === undefined || !host.ownsJob(jobId)) return refuse(404, `no such training on this host: ${url.pathname}`);
     if (rest[2] === 'events' && req.method === 'GET') return events(req, res, studio, jobId);
-    if (rest[2] === 'cancel' && req.method === 'POST') return ok({ cancelled: host.cancel(jobId) });
+    if (rest[2] === 'cancel' && req.method === 'POST') return ok({ cancelled: await host.cancel(jobId) });
     if (rest[2] === 'model' && req.method === 'GET') {
       const file = await host.exportModelOf(jobId);
       const size = (await stat(file)).size;
@@ -80,10 +80,15 @@ function events(req: IncomingMessage, res: ServerResponse, studio: Studio, jobId
     if (ev.name === 'trainFinished') finish();
   };
   // Subscribed before the job's state is read, so an end between the two is not missed.
-  const off = studio.on((name, payload) => {
-    if ((name === 'trainProgress' || name === 'trainFinished') && (payload as { jobId: number }).jobId === jobId)
-      send({ name, payload } as HostEvent);
-  });
+  const offs = [
+    studio.on('trainProgress', (payload) => {
+      if (payload.jobId === jobId) send({ name: 'trainProgress', payload });
+    }),
+    studio.on('trainFinished', (payload) => {
+      if (payload.jobId === jobId) send({ name: 'trainFinished', payload });
+    }),
+  ];
+  const off = () => offs.forEach((o) => o());
   const timer = setInterval(() => res.write(': alive\n\n'), KEEP_ALIVE_MS);
   const finish = () => {
     ended = true;

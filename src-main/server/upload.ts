@@ -7,16 +7,18 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { finished } from 'node:stream';
-import type { StudioHome } from '../core/home.js';
+import { fileProblemLine } from '../core/input/file-problem.js';
+import type { StudioHome } from '../core/system/home.js';
+import { uploadQueryOf, type Envelope, type UploadResult } from '../core/contract/wire.js';
 import { refuseAndClose } from './refuse.js';
 
-export const UPLOAD_PATH = '/upload';
+export { UPLOAD_PATH } from '../core/contract/wire.js';
 /** Largest file one upload may carry. */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 /** Most file systems allow 255 bytes per name; longer would fail only after the upload. */
 const MAX_NAME_BYTES = 255;
 
-/** POST /upload?batch=ID&name=relative/path.jpg with the raw bytes as body. */
+/** POST UPLOAD_PATH?batch=ID&name=relative/path.jpg with the raw bytes as body (contract/wire.ts). */
 export async function handleUpload(
   req: IncomingMessage,
   res: ServerResponse,
@@ -24,8 +26,9 @@ export async function handleUpload(
   url: URL,
   maxBytes: number = MAX_UPLOAD_BYTES,
 ): Promise<void> {
-  const batch = (url.searchParams.get('batch') ?? '').replace(/[^A-Za-z0-9_-]/g, '') || randomBytes(6).toString('hex');
-  const reply = (status: number, body: unknown) => {
+  const query = uploadQueryOf(url);
+  const batch = (query.batch ?? '').replace(/[^A-Za-z0-9_-]/g, '') || randomBytes(6).toString('hex');
+  const reply = (status: number, body: Envelope<UploadResult>) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
@@ -33,7 +36,7 @@ export async function handleUpload(
     refuseAndClose(req, res, status, { ok: false, error: { code: 'bad-request', message } });
 
   if (req.method !== 'POST') return refuse(405, 'POST a file with ?name=');
-  const rel = uploadRelPath(url.searchParams.get('name') ?? '');
+  const rel = uploadRelPath(query.name);
   if (typeof rel !== 'string') return refuse(400, rel.problem);
   const limit = `larger than ${formatLimit(maxBytes)}`;
   // A declared length over the cap is refused before any byte is read.
@@ -46,7 +49,7 @@ export async function handleUpload(
   } catch (err) {
     return refuseAndClose(req, res, 500, {
       ok: false,
-      error: { code: 'io', message: `${rel}: cannot store the upload (${(err as NodeJS.ErrnoException).code ?? 'error'})` },
+      error: { code: 'io', message: fileProblemLine(rel, err, 'store the upload') },
     });
   }
   const outcome = await receive(req, createWriteStream(tmp), maxBytes);
@@ -56,7 +59,7 @@ export async function handleUpload(
   if (outcome instanceof Error)
     return reply(500, {
       ok: false,
-      error: { code: 'io', message: `${rel}: upload failed (${(outcome as NodeJS.ErrnoException).code ?? outcome.message})` },
+      error: { code: 'io', message: fileProblemLine(rel, outcome, 'store the upload') },
     });
   try {
     await rename(tmp, dest);
@@ -64,7 +67,7 @@ export async function handleUpload(
     await rm(tmp, { force: true });
     return reply(500, {
       ok: false,
-      error: { code: 'io', message: `${rel}: upload failed (${(err as NodeJS.ErrnoException).code ?? 'error'})` },
+      error: { code: 'io', message: fileProblemLine(rel, err, 'store the upload') },
     });
   }
   reply(200, { ok: true, result: { path: dest, batch, folder: path.join(home.root, 'uploads', batch) } });

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, screen, session, shell, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../core/csp.js';
-import { resolveHomeDir } from '../core/home.js';
-import { restoreQueuedJobs } from '../core/jobs/kinds.js';
+import { resolveHomeDir } from '../core/system/home.js';
+import { restoreQueuedJobs } from '../core/registry/job-kinds.js';
 import { Studio } from '../core/studio.js';
 import { bindContract, forwardEvents, makeSenderCheck } from './ipc.js';
 import { nativeBindingForElectron } from './native.js';
@@ -54,7 +54,7 @@ async function start(): Promise<void> {
   });
 
   // Jobs a previous run left queued start now; interrupted ones wait in the job list for resumeJob.
-  restoreQueuedJobs(studio.context);
+  void restoreQueuedJobs(studio.context);
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:f
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
-import { studioHome } from '../../src-main/core/home.js';
+import { studioHome } from '../../src-main/core/system/home.js';
 import { DIGITS } from '../core/batch/helpers.js';
 import { catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { spawnLive, spawnZombie, type Held } from '../helpers/owner-processes.js';

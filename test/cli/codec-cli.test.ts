@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import { FORMAT_VERSION, readSingle, writeSingle } from '../../src-main/core/codec/container.js';
-import { studioHome } from '../../src-main/core/home.js';
+import { studioHome } from '../../src-main/core/system/home.js';
 import { DIGITS, catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 import { sink } from '../helpers/text-sink.js';

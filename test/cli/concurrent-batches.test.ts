@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
-import { studioHome } from '../../src-main/core/home.js';
+import { studioHome } from '../../src-main/core/system/home.js';
 import { noiseImages } from '../core/batch/helpers.js';
 import { catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import type { ImportSummary } from '../../src-main/core/contract/catalog.js';
-import { studioHome } from '../../src-main/core/home.js';
+import { studioHome } from '../../src-main/core/system/home.js';
 import { readImage } from '../../src-main/core/imaging/index.js';
 import { LANDSCAPE_FILES, LANDSCAPES } from '../core/catalog/catalog-fixtures.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../src-main/core/catalog/index.js';
 import { loadModel } from '../../src-main/core/engine/model-io.js';
-import { studioHome } from '../../src-main/core/home.js';
+import { studioHome } from '../../src-main/core/system/home.js';
 import { BASE_SMALL_FILE, V1_DIR, v1Pack, v1Single, v2Pack, v2Single } from '../core/codec/bombs.js';
 import { DIGITS } from '../core/codec/tiny-model.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';

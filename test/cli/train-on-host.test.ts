@@ -14,6 +14,7 @@ import { Studio } from '../../src-main/core/studio.js';
 import { FIXTURES } from '../helpers/engine-fixtures.js';
 import { sink } from '../helpers/text-sink.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
+import { DEFAULT_MAX_PIXELS } from '../../src-main/core/contract/limits.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/latent-studio.js');
 const TOKEN = 'host-token-0123456789abcdef-never-printed';
@@ -106,7 +107,7 @@ describe('training on a remote host', () => {
     const home = path.join(tmp.dir, 'home');
     const hostToken = tokenFile('client-token', TOKEN, 0o600);
     const set = await cli(home, '--json', 'settings', '--training-host', hostUrl, '--host-token-file', hostToken);
-    expect(JSON.parse(set.stdout)).toEqual({ queue: null, trainingHost: { url: hostUrl, tokenSet: true } });
+    expect(JSON.parse(set.stdout)).toEqual({ queue: null, trainingHost: { url: hostUrl, tokenSet: true }, maxPixels: DEFAULT_MAX_PIXELS });
 
     const r = await cli(home, '--json', 'train', '--on-host', '--dataset', 'my digits', ...TRAIN, '--no-verdict');
     expect(r.stderr).not.toContain(TOKEN);

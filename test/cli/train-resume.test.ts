@@ -11,7 +11,7 @@ import { openCatalog } from '../../src-main/core/catalog/index.js';
 import type { TrainProgressPayload, TrainRequest } from '../../src-main/core/contract/engine.js';
 import { readRdCheckpoint } from '../../src-main/core/engine/train-rd-checkpoint.js';
 import type { TrainJobRecordInput } from '../../src-main/core/engine/train-jobs.js';
-import { studioHome } from '../../src-main/core/home.js';
+import { studioHome } from '../../src-main/core/system/home.js';
 import { Studio } from '../../src-main/core/studio.js';
 import { FIXTURES } from '../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';

@@ -65,7 +65,7 @@ describe('cli train', () => {
     expect(badArch.stderr).toContain("--arch must be one of factorized, hyperprior, dense-prior, dense, conv, got 'rnn'");
     const badLayers = await run('train', '--dataset', 'digits', '--layers', '64,x');
     expect(badLayers.code).toBe(1);
-    expect(badLayers.stderr).toContain('--layers must be positive integers');
+    expect(badLayers.stderr).toContain("--layers must be up to 8 whole numbers from 1 to 16384, separated by commas, got '64,x'");
     const missing = await run('train', '--dataset', 'nope');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("dataset 'nope' is not in the catalog");

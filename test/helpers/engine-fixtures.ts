@@ -1,7 +1,7 @@
 // Real image fixtures and quick training options for engine, codec and eval tests.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { TaskIO } from '../../src-main/core/jobs/task.js';
+import type { TaskIO } from '../../src-main/core/workers/task.js';
 import type { TrainOptions } from '../../src-main/core/engine/train.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { liveOwner, type ProcessOwner } from '../../src-main/core/catalog/process-alive.js';
+import { liveOwner, type ProcessOwner } from '../../src-main/core/system/process-alive.js';
 
 function state(pid: number): string | undefined {
   try {

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TOKEN_HEADER, uploadUrl, type Envelope, type UploadResult } from '../../src-main/core/contract/wire.js';
 import { useServedStudio } from './served-studio.js';
 import { rawRequest, streamUpload } from './raw-http.js';
 
@@ -27,15 +28,18 @@ describe('upload size cap', () => {
         c.close();
       },
     });
-    const res = await fetch(`${s.server.url}upload?batch=b&name=a.jpg`, {
+    // The request as the renderer builds it from the contract's wire declaration.
+    const res = await fetch(new URL(uploadUrl({ batch: 'b', name: 'day 1/a+b.jpg' }), s.server.url), {
       method: 'POST',
-      headers: { 'x-studio-token': s.server.token },
+      headers: { [TOKEN_HEADER]: s.server.token },
       body,
       duplex: 'half',
     } as RequestInit);
-    const r = (await res.json()) as { ok: boolean; result: { path: string } };
-    expect(r.ok).toBe(true);
+    const r = (await res.json()) as Envelope<UploadResult>;
+    if (!r.ok) throw new Error(r.error.message);
     expect(readFileSync(r.result.path).length).toBe(600 * 1024);
+    expect(r.result).toMatchObject({ batch: 'b', folder: path.dirname(path.dirname(r.result.path)) });
+    expect(r.result.path.endsWith(path.join('b', 'day 1', 'a+b.jpg'))).toBe(true);
   });
 
   it('refuses a chunked upload over the cap with 413, stores nothing, and stops reading it', async () => {

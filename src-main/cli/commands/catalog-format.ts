@@ -1,6 +1,6 @@
 // Small text helpers for human-readable CLI listings.
 
-export { formatBytes } from '../../core/units.js';
+export { formatBytes } from '../../core/system/units.js';
 
 /** Left-aligned columns separated by two spaces. */
 export function table(header: string[], rows: string[][]): string {

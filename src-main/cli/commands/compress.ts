@@ -1,11 +1,15 @@
 // `compress --model ID <path...> --out DIR [--quality 1-100]`: one DIR/<stem>.latent per image
 // (or one pack with --pack NAME); a bad file is reported and the batch goes on (exit 2).
 import path from 'node:path';
-import type { CompressImagesResult } from '../../core/contract/codec.js';
+import { codecMethods, type CompressImagesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
 import { BATCH_OPTIONS, BATCH_USAGE, maxPixelsFlag, runBatchCli, wantsBatch } from '../batch-run.js';
-import { intFlag, numberFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
-import { formatRatio } from '../../core/units.js';
+import { requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+import { schemaFlag } from '../schema-flags.js';
+import { formatRatio } from '../../core/system/units.js';
+
+/** The request the flags fill: its fields' schemas are the flags' rules. */
+const COMPRESS = codecMethods.compressImages.input;
 
 export const compressCommand: CliCommand = {
   name: 'compress',
@@ -31,9 +35,9 @@ export const compressCommand: CliCommand = {
     const model = requiredFlag(values, 'model');
     const outDir = requiredFlag(values, 'out');
     if (positionals.length === 0) throw new UsageError('compress needs at least one image path');
-    const quality = intFlag(values, 'quality', 1, 100);
-    const targetPsnr = numberFlag(values, 'target-psnr', 1, 100);
-    const targetBpp = numberFlag(values, 'target-bpp', 0.0001, 64);
+    const quality = schemaFlag(COMPRESS, 'quality', values);
+    const targetPsnr = schemaFlag(COMPRESS, 'targetPsnr', values);
+    const targetBpp = schemaFlag(COMPRESS, 'targetBpp', values);
     if ([quality, targetPsnr, targetBpp].filter((v) => v !== undefined).length > 1) {
       throw new UsageError('give at most one of --quality, --target-psnr, --target-bpp');
     }
@@ -41,13 +45,11 @@ export const compressCommand: CliCommand = {
     if (pack && (targetPsnr !== undefined || targetBpp !== undefined))
       throw new UsageError('--pack is made at one --quality; targets work per file');
     const studio = env.studio();
-    // One input gets no progress line: its result (or its one-line error) says it all.
-    const bar = positionals.length > 1 ? env.progress('compress') : undefined;
-    const off = studio.on((name, p) => {
-      if (name === 'compressProgress') {
-        const q = p as { done: number; total: number; path: string };
-        bar?.update(q.done, q.total, path.basename(q.path));
-      }
+    // One input gets a progress line only when it takes a while: a large image, tile by tile.
+    let bar = positionals.length > 1 ? env.progress('compress') : undefined;
+    const off = studio.on('compressProgress', (q) => {
+      if (q.tiles) bar ??= env.progress('compress');
+      bar?.update(q.done, q.total, path.basename(q.path), q.tiles ? { ...q.tiles, unit: 'tile' } : undefined);
     });
     let r: CompressImagesResult;
     try {

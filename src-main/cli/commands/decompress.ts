@@ -1,12 +1,14 @@
 // `decompress <file.latent...> --out DIR [--format png|jpeg|webp]`: images at their original size
 // with their EXIF and ICC profile; a pack goes to DIR/<pack>/; a bad file is reported (exit 2).
 import path from 'node:path';
-import type { DecompressFilesResult } from '../../core/contract/codec.js';
+import { codecMethods, type DecompressFilesResult } from '../../core/contract/codec.js';
 import { StudioError } from '../../core/contract/errors.js';
 import { BATCH_OPTIONS, BATCH_USAGE, maxPixelsFlag, runBatchCli, wantsBatch } from '../batch-run.js';
-import { requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+import { requiredFlag, UsageError, type CliCommand } from '../command.js';
+import { schemaFlag } from '../schema-flags.js';
 
-const FORMATS = ['png', 'jpeg', 'webp'] as const;
+/** The request the flags fill: its fields' schemas are the flags' rules. */
+const DECOMPRESS = codecMethods.decompressFiles.input;
 
 export const decompressCommand: CliCommand = {
   name: 'decompress',
@@ -24,30 +26,21 @@ export const decompressCommand: CliCommand = {
     if (wantsBatch(values, positionals)) return runBatchCli('decompress', { values, positionals }, env);
     const outDir = requiredFlag(values, 'out');
     if (positionals.length === 0) throw new UsageError('decompress needs at least one .latent file');
-    const format = stringFlag(values, 'format') ?? 'png';
-    if (!(FORMATS as readonly string[]).includes(format))
-      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${format}`);
-    const imageFlag = stringFlag(values, 'image');
-    const images = imageFlag?.split(',').map((s) => {
-      const n = Number(s.trim());
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--image takes image indices like 0,5,12, got ${imageFlag}`);
-      return n;
-    });
+    const format = schemaFlag(DECOMPRESS, 'format', values) ?? 'png';
+    const images = schemaFlag(DECOMPRESS, 'images', values, 'image');
     const studio = env.studio();
-    // One input gets no progress line: its result (or its one-line error) says it all.
-    const bar = positionals.length > 1 ? env.progress('decompress') : undefined;
-    const off = studio.on((name, p) => {
-      if (name === 'decompressProgress') {
-        const q = p as { done: number; total: number; path: string };
-        bar?.update(q.done, q.total, path.basename(q.path));
-      }
+    // One input gets a progress line only when it takes a while: a large image, tile by tile.
+    let bar = positionals.length > 1 ? env.progress('decompress') : undefined;
+    const off = studio.on('decompressProgress', (q) => {
+      if (q.tiles) bar ??= env.progress('decompress');
+      bar?.update(q.done, q.total, path.basename(q.path), q.tiles ? { ...q.tiles, unit: 'tile' } : undefined);
     });
     let r: DecompressFilesResult;
     try {
       r = await studio.call('decompressFiles', {
         paths: positionals,
         outDir,
-        format: format as (typeof FORMATS)[number],
+        format,
         ...(images ? { images } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
         ...maxPixelsFlag(values),

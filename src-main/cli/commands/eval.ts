@@ -2,38 +2,27 @@
 // of the model's latent codec and the classical codecs on the same images, and BD-rates. Prints a
 // table, or with --json {"model", "curves": {codec: {"bpp", "psnr-rgb", "ms-ssim-rgb", ...}},
 // "bdRate": {codec: percent | null}, ...}. Exit 2 when some images could not be measured.
-import { FAMILY_NAMES, type FamilyName } from '../../core/engine/models/families.js';
+import { FAMILY_NAMES } from '../../core/engine/models/families.js';
 import path from 'node:path';
-import type {
-  BdRateResult,
-  CodecCurve,
-  CodeSizeProgress,
-  CodeSizeSweepResult,
-  EvalProgress,
-  EvaluationResult,
+import { TrainRequest } from '../../core/contract/engine.js';
+import {
+  evalMethods,
+  type BdRateResult,
+  type ClassicalCodecName,
+  type CodecCurve,
+  type CodeSizeSweepResult,
+  type EvaluationResult,
 } from '../../core/contract/eval.js';
-import { isClassicalCodec, type ClassicalCodec } from '../../core/metrics/codecs.js';
 import { verdictLine, verdictOfEvaluation } from '../../core/metrics/verdict.js';
-import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+import { stringFlag, UsageError, type CliCommand } from '../command.js';
+import { flagName, schemaFlag } from '../schema-flags.js';
+import { jobResult, onJobProgress } from '../job-events.js';
 
-function listFlag(values: Record<string, unknown>, name: string): string[] | undefined {
-  const raw = stringFlag(values, name);
-  if (raw === undefined) return undefined;
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-function qualitiesFlag(values: Record<string, unknown>, name: string): number[] | undefined {
-  const list = listFlag(values, name);
-  if (!list) return undefined;
-  return list.map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`--${name} takes integers from 1 to 100, got '${s}'`);
-    return n;
-  });
-}
+/** The requests these flags fill: their fields' schemas are the flags' rules. */
+const EVAL = evalMethods.evaluateModel.input;
+const SWEEP = evalMethods.sweepCodeSizes.input;
+/** The training settings a code-size sweep takes, flags of the same names as train's. */
+const SWEEP_TRAIN_FIELDS = ['arch', 'layers', 'tile', 'epochs', 'batchSize', 'seed', 'loss'] as const;
 
 function bdNumber(r: BdRateResult | undefined): number | null {
   return r && r.ok ? r.bdRate : null;
@@ -163,16 +152,6 @@ export function evalJson(ev: EvaluationResult): Record<string, unknown> {
   };
 }
 
-function intList(values: Record<string, unknown>, name: string, min: number, max: number): number[] | undefined {
-  const list = listFlag(values, name);
-  if (!list) return undefined;
-  return list.map((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} takes integers from ${min} to ${max}, got '${v}'`);
-    return n;
-  });
-}
-
 function pct(v: number | null | undefined): string {
   return v === null || v === undefined ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
 }
@@ -216,32 +195,25 @@ export function codeSizeText(r: CodeSizeSweepResult): string {
 async function runCodeSizeSweep(
   values: Record<string, unknown>,
   env: Parameters<CliCommand['run']>[1],
-  codecs: ClassicalCodec[] | undefined,
+  codecs: ClassicalCodecName[] | undefined,
   classicalQ: number[] | undefined,
 ) {
   const dataset = stringFlag(values, 'dataset');
   if (dataset === undefined) throw new UsageError('--code-sizes needs --dataset NAME');
   if (stringFlag(values, 'model') !== undefined) throw new UsageError('--code-sizes trains its own models; leave out --model');
-  const codeSizes = intList(values, 'code-sizes', 1, 4096)!;
-  const arch = stringFlag(values, 'arch');
-  if (arch !== undefined && !(FAMILY_NAMES as readonly string[]).includes(arch))
-    throw new UsageError(`--arch must be one of ${FAMILY_NAMES.join(', ')}, got '${arch}'`);
-  const loss = stringFlag(values, 'loss');
-  if (loss !== undefined && loss !== 'mse' && loss !== 'bce') throw new UsageError(`--loss must be mse or bce, got '${loss}'`);
-  const layers = intList(values, 'layers', 1, 16384);
-  const epochs = intFlag(values, 'epochs', 1, 10000);
-  const seed = intFlag(values, 'seed', 0, 2 ** 31 - 1);
-  const tile = intFlag(values, 'tile', 0, 1024);
-  const batchSize = intFlag(values, 'batch-size', 1, 4096);
-  const maxImages = intFlag(values, 'max-images', 1, 100_000);
-  const split = stringFlag(values, 'split') as 'train' | 'val' | 'test' | 'all' | undefined;
-  const qualities = qualitiesFlag(values, 'qualities');
+  const codeSizes = schemaFlag(SWEEP, 'codeSizes', values)!;
+  const train: Record<string, unknown> = {};
+  for (const field of SWEEP_TRAIN_FIELDS) {
+    const v = schemaFlag(TrainRequest, field, values);
+    if (v !== undefined) train[field] = v;
+  }
+  const maxImages = schemaFlag(SWEEP, 'maxImages', values);
+  const split = schemaFlag(SWEEP, 'split', values);
+  const qualities = schemaFlag(SWEEP, 'qualities', values);
   const studio = env.studio();
   const bar = env.progress('code sizes');
   let done = 0;
-  const off = studio.on((name, p) => {
-    if (name !== 'codeSizeProgress') return;
-    const e = p as CodeSizeProgress;
+  const off = onJobProgress(studio, ['eval.codesize'], (_id, e) => {
     if (e.phase === 'done' || e.phase === 'failed') done++;
     bar.update(done, e.count, `code ${e.codeSize}: ${e.phase}`);
   });
@@ -250,22 +222,14 @@ async function runCodeSizeSweep(
     const started = await studio.call('sweepCodeSizes', {
       dataset,
       codeSizes,
-      train: {
-        ...(arch ? { arch: arch as FamilyName } : {}),
-        ...(loss ? { loss: loss as 'mse' | 'bce' } : {}),
-        ...(layers ? { layers } : {}),
-        ...(epochs !== undefined ? { epochs } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(tile !== undefined ? { tile } : {}),
-        ...(batchSize !== undefined ? { batchSize } : {}),
-      },
+      train,
       ...(split ? { split } : {}),
       ...(codecs ? { codecs } : {}),
       ...(qualities ? { qualities } : {}),
       ...(classicalQ ? { classicalQualities: Object.fromEntries((codecs ?? ['jpeg', 'webp', 'avif']).map((c) => [c, classicalQ])) } : {}),
       ...(maxImages !== undefined ? { maxImages } : {}),
     });
-    r = await studio.call('awaitCodeSizeSweep', { jobId: started.jobId });
+    r = await jobResult(studio, started.jobId, ['eval.codesize']);
   } finally {
     off();
     bar.done();
@@ -309,30 +273,25 @@ export const evalCommand: CliCommand = {
     const model = stringFlag(values, 'model');
     const dataset = stringFlag(values, 'dataset');
     if ((dataset === undefined) === (positionals.length === 0)) throw new UsageError('eval needs --dataset NAME or image paths (not both)');
-    const split = stringFlag(values, 'split');
-    if (split !== undefined && !['train', 'val', 'test', 'all'].includes(split))
-      throw new UsageError(`--split must be train, val, test or all, got '${split}'`);
+    const split = schemaFlag(EVAL, 'split', values);
     if (split !== undefined && dataset === undefined) throw new UsageError('--split goes with --dataset');
-    const codecNames = listFlag(values, 'codecs');
-    const codecs: ClassicalCodec[] | undefined = codecNames?.map((c) => {
-      if (!isClassicalCodec(c)) throw new UsageError(`--codecs takes jpeg, webp and avif, got '${c}'`);
-      return c;
-    });
+    const codecs = schemaFlag(EVAL, 'codecs', values);
     if (model === undefined && codecs?.length === 0) throw new UsageError('nothing to evaluate: give --model or some --codecs');
-    const classicalQ = qualitiesFlag(values, 'classical-qualities');
+    // One list for every classical codec, checked as each codec's list in the request is.
+    const classicalQ = schemaFlag(EVAL, 'qualities', values, 'classical-qualities');
+    const qualities = schemaFlag(EVAL, 'qualities', values);
     if (stringFlag(values, 'code-sizes') !== undefined) {
       if (positionals.length > 0) throw new UsageError('--code-sizes works on a --dataset, not on paths');
       return runCodeSizeSweep(values, env, codecs, classicalQ);
     }
-    for (const flag of ['arch', 'layers', 'tile', 'epochs', 'batch-size', 'seed', 'loss']) {
+    for (const field of SWEEP_TRAIN_FIELDS) {
+      const flag = flagName(field);
       if (values[flag] !== undefined) throw new UsageError(`--${flag} is a training setting: it goes with --code-sizes`);
     }
-    const maxImages = intFlag(values, 'max-images', 1, 100_000);
+    const maxImages = schemaFlag(EVAL, 'maxImages', values);
     const studio = env.studio();
     const bar = env.progress('eval');
-    const off = studio.on((name, p) => {
-      if (name !== 'evalProgress') return;
-      const e = p as EvalProgress;
+    const off = onJobProgress(studio, ['eval'], (_id, e) => {
       bar.update(e.done, e.total, `${path.basename(e.path)} ${e.codec} q${e.quality}`);
     });
     let ev: EvaluationResult;
@@ -340,16 +299,16 @@ export const evalCommand: CliCommand = {
       const started = await studio.call('evaluateModel', {
         ...(model !== undefined ? { model } : {}),
         ...(dataset !== undefined ? { dataset } : { paths: positionals }),
-        ...(split !== undefined ? { split: split as 'train' | 'val' | 'test' | 'all' } : {}),
+        ...(split !== undefined ? { split } : {}),
         ...(codecs !== undefined ? { codecs } : {}),
-        ...(qualitiesFlag(values, 'qualities') ? { qualities: qualitiesFlag(values, 'qualities') } : {}),
+        ...(qualities ? { qualities } : {}),
         ...(classicalQ ? { classicalQualities: Object.fromEntries((codecs ?? ['jpeg', 'webp', 'avif']).map((c) => [c, classicalQ])) } : {}),
         ...(maxImages !== undefined ? { maxImages } : {}),
         ...(values.ssim ? { ssim: true } : {}),
         ...(values['no-start'] ? { withStart: false } : {}),
         ...(stringFlag(values, 'name') ? { name: stringFlag(values, 'name') } : {}),
       });
-      ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+      ev = await jobResult(studio, started.jobId, ['eval']);
     } finally {
       off();
       bar.done();

@@ -2,10 +2,12 @@
 // --json: {"dataset", "added", "skipped", "failed": [{"path", "error"}], ...}; exit 2 when some failed.
 // `import --resume JOB` continues an interrupted import without redoing finished files.
 import path from 'node:path';
-import type { ImportProgress, ImportSummary } from '../../core/contract/catalog.js';
+import { jobResult, onJobProgress } from '../job-events.js';
+import { catalogMethods, type ImportSummary } from '../../core/contract/catalog.js';
+import { JobRef } from '../../core/contract/common.js';
 import { StudioError } from '../../core/contract/errors.js';
-import { MAX_PIXELS_SETTING } from '../../core/contract/limits.js';
-import { intFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+import { stringFlag, UsageError, type CliCommand } from '../command.js';
+import { schemaFlag } from '../schema-flags.js';
 
 function summaryText(s: ImportSummary): string {
   const lines = [`dataset ${s.dataset}: ${s.added} added, ${s.skipped} already there, ${s.failed.length} failed (job ${s.jobId})`];
@@ -20,10 +22,10 @@ export const importCommand: CliCommand = {
   options: { dataset: { type: 'string' }, description: { type: 'string' }, resume: { type: 'string' }, 'max-pixels': { type: 'string' } },
   positionals: true,
   async run({ values, positionals }, env) {
-    const resume = intFlag(values, 'resume', 1, Number.MAX_SAFE_INTEGER);
+    const resume = schemaFlag(JobRef, 'jobId', values, 'resume');
     const dataset = stringFlag(values, 'dataset');
     const description = stringFlag(values, 'description');
-    const maxPixels = intFlag(values, 'max-pixels', 1, MAX_PIXELS_SETTING);
+    const maxPixels = schemaFlag(catalogMethods.importPaths.input, 'maxPixels', values);
     if (resume === undefined) {
       if (!dataset) throw new UsageError('--dataset is required');
       if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
@@ -34,10 +36,8 @@ export const importCommand: CliCommand = {
     const studio = env.studio();
     const bar = env.progress('import');
     let jobId: number | undefined;
-    const off = studio.on((name, p) => {
-      if (name !== 'importProgress') return;
-      const q = p as ImportProgress;
-      if (q.jobId === jobId) bar.update(q.done, q.total, q.current ? path.basename(q.current) : '');
+    const off = onJobProgress(studio, ['import'], (id, q) => {
+      if (id === jobId) bar.update(q.done, q.total, q.current ? path.basename(q.current) : '');
     });
     let summary: ImportSummary;
     try {
@@ -52,7 +52,7 @@ export const importCommand: CliCommand = {
                 ...(maxPixels !== undefined ? { maxPixels } : {}),
               })
             ).jobId;
-      summary = await studio.call('awaitImport', { jobId });
+      summary = await jobResult(studio, jobId, ['import']);
     } finally {
       off();
       bar.done();

@@ -3,7 +3,7 @@
 // With --token-file it is also a training host for other studios (server/remote.ts), and only
 // then may it listen beyond loopback (--host 0.0.0.0); the browser studio stays loopback-only.
 import os from 'node:os';
-import { restoreQueuedJobs } from '../../core/jobs/kinds.js';
+import { restoreQueuedJobs } from '../../core/registry/job-kinds.js';
 import { Studio } from '../../core/studio.js';
 import { openBrowser } from '../../server/open-browser.js';
 import { readHostToken } from '../../server/host-token.js';
@@ -27,7 +27,7 @@ export const serveCommand: CliCommand = {
     const port = intFlag(values, 'port', 0, 65535) ?? 0;
     const studio = new Studio({ homeDir: env.homeDir, host: 'server' });
     // Jobs a previous run left queued start now; interrupted ones wait in the job list for resumeJob.
-    restoreQueuedJobs(studio.context);
+    void restoreQueuedJobs(studio.context);
     const server = await startServer({ studio, host, port, ...(hostToken !== undefined ? { hostToken } : {}) });
     if (hostToken !== undefined) {
       // A wildcard bind is reached by the machine's name (or any of its addresses).

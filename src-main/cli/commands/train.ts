@@ -3,36 +3,44 @@
 // `train --on-host ...` trains on the training host saved in the settings (core/remote/): the same
 // progress and result; the model comes back into this catalog.
 // A progress bar on stderr; --json: {"model","backend","epochs","loss","valLoss","seconds","samplesPerSecond",...}.
-import type { TrainProgressPayload, TrainRequest, TrainResult } from '../../core/contract/engine.js';
-import type { EvalProgress, Verdict } from '../../core/contract/eval.js';
-import type { TrainHostProgress } from '../../core/contract/remote.js';
+import { JobRef } from '../../core/contract/common.js';
+import { TrainRequest, type TrainResult } from '../../core/contract/engine.js';
+import type { Verdict } from '../../core/contract/eval.js';
 import type { Studio } from '../../core/studio.js';
 import { verdictLine, verdictOfEvaluation, verdictRequest } from '../../core/metrics/verdict.js';
 import { FAMILY_NAMES } from '../../core/engine/models/families.js';
 import { backendLine } from '../../core/engine/backend-words.js';
-import { intFlag, requiredFlag, stringFlag, UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliCommand } from '../command.js';
+import { jobResult, onJobProgress } from '../job-events.js';
+import { helpLines, schemaFlag, schemaHelp, schemaOptions } from '../schema-flags.js';
 
-function floatListFlag(raw: string | undefined, name: string): number[] | undefined {
-  if (raw === undefined) return undefined;
-  const parts = raw.split(',').map((s) => Number(s.trim()));
-  if (parts.length === 0 || parts.length > 8 || parts.some((n) => !(n > 0 && n <= 10)))
-    throw new UsageError(`--${name} must be 1 to 8 numbers in (0, 10] separated by commas, got '${raw}'`);
-  return parts;
-}
-
-function listFlag(raw: string | undefined, name: string): number[] | undefined {
-  if (raw === undefined) return undefined;
-  const parts = raw.split(',').map((s) => Number(s.trim()));
-  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1))
-    throw new UsageError(`--${name} must be positive integers separated by commas, got '${raw}'`);
-  return parts;
-}
-
-function oneOf<T extends string>(raw: string | undefined, name: string, allowed: readonly T[]): T | undefined {
-  if (raw === undefined) return undefined;
-  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
-  return raw as T;
-}
+/** The request's fields, each a flag of the same name in kebab case (--code-size), in the order --help lists them. */
+const TRAIN_FIELDS = [
+  'dataset',
+  'arch',
+  'minutes',
+  'steps',
+  'lambdas',
+  'codeSize',
+  'layers',
+  'decoderLayers',
+  'loss',
+  'activation',
+  'tile',
+  'downsample',
+  'channels',
+  'codeChannels',
+  'color',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'patience',
+  'seed',
+  'name',
+  'initFrom',
+  'fromScratch',
+  'workers',
+] as const;
 
 function resultText(r: TrainResult): string {
   const psnr = r.valPsnr === null ? '' : `, validation PSNR ${r.valPsnr.toFixed(2)} dB`;
@@ -58,88 +66,37 @@ function resultText(r: TrainResult): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: `train a model on a dataset (families: ${FAMILY_NAMES.join(', ')})`,
-  usage: `train --dataset NAME [--arch ${FAMILY_NAMES.join('|')}] [--minutes N] [--steps N] [--lambdas X,Y,..] [--code-size N] [--layers N,N,..] [--decoder-layers N,N,..] [--loss mse|bce] [--activation relu|elu|tanh|sigmoid] [--tile N] [--downsample 8|16] [--channels N] [--code-channels N] [--color auto|gray|rgb] [--epochs N] [--batch-size N] [--learning-rate X] [--patience N] [--seed N] [--name NAME] [--init-from MODEL | --from-scratch] [--workers N] [--no-verdict] [--on-host]\n       train --resume JOB\n       (after training, the model is measured against JPEG, WebP and AVIF on its validation images unless --no-verdict)`,
+  usage:
+    'train --dataset NAME [--arch FAMILY] [--minutes X | --steps N | --epochs N] [flags below] [--no-verdict] [--on-host]\n' +
+    '       train --resume JOB\n' +
+    '       (after training, the model is measured against JPEG, WebP and AVIF on its validation images unless --no-verdict)',
+  flagHelp: helpLines([
+    ...schemaHelp(TrainRequest, TRAIN_FIELDS),
+    ['--resume JOB', 'continue an interrupted training job from its last finished epoch'],
+    ['--no-verdict', 'skip measuring the model against JPEG, WebP and AVIF'],
+    ['--on-host', 'train on the training host saved in the settings'],
+  ]),
   options: {
-    dataset: { type: 'string' },
-    minutes: { type: 'string' },
-    steps: { type: 'string' },
-    lambdas: { type: 'string' },
+    ...schemaOptions(TrainRequest, TRAIN_FIELDS),
     resume: { type: 'string' },
-    arch: { type: 'string' },
-    'code-size': { type: 'string' },
-    layers: { type: 'string' },
-    'decoder-layers': { type: 'string' },
-    loss: { type: 'string' },
-    activation: { type: 'string' },
-    tile: { type: 'string' },
-    downsample: { type: 'string' },
-    channels: { type: 'string' },
-    'code-channels': { type: 'string' },
-    color: { type: 'string' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    'learning-rate': { type: 'string' },
     'no-verdict': { type: 'boolean' },
-    patience: { type: 'string' },
-    seed: { type: 'string' },
-    name: { type: 'string' },
-    'init-from': { type: 'string' },
-    'from-scratch': { type: 'boolean' },
-    workers: { type: 'string' },
     'on-host': { type: 'boolean' },
   },
   positionals: false,
   async run({ values }, env) {
-    const lrRaw = stringFlag(values, 'learning-rate');
-    const lr = lrRaw === undefined ? undefined : Number(lrRaw);
-    if (lr !== undefined && !(lr > 0 && lr <= 1)) throw new UsageError(`--learning-rate must be a number in (0, 1], got '${lrRaw}'`);
-    const downsample = intFlag(values, 'downsample', 8, 16);
-    if (downsample !== undefined && downsample !== 8 && downsample !== 16) throw new UsageError('--downsample must be 8 or 16');
-    const minutesRaw = stringFlag(values, 'minutes');
-    const minutes = minutesRaw === undefined ? undefined : Number(minutesRaw);
-    if (minutes !== undefined && !(minutes > 0 && minutes <= 10080))
-      throw new UsageError(`--minutes must be a number in (0, 10080], got '${minutesRaw}'`);
-    const resume = intFlag(values, 'resume', 1, 2 ** 31 - 1);
-    const req: TrainRequest | undefined =
-      resume !== undefined
-        ? undefined
-        : {
-            dataset: requiredFlag(values, 'dataset'),
-            ...defined('arch', oneOf(stringFlag(values, 'arch'), 'arch', FAMILY_NAMES)),
-            ...defined('minutes', minutes),
-            ...defined('steps', intFlag(values, 'steps', 1, 10_000_000)),
-            ...defined('lambdas', floatListFlag(stringFlag(values, 'lambdas'), 'lambdas')),
-            ...defined('codeSize', intFlag(values, 'code-size', 1, 4096)),
-            ...defined('layers', listFlag(stringFlag(values, 'layers'), 'layers')),
-            ...defined('decoderLayers', listFlag(stringFlag(values, 'decoder-layers'), 'decoder-layers')),
-            ...defined('loss', oneOf(stringFlag(values, 'loss'), 'loss', ['bce', 'mse'] as const)),
-            ...defined('activation', oneOf(stringFlag(values, 'activation'), 'activation', ['relu', 'elu', 'tanh', 'sigmoid'] as const)),
-            ...defined('tile', intFlag(values, 'tile', 0, 1024)),
-            ...defined('downsample', downsample as 8 | 16 | undefined),
-            ...defined('channels', intFlag(values, 'channels', 4, 512)),
-            ...defined('codeChannels', intFlag(values, 'code-channels', 1, 256)),
-            ...defined('color', oneOf(stringFlag(values, 'color'), 'color', ['auto', 'gray', 'rgb'] as const)),
-            ...defined('epochs', intFlag(values, 'epochs', 1, 10000)),
-            ...defined('batchSize', intFlag(values, 'batch-size', 1, 4096)),
-            ...defined('learningRate', lr),
-            ...defined('patience', intFlag(values, 'patience', 0, 1000)),
-            ...defined('seed', intFlag(values, 'seed', 0, 2 ** 31 - 1)),
-            ...defined('name', stringFlag(values, 'name')),
-            ...defined('initFrom', stringFlag(values, 'init-from')),
-            ...(values['from-scratch'] === true ? { fromScratch: true } : {}),
-            ...defined('workers', intFlag(values, 'workers', 1, 64)),
-          };
+    const resume = schemaFlag(JobRef, 'jobId', values, 'resume');
+    const req: TrainRequest | undefined = resume !== undefined ? undefined : trainRequestOf(values);
     const studio = env.studio();
     const bar = env.progress('train');
     let jobId = 0;
     let epochs = req?.epochs ?? 0;
     let epoch = 0;
-    let off2 = () => {};
-    const off = studio.on((name, payload) => {
-      if (name !== 'trainProgress') return;
-      const p = payload as TrainProgressPayload;
-      if (p.jobId !== jobId) return;
-      if (p.kind === 'epoch') {
+    const off = onJobProgress(studio, ['train', 'train.remote'], (id, p) => {
+      if (id !== jobId) return;
+      if (p.kind === 'host') {
+        if (p.phase === 'uploading' && p.total > 0) bar.update(p.done, p.total, `sending images to ${p.host}`);
+        else if (p.phase === 'fetching') bar.update(1, 1, `fetching the model from ${p.host}`);
+      } else if (p.kind === 'epoch') {
         epoch = p.epoch;
         epochs = p.epochs;
         const rd =
@@ -158,15 +115,7 @@ export const trainCommand: CliCommand = {
       }
     });
     const onHost = values['on-host'] === true;
-    if (onHost) {
-      off2 = studio.on((name, payload) => {
-        const p = payload as TrainHostProgress;
-        if (name !== 'trainHostProgress' || p.jobId !== jobId) return;
-        if (p.phase === 'uploading' && p.total > 0) bar.update(p.done, p.total, `sending images to ${p.host}`);
-        else if (p.phase === 'fetching') bar.update(1, 1, `fetching the model from ${p.host}`);
-      });
-    }
-    const stop = () => void studio.call(onHost ? 'cancelJob' : 'cancelTraining', { jobId }).catch(() => {});
+    const stop = () => void studio.call('cancelJob', { jobId }).catch(() => {});
     process.once('SIGINT', stop);
     try {
       if (req) jobId = (await studio.call(onHost ? 'trainOnHost' : 'trainModel', req)).jobId;
@@ -174,7 +123,7 @@ export const trainCommand: CliCommand = {
         jobId = resume!;
         await studio.call('resumeJob', { jobId });
       }
-      const result = await studio.call(onHost ? 'awaitHostTraining' : 'awaitTraining', { jobId });
+      const result = await jobResult(studio, jobId, ['train', 'train.remote']);
       if (values['no-verdict'] === true) return { json: result, text: resultText(result) };
       const verdict = await measureVerdict(studio, result.model, env.progress('verdict'));
       const line =
@@ -185,7 +134,6 @@ export const trainCommand: CliCommand = {
     } finally {
       process.off('SIGINT', stop);
       off();
-      off2();
       bar.done();
     }
   },
@@ -201,12 +149,10 @@ async function measureVerdict(
 ): Promise<VerdictOutcome> {
   const m = await studio.call('getModel', { id: model });
   if (m.dataset === null) return { why: 'the model has no dataset to measure on' };
-  const off = studio.on((name, p) => {
-    if (name === 'evalProgress') bar.update((p as EvalProgress).done, (p as EvalProgress).total, 'against JPEG, WebP and AVIF');
-  });
+  const off = onJobProgress(studio, ['eval'], (_id, p) => bar.update(p.done, p.total, 'against JPEG, WebP and AVIF'));
   try {
     const started = await studio.call('evaluateModel', verdictRequest(m, m.dataset));
-    const ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+    const ev = await jobResult(studio, started.jobId, ['eval']);
     return { evaluation: ev.id, images: ev.images, verdict: verdictOfEvaluation(ev) };
   } catch (e) {
     // No validation images (a tiny dataset) or none decodable: the model stands; say why there is no verdict.
@@ -217,6 +163,14 @@ async function measureVerdict(
   }
 }
 
-function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+/** The training request the flags describe; each flag is checked by its field's schema. */
+function trainRequestOf(values: Record<string, unknown>): TrainRequest {
+  const req: Record<string, unknown> = {};
+  for (const field of TRAIN_FIELDS) {
+    const v = schemaFlag(TrainRequest, field, values);
+    if (v !== undefined) req[field] = v;
+  }
+  // --dataset is the one field the request needs; the rest take defaults from the data.
+  if (req.dataset === undefined) throw new UsageError('--dataset is required');
+  return req as TrainRequest;
 }

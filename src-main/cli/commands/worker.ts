@@ -2,7 +2,7 @@
 // `compress|decompress ... --queue` put on the queue, until Ctrl-C or SIGTERM (which finish the
 // files in progress first). Any number of workers on any number of machines (docs/scaling.md).
 import os from 'node:os';
-import { ensureHome, studioHome } from '../../core/home.js';
+import { ensureHome, studioHome } from '../../core/system/home.js';
 import { parseQueueUrl } from '../../core/queue/queue-url.js';
 import { Roots } from '../../core/queue/roots.js';
 import { intFlag, numberFlag, requiredFlag, type CliCommand } from '../command.js';

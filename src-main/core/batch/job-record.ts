@@ -1,4 +1,4 @@
-// A batch job's records in the catalog, the same for a local batch (run-job.ts, jobs/queue.ts) and
+// A batch job's records in the catalog, the same for a local batch (run-job.ts, queue.ts) and
 // a queue batch (queue/batch-record.ts): the unfinished job a rerun continues, one file's record
 // (with its latent_files row), the totals over all runs, and what a run plans and asks of each file.
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { BATCH_JOB_KINDS, batchInputOf, workKey, type BatchJobInput } from './jo
 import { planOutputs, type PlannedItem } from './plan.js';
 import type { ItemOptions, ItemOutcome } from './process-item.js';
 import type { SkippedData } from './summary.js';
-import { walkInputs } from './walk.js';
+import { walkInputs } from '../input/walk.js';
 
 /** States from which rerunning the same request continues the old job instead of starting anew. */
 const CONTINUABLE: readonly JobState[] = ['interrupted', 'cancelled', 'failed'];
@@ -103,7 +103,7 @@ export async function planBatch(input: BatchJobInput): Promise<{ items: PlannedI
   // The output folder is not walked when it lies inside an input folder (earlier outputs are not inputs).
   // (When it is an input folder itself, outputs and inputs differ by type and nothing is excluded.)
   const exclude = input.inputs.some((i) => path.resolve(i) === input.outDir) ? [] : [input.outDir];
-  const walked = await walkInputs(input.inputs, input.kind, exclude);
+  const walked = await walkInputs(input.inputs, input.kind === 'compress' ? 'images' : 'latents', exclude);
   const plan = planOutputs(walked.files, { kind: input.kind, outDir: input.outDir, suffix: input.suffix, format: input.format });
   return { items: plan.items, problems: [...walked.failed, ...plan.failed] };
 }

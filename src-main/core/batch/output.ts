@@ -5,7 +5,7 @@ import type { Stats } from 'node:fs';
 import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../imaging/index.js';
-import { parsePartName, writerLiveness } from '../part-name.js';
+import { parsePartName, writerLiveness } from '../system/part-name.js';
 
 export async function writeOutput(file: string, bytes: Uint8Array, options: { overwrite: boolean; times?: Stats }): Promise<void> {
   await writeFileAtomic(file, bytes, { overwrite: options.overwrite });

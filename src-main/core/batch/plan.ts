@@ -3,8 +3,8 @@
 // no output may be one of the inputs (originals are never written to).
 import path from 'node:path';
 import type { BatchFailure, BatchKind } from '../contract/batch.js';
-import { outputNameProblem } from '../output-name.js';
-import type { WalkedFile } from './walk.js';
+import { outputNameProblem } from '../system/output-name.js';
+import type { WalkedFile } from '../input/walk.js';
 
 export interface PlannedItem {
   /** Absolute input path; also the item's key in the job record. */

@@ -3,7 +3,8 @@
 // worker holds more than the one image it is coding. A worker that dies mid-file has that file
 // reported as failed and is replaced; pause, resume and cancel reach every worker.
 import { StudioError } from '../contract/errors.js';
-import { startWorkerTask, type WorkerHandle } from '../jobs/worker-host.js';
+import { startWorkerTask, type WorkerHandle } from '../workers/host.js';
+import { batchWorkerTask } from './tasks.js';
 import { createControl, NEXT_ITEM } from './pixel-budget.js';
 import type { ItemOutcome } from './process-item.js';
 import type { BatchWorkerInput, BatchWorkerMessage } from './worker-task.js';
@@ -13,6 +14,8 @@ export interface PoolOptions {
   input: Omit<BatchWorkerInput, 'worker' | 'control'>;
   onItem(index: number, result: ItemOutcome): void;
   onBegin?(index: number): void;
+  /** More transform tiles of the item in progress are done (an image of several tiles). */
+  onTiles?(index: number, done: number, total: number): void;
   /** Replacements for workers that crash, in all (default 3). */
   maxRestarts?: number;
 }
@@ -55,14 +58,15 @@ export class BatchPool {
     return this.cancelled ? 'cancelled' : 'finished';
   }
 
-  pause(): void {
+  /** Resolves once every worker has stopped at its checkpoint (or ended). */
+  async pause(): Promise<void> {
     this.paused = true;
-    for (const m of this.members) m.handle.pause();
+    await Promise.all([...this.members].map((m) => m.handle.pause()));
   }
 
-  resume(): void {
+  async resume(): Promise<void> {
     this.paused = false;
-    for (const m of this.members) m.handle.resume();
+    await Promise.all([...this.members].map((m) => m.handle.resume()));
   }
 
   cancel(): void {
@@ -79,7 +83,7 @@ export class BatchPool {
     const ready = new Promise<void>((r) => (markReady = r));
     const member: Member = { handle: undefined as unknown as Member['handle'], current: undefined, ready: false };
     member.handle = startWorkerTask(
-      'batch.worker',
+      batchWorkerTask,
       { ...this.options.input, worker: this.nextWorker++, control: this.control },
       {
         onProgress: (msg: BatchWorkerMessage) => {
@@ -89,6 +93,8 @@ export class BatchPool {
           } else if (msg.type === 'begin') {
             member.current = msg.index;
             this.options.onBegin?.(msg.index);
+          } else if (msg.type === 'tiles') {
+            this.options.onTiles?.(msg.index, msg.done, msg.total);
           } else {
             member.current = undefined;
             this.options.onItem(msg.index, msg.result);
@@ -96,7 +102,7 @@ export class BatchPool {
         },
       },
     );
-    if (this.paused) member.handle.pause();
+    if (this.paused) void member.handle.pause();
     this.members.add(member);
     return { member, ready };
   }

@@ -10,7 +10,7 @@ import { compressImage, prepareFile, type CompressSettings } from '../codec/comp
 import { decodeSingle } from '../codec/decompress.js';
 import { peekLatent, readSingleFile } from '../codec/latent-file.js';
 import { checkImagePixels } from '../imaging/pixel-limit.js';
-import type { CodecModel } from '../codec/model.js';
+import type { CodecModel, TileProgress } from '../codec/model.js';
 import { encodeImage, imageInfo, type RawImage } from '../imaging/index.js';
 import { resolveRegular } from '../input/open-input.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -79,9 +79,10 @@ function conflictOutcome(input: string, output: string, err: unknown, options: I
   return { outcome: 'failed', error: `${input}: output ${output} already exists (skip existing outputs or allow overwriting)` };
 }
 
-export async function processItem(env: ItemEnv, item: { input: string; output: string }): Promise<ItemOutcome> {
+/** `onTiles`: the transform tiles of this file as they finish (a learned model on a large image). */
+export async function processItem(env: ItemEnv, item: { input: string; output: string }, onTiles?: TileProgress): Promise<ItemOutcome> {
   try {
-    return env.options.kind === 'compress' ? await compressOne(env, item) : await decompressOne(env, item);
+    return env.options.kind === 'compress' ? await compressOne(env, item, onTiles) : await decompressOne(env, item, onTiles);
   } catch (err) {
     if (isAbort(err)) throw err;
     const conflict = conflictOutcome(item.input, item.output, err, env.options);
@@ -89,7 +90,7 @@ export async function processItem(env: ItemEnv, item: { input: string; output: s
   }
 }
 
-async function compressOne(env: ItemEnv, { input, output }: { input: string; output: string }): Promise<ItemOutcome> {
+async function compressOne(env: ItemEnv, { input, output }: { input: string; output: string }, onTiles?: TileProgress): Promise<ItemOutcome> {
   const o = env.options;
   const existing = await existingOutput(input, output, o);
   if (existing) return existing;
@@ -104,7 +105,7 @@ async function compressOne(env: ItemEnv, { input, output }: { input: string; out
   let r;
   try {
     const img = await prepareFile(model, input, o.keepMetadata, o.maxPixels);
-    r = await compressImage(model, img, o.settings);
+    r = await compressImage(model, img, onTiles ? { ...o.settings, onTiles } : o.settings);
   } finally {
     freeAfter(px);
     release();
@@ -128,7 +129,7 @@ async function compressOne(env: ItemEnv, { input, output }: { input: string; out
   };
 }
 
-async function decompressOne(env: ItemEnv, item: { input: string; output: string }): Promise<ItemOutcome> {
+async function decompressOne(env: ItemEnv, item: { input: string; output: string }, onTiles?: TileProgress): Promise<ItemOutcome> {
   const { input } = item;
   const st = await inputStats(input);
   const peek = await peekLatent(input);
@@ -146,7 +147,7 @@ async function decompressOne(env: ItemEnv, item: { input: string; output: string
   const release = await env.budget.acquire(px, env.signal);
   let bytes: Buffer;
   try {
-    const d = await decodeSingle(model, latent, input, o.maxPixels);
+    const d = await decodeSingle(model, latent, input, o.maxPixels, onTiles);
     bytes = await encodeImage(d.image as RawImage, o.format, {
       ...(o.keepMetadata && d.exif ? { exif: Buffer.from(d.exif) } : {}),
       ...(o.keepMetadata && d.icc ? { icc: Buffer.from(d.icc) } : {}),

@@ -9,7 +9,9 @@ import type { Catalog } from '../catalog/index.js';
 import { calibrationSource } from '../codec/handlers.js';
 import type { BatchFileResult, BatchKind, BatchProgress } from '../contract/batch.js';
 import type { JobState } from '../contract/catalog.js';
+import { POOL_PIXEL_BUDGET } from '../contract/limits.js';
 import type { CoreContext } from '../context.js';
+import { emitBatchProgress, emitBatchState } from './job-events.js';
 import { batchInputOf, outputKey, storedOutputKey, type BatchJobInput } from './job-input.js';
 import { batchTotals, itemOptionsOf, notInCatalog, planBatch, recordBatchItem } from './job-record.js';
 import { copyTimes, removePartials } from './output.js';
@@ -17,14 +19,6 @@ import { packFolderOf, type PlannedItem } from './plan.js';
 import { BatchPool } from './pool.js';
 import type { ItemOutcome } from './process-item.js';
 import { storedResult, type StoredBatchResult } from './summary.js';
-
-/**
- * Pixels the whole pool codes at once (a bigger image waits, then runs alone). Measured: about 35
- * bytes per pixel in flight, ~140 MB per worker (tfjs and the model) and ~200 MB for the main
- * thread, so two workers stay under 1.3 GB whatever the folder holds, while two photos of up to
- * 10 megapixels still run side by side.
- */
-export const POOL_PIXEL_BUDGET = 20_000_000;
 
 export type RunEnd = { state: Extract<JobState, 'done' | 'failed' | 'cancelled' | 'interrupted'>; error?: string };
 
@@ -52,6 +46,8 @@ export class BatchRun {
   private runBytesDone = 0;
   private runFilesDone = 0;
   private readonly counts: Counters = { written: 0, skipped: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
+  /** Files in progress whose tiles are reported, by pool index: their share counts towards the ETA. */
+  private readonly working = new Map<number, { file: string; bytes: number; tilesDone: number; tilesTotal: number }>();
   private kind: BatchKind = 'compress';
 
   constructor(
@@ -60,21 +56,25 @@ export class BatchRun {
     readonly jobId: number,
   ) {}
 
-  pause(): void {
+  /** Resolves once every worker has stopped at its checkpoint: only then is the job 'paused'. */
+  async pause(): Promise<void> {
     if (this.paused) return;
     this.paused = true;
     this.pausedSince = Date.now();
-    this.pool?.pause();
+    await this.pool?.pause();
+    if (!this.paused) return; // resumed meanwhile
     this.catalog.jobs.setState(this.jobId, 'paused');
+    emitBatchState(this.ctx, this.jobId, this.kind, 'paused');
     this.emitProgress('paused');
   }
 
-  resume(): void {
+  async resume(): Promise<void> {
     if (!this.paused) return;
     this.paused = false;
     this.pausedMs += Date.now() - (this.pausedSince ?? Date.now());
-    this.pool?.resume();
+    await this.pool?.resume();
     this.catalog.jobs.setState(this.jobId, 'running');
+    emitBatchState(this.ctx, this.jobId, this.kind, 'running');
     this.emitProgress('running');
   }
 
@@ -174,10 +174,16 @@ export class BatchRun {
       },
       onItem: (index, result) => {
         const item = todo[index]!;
+        this.working.delete(index);
         this.record(item.input, result, item.bytes, model?.id);
       },
+      onTiles: (index, tilesDone, tilesTotal) => {
+        const item = todo[index]!;
+        this.working.set(index, { file: item.input, bytes: item.bytes, tilesDone, tilesTotal });
+        this.emitProgress(this.paused ? 'paused' : 'running');
+      },
     });
-    if (this.paused) this.pool.pause();
+    if (this.paused) void this.pool.pause();
     const how = await this.pool.run();
     this.pool = undefined;
     return how === 'cancelled' || this.cancelled ? this.stopped() : { state: 'done' };
@@ -233,7 +239,10 @@ export class BatchRun {
   private emitProgress(state: JobState, currentFile?: string, error?: string): void {
     const seconds = Math.max(1e-3, this.seconds());
     const bytesPerSecond = this.runBytesDone / seconds;
-    const left = this.runBytes - this.runBytesDone;
+    // The files in progress count by their tiles done, so one large photo has an ETA from its first tiles.
+    const working = [...this.working.values()];
+    const doneBytes = working.reduce((n, w) => n + (w.bytes * w.tilesDone) / w.tilesTotal, this.runBytesDone);
+    const left = this.runBytes - doneBytes;
     const p: BatchProgress = {
       jobId: this.jobId,
       kind: this.kind,
@@ -245,9 +254,12 @@ export class BatchRun {
       ...(error ? { error } : {}),
       mbPerSecond: bytesPerSecond / 1e6,
       filesPerSecond: this.runFilesDone / seconds,
-      etaSeconds: this.runFilesDone > 0 && bytesPerSecond > 0 ? left / bytesPerSecond : null,
+      etaSeconds: doneBytes > 0 ? Math.max(0, left) / (doneBytes / seconds) : null,
       workers: this.workers,
+      ...(working.length > 0
+        ? { working: working.map(({ file, tilesDone, tilesTotal }) => ({ file, tilesDone, tilesTotal })) }
+        : {}),
     };
-    this.ctx.emit('batchProgress', p);
+    emitBatchProgress(this.ctx, p);
   }
 }

@@ -7,7 +7,8 @@ import { calibratedModel, type CalibrationSource } from '../codec/calibrate.js';
 import type { CodecModel } from '../codec/model.js';
 import type { BatchKind } from '../contract/batch.js';
 import { StudioError } from '../contract/errors.js';
-import { defineTask } from '../jobs/task.js';
+import { defineTask } from '../workers/task.js';
+import { throttledTiles } from '../codec/tile-progress.js';
 import { claimNext, PixelBudget } from './pixel-budget.js';
 import { processItem, type ItemEnv, type ItemOptions, type ItemOutcome } from './process-item.js';
 
@@ -23,11 +24,14 @@ export interface BatchWorkerInput {
   model?: { id: string; dir: string; calibration?: CalibrationSource };
   /** Decompress: folder of every catalog model, by id. */
   models?: Record<string, string>;
+  /** Least time between two tile reports of one file (default TILE_REPORT_MS, codec/tile-progress.ts). */
+  tileReportMs?: number;
 }
 
 export type BatchWorkerMessage =
   | { type: 'ready'; worker: number }
   | { type: 'begin'; worker: number; index: number }
+  | { type: 'tiles'; worker: number; index: number; done: number; total: number }
   | { type: 'item'; worker: number; index: number; result: ItemOutcome };
 
 type Loaded = Awaited<ReturnType<typeof loadModel>>;
@@ -80,7 +84,11 @@ export default defineTask<BatchWorkerInput, BatchWorkerMessage, { processed: num
       const item = input.items[index];
       if (!item) break;
       io.progress({ type: 'begin', worker: input.worker, index });
-      const result = await processItem(env, item);
+      const tiles = throttledTiles(
+        (done, total) => io.progress({ type: 'tiles', worker: input.worker, index, done, total }),
+        input.tileReportMs,
+      );
+      const result = await processItem(env, item, tiles);
       io.progress({ type: 'item', worker: input.worker, index, result });
       processed++;
     }

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StudioError } from '../contract/errors.js';
+import { fileProblem } from '../input/file-problem.js';
 
 export type Db = Database.Database;
 
@@ -28,7 +28,6 @@ export function openDatabase(file: string): Db {
     return db;
   } catch (err) {
     db?.close();
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new StudioError('io', `${file}: cannot open the catalog (${reason})`, { cause: err });
+    throw fileProblem(file, err, 'open the catalog', 'io');
   }
 }

@@ -1,5 +1,4 @@
 // Contract handlers for the catalog fragment.
-import path from 'node:path';
 import type { catalogMethods } from '../contract/catalog.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext, Handlers } from '../context.js';
@@ -7,9 +6,7 @@ import type { Catalog } from './catalog.js';
 import { deleteDataset } from './delete-dataset.js';
 import { deleteModel } from './delete-model.js';
 import { IMPORT_JOB_KIND } from './import/job-input.js';
-import { importJobs } from './import-jobs.js';
 import { getCatalog } from './index.js';
-import { resumeJob } from '../jobs/kinds.js';
 import { exportModel, importModel } from './lsmodel/transfer.js';
 import { loadThumbnail, THUMBNAIL_MIME } from './thumbnails.js';
 import type { DatasetRecord, ModelRecord } from './types.js';
@@ -39,7 +36,8 @@ async function thumbnailDataUrl(ctx: CoreContext, image: Parameters<typeof loadT
   }
 }
 
-export const catalogHandlers: Handlers<typeof catalogMethods> = {
+/** The import methods are the import job kind's (imports/handlers.ts). */
+export const catalogHandlers: Handlers<Omit<typeof catalogMethods, 'importPaths' | 'awaitImport' | 'cancelImport'>> = {
   async listDatasets(_req, ctx) {
     const catalog = getCatalog(ctx);
     return { datasets: catalog.datasets.list().map((d) => datasetSummary(catalog, d)) };
@@ -57,23 +55,6 @@ export const catalogHandlers: Handlers<typeof catalogMethods> = {
       models: catalog.models.list({ datasetId: d.id }).map((m) => modelSummary(catalog, m)),
       imports,
     };
-  },
-
-  async importPaths(req, ctx) {
-    return importJobs(ctx).start({
-      paths: req.paths.map((p) => path.resolve(p)),
-      dataset: req.dataset,
-      ...(req.description ? { description: req.description } : {}),
-      ...(req.maxPixels !== undefined ? { maxPixels: req.maxPixels } : {}),
-    });
-  },
-
-  async awaitImport(req, ctx) {
-    return importJobs(ctx).wait(req.jobId);
-  },
-
-  async cancelImport(req, ctx) {
-    return { cancelled: importJobs(ctx).cancel(req.jobId) };
   },
 
   async listImages(req, ctx) {
@@ -144,7 +125,4 @@ export const catalogHandlers: Handlers<typeof catalogMethods> = {
     return { jobs: jobs.map((j) => jobInfo(catalog, j)) };
   },
 
-  async resumeJob(req, ctx) {
-    return resumeJob(ctx, req.jobId);
-  },
 };

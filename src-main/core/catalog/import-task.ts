@@ -1,7 +1,7 @@
 // Worker task: runs one import job against its own connection to the catalog file. The host
 // (import-jobs.ts) claims the job before and records how it ended after.
 import type { ImportProgress } from '../contract/catalog.js';
-import { defineTask } from '../jobs/task.js';
+import { defineTask } from '../workers/task.js';
 import { openCatalog } from './catalog.js';
 import { runImport } from './import/run-import.js';
 

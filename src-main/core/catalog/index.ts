@@ -1,6 +1,6 @@
 // The catalog's public face for the rest of the core: open it, or get the studio's shared one.
 import type { CoreContext } from '../context.js';
-import { findResourceDir } from '../resources.js';
+import { findResourceDir } from '../system/resources.js';
 import { BASE_MODELS_REL, syncBaseModels } from './base-models.js';
 import { openCatalog, type Catalog } from './catalog.js';
 

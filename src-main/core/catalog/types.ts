@@ -1,7 +1,9 @@
 // Records as the repositories hand them to the rest of the core (camelCase, JSON columns parsed).
 // These shapes are the cross-domain interface the engine, codec and eval code against.
 
-export type Split = 'train' | 'val' | 'test';
+import type { CatalogImage, JobState, ModelFileInfo, Split, TrainingRunInfo } from '../contract/catalog.js';
+
+export type { JobState, Split };
 export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 
 export interface DatasetRecord {
@@ -11,33 +13,17 @@ export interface DatasetRecord {
   createdAt: string;
 }
 
-export interface ImageRecord {
-  id: number;
-  datasetId: number;
-  /** Absolute path of the user's original file (read, never written). */
-  path: string;
-  /** sha256 of the file bytes, hex. */
-  hash: string;
-  width: number;
-  height: number;
-  channels: 1 | 3 | 4;
-  format: string;
-  bytes: number;
-  split: Split;
-  addedAt: string;
-}
+/** An image row: the contract's CatalogImage without what listImages adds (display name, thumbnail). */
+export type ImageRecord = Omit<CatalogImage, 'name' | 'thumbnail'>;
 
 export type NewImage = Omit<ImageRecord, 'id' | 'addedAt'>;
 
-export interface ModelFile {
-  /** Path relative to the model folder, '/'-separated. */
-  path: string;
-  bytes: number;
-}
+/** A file of a model's folder: its path relative to the folder, '/'-separated (getModel lists them). */
+export type ModelFile = ModelFileInfo;
 
-import type { FamilyName } from '../engine/models/families.js';
+import type { FamilyName } from '../contract/families.js';
 
-/** The model's family (engine/models/families.ts is the one list). */
+/** The model's family (contract/families.ts is the one list of names). */
 export type ModelArch = FamilyName;
 
 export interface ModelRecord {
@@ -68,7 +54,7 @@ export interface NewModel {
   builtin?: boolean;
 }
 
-export type RunState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+export type RunState = TrainingRunInfo['state'];
 
 export interface RunRecord {
   id: number;
@@ -118,8 +104,6 @@ export interface EvaluationRecord {
   points: Record<string, unknown>;
   createdAt: string;
 }
-
-export type JobState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'interrupted' | 'cancelled';
 
 export interface JobRecord {
   id: number;

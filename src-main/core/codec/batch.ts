@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../imaging/index.js';
 import { calibratedModel, type CalibrationSource } from './calibrate.js';
 import { compressImage, compressPack, prepareFile, type PreparedImage } from './compress.js';
 import type { CodecModel } from './model.js';
+import { throttledTiles } from './tile-progress.js';
 
 export interface LoadedCodecModel extends CodecModel {
   dispose(): void;
@@ -37,6 +38,8 @@ export interface CompressBatchInput {
   calibration?: CalibrationSource;
   /** Largest image read (default DEFAULT_MAX_PIXELS, limits.ts). */
   maxPixels?: number;
+  /** Least time between two tile reports of one file (default TILE_REPORT_MS, tile-progress.ts). */
+  tileReportMs?: number;
 }
 
 export interface CompressBatchResult {
@@ -94,6 +97,8 @@ async function compressEach(model: CodecModel, input: CompressBatchInput, io: Ba
         ...(input.targetPsnr !== undefined ? { targetPsnr: input.targetPsnr } : {}),
         ...(input.targetBpp !== undefined ? { targetBpp: input.targetBpp } : {}),
         ...(input.measure ? { measure: true } : {}),
+        // Within the file: a photo of a few hundred tiles takes a minute.
+        onTiles: throttledTiles((d, t) => io.progress({ done: k, total, path: item.input, tiles: { done: d, total: t } }), input.tileReportMs),
       });
       await writeFileAtomic(item.output, r.bytes, { overwrite: input.overwrite ?? false });
       const original = await fileBytes(item.input);

@@ -2,11 +2,11 @@
 // entropy-coded streams at a quality (1-100 maps into its range of lambdas), the container adds
 // the tiny header. Target searches bisect the quality (bytes and PSNR grow with it).
 import { StudioError } from '../contract/errors.js';
-import { psnr } from '../metrics/psnr.js';
+import { psnr } from '../imaging/psnr.js';
 import { encodeAlpha } from './alpha-coder.js';
 import { modelTag, writePackV2, writeSingleV2, type V2Image, type V2Params } from './container-v2.js';
 import type { CodecModel, LearnedCodec } from './model.js';
-import { toChannels } from './pixels.js';
+import { toChannels } from '../imaging/pixels.js';
 import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY } from './quantize.js';
 import type { CompressResult, CompressSettings, PackResult, PreparedImage } from './compress.js';
 

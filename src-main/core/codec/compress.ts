@@ -5,7 +5,7 @@
 import { StudioError } from '../contract/errors.js';
 import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 import { imageInfo, loadImageFile, readImage, type RawImage } from '../imaging/index.js';
-import { psnr } from '../metrics/psnr.js';
+import { psnr } from '../imaging/psnr.js';
 import { encodeAlpha } from './alpha-coder.js';
 import {
   weightsTag,
@@ -20,7 +20,7 @@ import { GridEncoder, PREDICTORS, type Predictor } from './grid-coder.js';
 import { readSourceMetadata, type SourceMetadata } from './metadata.js';
 import { modelTile, type CodecModel, type CodeGrid, type TileProgress } from './model.js';
 import { checkImagePixels } from '../imaging/pixel-limit.js';
-import { splitAlpha, toChannels } from './pixels.js';
+import { splitAlpha, toChannels } from '../imaging/pixels.js';
 import { compressLearned, compressPackLearned } from './compress-learned.js';
 import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, dequantize, quantize, stepFor } from './quantize.js';
 

@@ -9,8 +9,9 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { ByteReader, ByteWriter, OutOfBytes } from './bytes.js';
-import { LATENT_MAGIC, LatentFormatError, MAX_PIXELS, MAX_SIDE, type LatentProblem, type OutputChannels } from './container.js';
-import { crc32 } from './crc32.js';
+import { MAX_PIXELS_SETTING } from '../contract/limits.js';
+import { LATENT_MAGIC, LatentFormatError, MAX_SIDE, type LatentProblem, type OutputChannels } from './container.js';
+import { crc32 } from '../system/crc32.js';
 
 export const FORMAT_V2 = 2;
 /** Bytes of the model tag kept in each file (48 bits: it only has to tell the catalog's models apart). */
@@ -163,7 +164,7 @@ function sides(img: V2Image): Uint8Array[] {
 
 function imageFlags(img: V2Image): number {
   const { width: w, height: h } = img;
-  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS_SETTING) {
     throw new RangeError(`bad image size ${w}x${h}`);
   }
   const code = CHANNEL_CODES.indexOf(img.channels);
@@ -331,7 +332,8 @@ interface Sizes {
 function readDims(r: ByteReader, label: string): { width: number; height: number } {
   const width = count(r, 1, MAX_SIDE, label, 'width');
   const height = count(r, 1, MAX_SIDE, label, 'height');
-  if (width * height > MAX_PIXELS) fail('corrupt', label, `corrupt header (${width}x${height} is over ${MAX_PIXELS / 1e6} megapixels)`);
+  if (width * height > MAX_PIXELS_SETTING)
+    fail('corrupt', label, `corrupt header (${width}x${height} is over ${MAX_PIXELS_SETTING / 1e6} megapixels)`);
   return { width, height };
 }
 

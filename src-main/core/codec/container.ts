@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { StudioError } from '../contract/errors.js';
+import { MAX_PIXELS_SETTING } from '../contract/limits.js';
 import { unsafeNameChar } from '../contract/text.js';
 import { ByteReader, ByteWriter, OutOfBytes } from './bytes.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../system/crc32.js';
 import { MAX_CHANNELS, predictorFromId, predictorId, type Predictor } from './grid-coder.js';
 
 /** "LATN". */
@@ -18,8 +19,6 @@ export const LATENT_MAGIC = Uint8Array.of(0x4c, 0x41, 0x54, 0x4e);
 export const FORMAT_VERSION = 1;
 /** Bytes of the decoder weights hash kept in each file (64 bits: a mismatch goes unnoticed with odds 2^-64). */
 export const WEIGHTS_TAG_BYTES = 8;
-/** Largest image a file may declare (same limit as reading images: decompression bombs). */
-export const MAX_PIXELS = 100_000_000;
 export const MAX_SIDE = 1 << 20;
 /** Largest tile edge a file may declare. */
 export const MAX_TILE = 1 << 16;
@@ -268,7 +267,8 @@ function readCommon(r: ByteReader, label: string): { params: CodeParams; flags: 
 function readEntry(r: ByteReader, params: CodeParams, label: string): RawEntry {
   const width = count(r, 1, MAX_SIDE, label, 'width');
   const height = count(r, 1, MAX_SIDE, label, 'height');
-  if (width * height > MAX_PIXELS) fail('corrupt', label, `corrupt header (${width}x${height} is over ${MAX_PIXELS / 1e6} megapixels)`);
+  if (width * height > MAX_PIXELS_SETTING)
+    fail('corrupt', label, `corrupt header (${width}x${height} is over ${MAX_PIXELS_SETTING / 1e6} megapixels)`);
   const b = r.u8();
   const channels = CHANNEL_CODES[b & 3];
   if (channels === undefined || (b & ~(3 | IMG_EXIF | IMG_ICC)) !== 0) fail('corrupt', label, 'corrupt header (bad image flags)');

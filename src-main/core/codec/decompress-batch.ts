@@ -13,6 +13,7 @@ import { decodePackBlock, decodeSingle, type DecodedImage } from './decompress.j
 import { PackFile, readPackV2File, readSingleFile, v2Ref } from './latent-file.js';
 import type { CodecModel } from './model.js';
 import { PackStage } from './pack-output.js';
+import { throttledTiles } from './tile-progress.js';
 import { checkImagePixels, checkPackPixels } from '../imaging/pixel-limit.js';
 
 export interface DecompressBatchInput {
@@ -26,6 +27,8 @@ export interface DecompressBatchInput {
   images?: number[];
   /** Largest image decoded, and through it a pack's total (default DEFAULT_MAX_PIXELS, limits.ts). */
   maxPixels?: number;
+  /** Least time between two tile reports of one file (default TILE_REPORT_MS, tile-progress.ts). */
+  tileReportMs?: number;
 }
 
 export interface DecompressBatchResult {
@@ -80,7 +83,9 @@ export async function runDecompressBatch(input: DecompressBatchInput, load: Mode
           checkImagePixels(item.input, latent.image.width, latent.image.height, maxPixels);
           checkJpegAlpha(input.format, latent.image.channels, item.input);
           const model = await modelFor(item.modelId);
-          const d = await decodeSingle(model, latent, item.input, maxPixels);
+          // Within the file: a photo of a few hundred tiles takes a minute.
+          const onTiles = throttledTiles((d, t) => io.progress({ done: k, total, path: item.input, tiles: { done: d, total: t } }), input.tileReportMs);
+          const d = await decodeSingle(model, latent, item.input, maxPixels, onTiles);
           const bytes = await encodeDecoded(d, input.format, item.input);
           await writeFileAtomic(item.output, bytes, { overwrite });
           files.push({

@@ -23,7 +23,7 @@ import { isPackV2, isV2, modelTag, readPackV2 } from './container-v2.js';
 import { readAnySingle, v2Ref, type AnySingleLatent, type SingleLatentV2 } from './latent-file.js';
 import { expectedGrid, modelTile, type CodecModel, type CodeGrid, type TileProgress } from './model.js';
 import { checkImagePixels, checkPackPixels } from '../imaging/pixel-limit.js';
-import { joinAlpha, toChannels } from './pixels.js';
+import { joinAlpha, toChannels } from '../imaging/pixels.js';
 import { dequantize } from './quantize.js';
 
 export interface DecodedImage {

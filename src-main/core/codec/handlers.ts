@@ -6,15 +6,16 @@ import path from 'node:path';
 import { getCatalog, type ModelRecord } from '../catalog/index.js';
 import type { CodecFailure, CompressImagesResult, LatentInfo, codecMethods } from '../contract/codec.js';
 import { StudioError } from '../contract/errors.js';
-import { outputNameProblem } from '../output-name.js';
-import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
+import { outputNameProblem } from '../system/output-name.js';
 import type { CoreContext, Handlers } from '../context.js';
-import { startWorkerTask } from '../jobs/worker-host.js';
+import { startWorkerTask } from '../workers/host.js';
+import { compressTask, decompressTask } from './tasks/index.js';
 import { failure, type CompressBatchInput } from './batch.js';
 import type { DecompressBatchInput } from './decompress-batch.js';
 import type { CalibrationSource } from './calibrate.js';
 import { FORMAT_VERSION, tagHex, tagMatches, weightsTag } from './container.js';
 import { PackFile, peekLatent, readPackV2File, readSingleFile } from './latent-file.js';
+import { pixelLimit } from '../settings/pixel-limit.js';
 
 async function isFolder(p: string): Promise<boolean> {
   try {
@@ -83,7 +84,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
     const offset = failed.length;
     if (items.length === 0) return { model: rec.id, files: [], failed };
     const task = startWorkerTask(
-      'codec.compress',
+      compressTask,
       {
         modelId: rec.id,
         modelDir: rec.dir,
@@ -96,7 +97,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         keepMetadata: req.keepMetadata ?? true,
         overwrite: req.overwrite ?? false,
         calibration: calibrationSource(ctx, rec),
-        ...(req.maxPixels !== undefined ? { maxPixels: req.maxPixels } : {}),
+        maxPixels: await pixelLimit(ctx.home, req.maxPixels),
       },
       { onProgress: (p) => ctx.emit('compressProgress', { ...p, done: p.done + offset, total }) },
     );
@@ -168,7 +169,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
     const offset = failed.length;
     if (items.length === 0) return { files: [], failed };
     const task = startWorkerTask(
-      'codec.decompress',
+      decompressTask,
       {
         models,
         items,
@@ -176,7 +177,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         overwrite: req.overwrite ?? false,
         ...(req.images ? { images: req.images } : {}),
         // Every image's declared size is checked against it before anything decodes (pixel-limit.ts).
-        maxPixels: req.maxPixels ?? DEFAULT_MAX_PIXELS,
+        maxPixels: await pixelLimit(ctx.home, req.maxPixels),
       },
       { onProgress: (p) => ctx.emit('decompressProgress', { ...p, done: p.done + offset, total }) },
     );

@@ -4,13 +4,9 @@ import type { TileProgress } from '../engine/tiling/tiled.js';
 export type { TileProgress };
 import type { RawImage } from '../imaging/index.js';
 
-/** HWC grid of continuous latents. */
-export interface CodeGrid {
-  data: Float32Array;
-  gh: number;
-  gw: number;
-  c: number;
-}
+/** HWC grid of continuous latents (the engine's, engine/inference.ts). */
+import type { CodeGrid } from '../engine/inference.js';
+export type { CodeGrid };
 
 export interface CodecModelCard {
   channels: 1 | 3;

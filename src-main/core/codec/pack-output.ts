@@ -6,7 +6,8 @@
 import { link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.js';
-import { partName } from '../part-name.js';
+import { fileProblem } from '../input/file-problem.js';
+import { partName } from '../system/part-name.js';
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -22,7 +23,7 @@ function conflict(file: string): StudioError {
 }
 
 function ioError(file: string, err: unknown): StudioError {
-  return new StudioError('io', `${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  return fileProblem(file, err, 'write', 'io');
 }
 
 export class PackStage {

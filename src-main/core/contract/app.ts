@@ -1,6 +1,7 @@
 // Contract fragment: the studio itself (version, where data lives, which tfjs backend runs).
 import { z } from 'zod';
 import { event, method } from './define.js';
+import { MAX_PIXELS_STUDIO_SETTING } from './limits.js';
 
 export interface AppInfo {
   name: string;
@@ -33,6 +34,8 @@ export interface StudioSettings {
   queue: { shown: string } | null;
   /** The studio that trains for this one (docs/security.md section 5); null when training runs here. */
   trainingHost: { url: string; tokenSet: true } | null;
+  /** "Largest image": the pixel limit of every request that gives none (DEFAULT_MAX_PIXELS unless saved). */
+  maxPixels: number;
 }
 
 /** At least 16 characters: the token is the only thing between the network and the host's trainer. */
@@ -56,6 +59,8 @@ export const settingsUpdate = z
       .strict()
       .nullable()
       .optional(),
+    /** "Largest image" in pixels, at most MAX_PIXELS_STUDIO_SETTING (memory); null goes back to the default. */
+    maxPixels: z.number().int().min(1).max(MAX_PIXELS_STUDIO_SETTING).nullable().optional(),
   })
   .strict();
 
@@ -69,7 +74,7 @@ export const appMethods = {
     z.object({ path: z.string().max(4096).optional() }).strict(),
     'List a folder on the machine running the studio (the browser studio has no native dialog).',
   ),
-  getSettings: method<StudioSettings>()(z.object({}).strict(), "The studio's settings (queue, training host), with their secrets masked."),
+  getSettings: method<StudioSettings>()(z.object({}).strict(), "The studio's settings (queue, training host, largest image), with their secrets masked."),
   updateSettings: method<StudioSettings>()(
     settingsUpdate,
     'Change the settings named in the request (null forgets one); they are kept in the home, readable by the user only.',

@@ -3,6 +3,7 @@
 // redoing finished files. Browser-safe: zod and types only.
 import { z } from 'zod';
 import type { JobState } from './catalog.js';
+import { JobRef, type Failure } from './common.js';
 import { event, method } from './define.js';
 import { MAX_PIXELS_SETTING } from './limits.js';
 
@@ -39,6 +40,11 @@ export interface BatchProgress {
   /** Remaining seconds at the current rate; null until it can be estimated. */
   etaSeconds: number | null;
   workers: number;
+  /**
+   * Files being coded now whose tile progress is known (a learned model on an image of several
+   * tiles): transform tiles finished of the current pass. Absent when there are none.
+   */
+  working?: Array<{ file: string; tilesDone: number; tilesTotal: number }>;
   /** A batch on the queue: the latest line about the queue itself (unreachable, back again). */
   notice?: string;
 }
@@ -69,11 +75,8 @@ export interface BatchSkipped {
   reason: string;
 }
 
-export interface BatchFailure {
-  path: string;
-  /** One line naming the file and the problem. */
-  error: string;
-}
+/** A file the batch could not handle (common.ts). */
+export type BatchFailure = Failure;
 
 export interface BatchSummary {
   jobId: number;
@@ -104,7 +107,6 @@ export interface BatchSummary {
 export type BatchFinished = Omit<BatchSummary, 'files' | 'skipped'> & { written: number; skippedCount: number };
 
 const filePath = z.string().min(1).max(4096);
-const jobId = z.object({ jobId: z.number().int().positive() }).strict();
 
 export const batchRequest = z
   .object({
@@ -170,25 +172,17 @@ export const batchMethods = {
     'The same batch sent to `latent-studio worker` processes through the queue in the settings (one job per file); batchProgress events count the files of all workers, then batchFinished. cancelJob takes the files no worker has started off the queue.',
   ),
   awaitBatch: method<BatchSummary>()(
-    jobId,
+    JobRef,
     'Wait for a batch job of this studio to end and get its summary (or the stored summary of an ended one).',
   ),
-  getBatch: method<BatchSummary>()(jobId, 'The summary of a batch job so far: files written, skipped and failed, bytes, rate.'),
-  pauseJob: method<{ jobId: number; state: JobState }>()(
-    jobId,
-    'Pause a running or queued batch job, or a training job, after the work in progress; resumeJob continues it. Other kinds cannot pause (unsupported).',
-  ),
+  getBatch: method<BatchSummary>()(JobRef, 'The summary of a batch job so far: files written, skipped and failed, bytes, rate.'),
   resumeBatch: method<BatchStarted>()(
-    jobId,
+    JobRef,
     'Continue a paused, interrupted, cancelled or failed batch job: finished files are not redone, partial outputs are removed.',
-  ),
-  cancelJob: method<{ jobId: number; cancelled: boolean; state: JobState }>()(
-    jobId,
-    'Stop a job of any kind after the items in progress; finished items stay and resumeJob continues it (a cancelled training job keeps no checkpoint: it starts over).',
   ),
 } as const;
 
 export const batchEvents = {
-  batchProgress: event<BatchProgress>('A batch job finished one more file (or changed state).'),
+  batchProgress: event<BatchProgress>('A batch job finished one more file, changed state, or coded more tiles of a file in progress.'),
   batchFinished: event<BatchFinished>('A batch job ended: done, failed, cancelled or interrupted.'),
 } as const;

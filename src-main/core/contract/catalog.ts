@@ -1,14 +1,16 @@
 // Contract fragment: the catalog. Datasets and their images (import with progress, thumbnails,
 // split), models (list, delete, .lsmodel export/import), latent files, and the job list.
 import { z } from 'zod';
-import type { FamilyName } from '../engine/models/families.js';
+import type { FamilyName } from './families.js';
+import { JobRef, type Failure } from './common.js';
 import { event, method } from './define.js';
 import { unsafeNameChar } from './text.js';
 import { MAX_PIXELS_SETTING } from './limits.js';
 import type { ModelVerdict } from './eval.js';
 
 export type Split = 'train' | 'val' | 'test';
-export type JobState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'interrupted' | 'cancelled';
+export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'interrupted', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 export interface DatasetSummary {
   id: number;
@@ -35,6 +37,7 @@ export interface CatalogImage {
   /** The original file (the studio never writes to it). */
   path: string;
   name: string;
+  /** sha256 of the file bytes, hex. */
   hash: string;
   width: number;
   height: number;
@@ -58,11 +61,8 @@ export interface Thumbnail {
   base64: string;
 }
 
-export interface ImportFailure {
-  path: string;
-  /** One line naming the file and the problem. */
-  error: string;
-}
+/** A file the import could not take (common.ts). */
+export type ImportFailure = Failure;
 
 export interface ImportStarted {
   jobId: number;
@@ -100,6 +100,7 @@ export interface ImportSummary {
 }
 
 export interface ModelFileInfo {
+  /** Relative to the model folder, '/'-separated. */
   path: string;
   bytes: number;
 }
@@ -256,11 +257,11 @@ export const catalogMethods = {
     'Import files and folders (recursive) into a dataset, created when new. Runs as a job in a worker; importProgress events follow, then importFinished.',
   ),
   awaitImport: method<ImportSummary>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
+    JobRef,
     'Wait for an import job started in this studio to end and get its summary (or the stored summary of a finished one).',
   ),
   cancelImport: method<{ cancelled: boolean }>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
+    JobRef,
     'Stop a running import after the file in progress; finished files stay imported and resumeJob continues it.',
   ),
   listImages: method<ImageList>()(
@@ -310,17 +311,13 @@ export const catalogMethods = {
   listJobs: method<{ jobs: JobInfo[] }>()(
     z
       .object({
-        jobId: z.number().int().positive().optional(),
+        jobId: JobRef.shape.jobId.optional(),
         kind: z.string().max(100).optional(),
-        state: z.enum(['queued', 'running', 'paused', 'done', 'failed', 'interrupted', 'cancelled']).optional(),
+        state: z.enum(JOB_STATES).optional(),
         limit: z.number().int().min(1).max(1000).optional(),
       })
       .strict(),
     'Jobs (import, train, batch, eval), newest first, with progress and errors.',
-  ),
-  resumeJob: method<{ jobId: number; kind: string; state: JobState }>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
-    'Continue a job of any kind (import, train, batch, eval, code-size sweep) where it stopped: finished items (files, epochs, images, code sizes) are not redone.',
   ),
 } as const;
 

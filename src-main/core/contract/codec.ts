@@ -1,14 +1,13 @@
 // Contract fragment: compress images into .latent files (one per image, or one pack), decompress
 // them back to PNG/JPEG/WebP, and read a .latent header for the UI.
 import { z } from 'zod';
+import type { Failure } from './common.js';
 import { event, method } from './define.js';
 import { MAX_PIXELS_SETTING } from './limits.js';
 import { nameString } from './text.js';
 
-export interface CodecFailure {
-  path: string;
-  error: string;
-}
+/** A file the codec could not handle (common.ts). */
+export type CodecFailure = Failure;
 
 export interface CompressedFile {
   input: string;
@@ -94,6 +93,11 @@ export interface CompressProgress {
   done: number;
   total: number;
   path: string;
+  /**
+   * Within the file `path` (not yet among `done`): transform tiles finished of its current pass,
+   * for a learned model on an image of several tiles. Absent on the event that finishes a file.
+   */
+  tiles?: { done: number; total: number };
 }
 
 const paths = z.array(z.string().min(1).max(4096)).min(1).max(100_000);
@@ -149,6 +153,6 @@ export const codecMethods = {
 } as const;
 
 export const codecEvents = {
-  compressProgress: event<CompressProgress>('A file of a compress batch finished (done of total).'),
-  decompressProgress: event<CompressProgress>('A file (or pack image) of a decompress batch finished.'),
+  compressProgress: event<CompressProgress>('A file of a compress batch finished (done of total), or, with tiles, more of the file being coded.'),
+  decompressProgress: event<CompressProgress>('A file (or pack image) of a decompress batch finished, or, with tiles, more of the file being decoded.'),
 } as const;

@@ -1,62 +1,82 @@
 // Contract fragment: the engine (tfjs backend, training). Browser-safe.
 import { z } from 'zod';
-import { FAMILY_NAMES, type FamilyName } from '../engine/models/families.js';
+import { FAMILY_NAMES, type FamilyName } from './families.js';
+import { JobRef } from './common.js';
 import { event, method } from './define.js';
 import { nameString } from './text.js';
 
 export interface BackendReport {
   backend: 'tensorflow' | 'wasm' | 'cpu';
+  /** Why this one: what was tried and what failed, in one line. */
   reason: string;
-  /** What runs the learned models' transforms when they code an image (onnxruntime or tfjs), and why. */
+  /** What runs the learned models' transforms when they code an image (onnxruntime or tfjs), and why; absent: not asked. */
   coding?: { name: 'onnx' | 'tfjs'; reason: string };
 }
 
-/** Request to train a model on a catalog dataset. Absent fields take defaults from the data. */
+/**
+ * Request to train a model on a catalog dataset. Absent fields take defaults from the data. Each
+ * field's description is also its CLI flag's help (cli/schema-flags.ts).
+ */
 export const TrainRequest = z
   .object({
-    dataset: z.string().min(1).max(200),
-    name: nameString('model names', 200).optional(),
-    /** Model family (engine/models/families.ts); absent: chosen from the data. */
-    arch: z.enum(FAMILY_NAMES).optional(),
-    /** Learned families: the lambdas of `lambda * 255^2 * MSE + bpp`, one quality level each. */
-    lambdas: z.array(z.number().positive().max(10)).min(1).max(8).optional(),
-    /** Wall-clock training budget in minutes (learned families; the learning-rate schedule fits it). */
-    minutes: z.number().positive().max(10080).optional(),
-    /** Optimizer steps (learned families), instead of a time budget. */
-    steps: z.number().int().min(1).max(10_000_000).optional(),
-    /** Dense: code size (values per tile). */
-    codeSize: z.number().int().min(1).max(4096).optional(),
-    /** Dense: encoder hidden layer widths, outermost first (default: decreasing sandwich). */
-    layers: z.array(z.number().int().min(1).max(16384)).max(8).optional(),
-    /** Dense: decoder hidden widths, innermost first (default: the mirror of layers). */
-    decoderLayers: z.array(z.number().int().min(1).max(16384)).max(8).optional(),
-    activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid']).optional(),
-    loss: z.enum(['bce', 'mse']).optional(),
-    /** Dense: tile edge (0 = the whole image, for small images). Conv: training crop edge. */
-    tile: z.number().int().min(0).max(1024).optional(),
-    /** Conv: downsampling factor. */
-    downsample: z.union([z.literal(8), z.literal(16)]).optional(),
-    /** Conv: filters per stage (one width for all stages). */
-    channels: z.number().int().min(4).max(512).optional(),
-    /** Conv: code channels. */
-    codeChannels: z.number().int().min(1).max(256).optional(),
-    color: z.enum(['auto', 'gray', 'rgb']).optional(),
-    epochs: z.number().int().min(1).max(10000).optional(),
-    batchSize: z.number().int().min(1).max(4096).optional(),
-    learningRate: z.number().positive().max(1).optional(),
+    dataset: z.string().min(1).max(200).describe('the catalog dataset to train on'),
+    name: nameString('model names', 200).optional().describe("the model's name (default: '<dataset> <family>')"),
+    /** Families: contract/families.ts (declared in engine/models/families.ts). */
+    arch: z.enum(FAMILY_NAMES).optional().describe('model family; absent: chosen from the data'),
+    lambdas: z
+      .array(z.number().positive().max(10))
+      .min(1)
+      .max(8)
+      .optional()
+      .describe('learned families: the lambdas of lambda * 255^2 * MSE + bpp, one quality level each'),
+    minutes: z
+      .number()
+      .positive()
+      .max(10080)
+      .optional()
+      .describe('learned families: wall-clock budget in minutes (the learning-rate schedule fits it)'),
+    steps: z.number().int().min(1).max(10_000_000).optional().describe('learned families: optimizer steps, instead of a time budget'),
+    codeSize: z.number().int().min(1).max(4096).optional().describe('dense: code values per tile'),
+    layers: z
+      .array(z.number().int().min(1).max(16384))
+      .max(8)
+      .optional()
+      .describe('dense: encoder hidden widths, outermost first (default: a decreasing sandwich)'),
+    decoderLayers: z
+      .array(z.number().int().min(1).max(16384))
+      .max(8)
+      .optional()
+      .describe('dense: decoder hidden widths, innermost first (default: the mirror of layers)'),
+    activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid']).optional().describe('dense and conv: hidden activation'),
+    loss: z.enum(['bce', 'mse']).optional().describe('dense families: the distortion, binary cross-entropy or mean squared error'),
+    tile: z.number().int().min(0).max(1024).optional().describe('dense: tile edge (0 = the whole image); conv and learned: training crop edge'),
+    downsample: z
+      .union([z.literal(8), z.literal(16)])
+      .optional()
+      .describe('conv: downsampling factor'),
+    channels: z.number().int().min(4).max(512).optional().describe('conv and learned: filters per stage'),
+    codeChannels: z.number().int().min(1).max(256).optional().describe('conv and learned: code channels'),
+    color: z.enum(['auto', 'gray', 'rgb']).optional().describe('train on gray or RGB pixels (auto: gray when every image is gray)'),
+    epochs: z.number().int().min(1).max(10000).optional().describe('passes over the training images'),
+    batchSize: z.number().int().min(1).max(4096).optional().describe('images (or crops) per step'),
+    learningRate: z.number().positive().max(1).optional().describe("Adam's learning rate (default: the family's)"),
     seed: z
       .number()
       .int()
       .min(0)
       .max(2 ** 31 - 1)
-      .optional(),
-    patience: z.number().int().min(0).max(1000).optional(),
-    /** Learned families: start from this model's weights (same family, channels and shapes). */
-    initFrom: z.string().min(1).max(200).optional(),
-    /** Learned families: start from random weights, not from the matching built-in base model. */
-    fromScratch: z.boolean().optional(),
-    /** Learned families: model replicas, one per worker thread, sharing each batch (default: the cores, at most 8). */
-    workers: z.number().int().min(1).max(64).optional(),
+      .optional()
+      .describe('random seed: same seed, same backend, same model'),
+    patience: z.number().int().min(0).max(1000).optional().describe('stop after this many epochs without a better validation loss (0: never)'),
+    initFrom: z.string().min(1).max(200).optional().describe("learned families: start from this model's weights (same family, channels and shapes)"),
+    fromScratch: z.boolean().optional().describe('learned families: start from random weights, not from the matching built-in base model'),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('learned families: model replicas, one per worker thread, sharing each batch (default: the cores, at most 8)'),
   })
   .strict();
 export type TrainRequest = z.infer<typeof TrainRequest>;
@@ -133,15 +153,13 @@ export type TrainProgressPayload =
 export type TrainFinishedPayload =
   { jobId: number; ok: true; result: TrainResult } | { jobId: number; ok: false; error: string; cancelled: boolean };
 
-/** Training jobs are catalog jobs (kind 'train'): listJobs shows them, resumeJob continues one from its last finished epoch. */
-const JobRef = z.object({ jobId: z.number().int().positive() }).strict();
-
+// Training jobs are catalog jobs (kind 'train'): listJobs shows them, resumeJob continues one from its last finished epoch.
 export const engineMethods = {
   getBackendInfo: method<BackendReport>()(
     z.object({}).strict(),
     'Which tfjs backend trains and runs models, what codes images with the learned models (onnxruntime or tfjs), and why.',
   ),
-  trainModel: method<{ jobId: number }>()(
+  trainModel: method<JobRef>()(
     TrainRequest,
     'Start training an autoencoder on a dataset in a worker thread, as a catalog job checkpointed after every epoch; progress arrives as trainProgress events.',
   ),

@@ -4,6 +4,7 @@
 // code-size sweep (train models differing only in code size, evaluate each).
 // Numbers that are infinite (a lossless reconstruction's PSNR) travel as null.
 import { z } from 'zod';
+import { JobRef, type Failure } from './common.js';
 import { event, method } from './define.js';
 import { TrainRequest } from './engine.js';
 import { nameString } from './text.js';
@@ -123,10 +124,8 @@ export interface ModelVerdict extends Verdict {
   createdAt: string;
 }
 
-export interface EvalFailure {
-  path: string;
-  error: string;
-}
+/** An image the evaluation could not measure (common.ts). */
+export type EvalFailure = Failure;
 
 export interface EvaluationResult {
   /** Catalog id of the evaluation (its latent-codec row, or its first row without a model). */
@@ -336,15 +335,15 @@ export const evalMethods = {
     'Start a rate-distortion evaluation: the model at a range of qualities and JPEG/WebP/AVIF sweeps on the same images. Runs as a job in a worker; evalProgress events follow, then evalFinished.',
   ),
   awaitEvaluation: method<EvaluationResult>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
+    JobRef,
     'Wait for an evaluation job to end and get its curves, BD-rates and per-image results.',
   ),
   cancelEvaluation: method<{ cancelled: boolean }>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
+    JobRef,
     'Stop a running evaluation after the encoding in progress; finished images are kept and resumeEvaluation continues.',
   ),
   resumeEvaluation: method<EvalStarted>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
+    JobRef,
     'Continue a cancelled, failed or interrupted evaluation job; images already measured are not redone.',
   ),
   getEvaluation: method<EvaluationResult>()(
@@ -407,11 +406,11 @@ export const evalMethods = {
     'Train one model per code size (all else equal) on a dataset and evaluate each on the same images; codeSizeProgress events, then codeSizeFinished.',
   ),
   awaitCodeSizeSweep: method<CodeSizeSweepResult>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
+    JobRef,
     'Wait for a code-size sweep to end: one row per code size (training time, model size, BD-rates) and every curve.',
   ),
   cancelCodeSizeSweep: method<{ cancelled: boolean }>()(
-    z.object({ jobId: z.number().int().positive() }).strict(),
+    JobRef,
     'Stop a code-size sweep (the training or evaluation in progress is cancelled; finished models stay).',
   ),
 } as const;

@@ -1,6 +1,6 @@
 // Contract fragment: training on another studio, the training host saved in the settings
 // (`serve --token-file F` there; docs/security.md section 5). Browser-safe: zod and types only.
-import { z } from 'zod';
+import { JobRef } from './common.js';
 import { event, method } from './define.js';
 import { TrainRequest, type TrainResult } from './engine.js';
 
@@ -21,10 +21,8 @@ export interface TrainHostProgress {
 /** The catalog job kind of a training on the training host (listJobs filters by it). */
 export const REMOTE_TRAIN_JOB_KIND = 'train.remote';
 
-const JobRef = z.object({ jobId: z.number().int().positive() }).strict();
-
 export const remoteMethods = {
-  trainOnHost: method<{ jobId: number }>()(
+  trainOnHost: method<JobRef>()(
     TrainRequest,
     "Train on the training host saved in the settings: the dataset's images are sent once (content-addressed), the host trains, and the model comes back into this catalog. A catalog job (kind train.remote); trainHostProgress, then trainProgress events, then trainFinished; cancelJob stops it on the host, resumeJob follows it again.",
   ),

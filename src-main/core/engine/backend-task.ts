@@ -1,7 +1,7 @@
 // Worker task: which tfjs backend a worker thread loads (the one training and coding use) and
 // whether onnxruntime runs the learned transforms there, without loading either in the studio's
 // own process.
-import { defineTask } from '../jobs/task.js';
+import { defineTask } from '../workers/task.js';
 import { chooseBackend, type BackendInfo } from './backend.js';
 import { onnxStatus } from './coding-runtime.js';
 

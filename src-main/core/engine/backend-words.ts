@@ -1,15 +1,11 @@
 // How the tfjs backend choice reads, browser-safe (no tfjs import): the CLI prints it once at the
 // start of a training and the studio's status bar shows it (backend.ts makes the choice).
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendReport } from '../contract/engine.js';
 
-export interface BackendInfo {
-  backend: BackendName;
-  /** Why this one: what was tried and what failed, in one line. */
-  reason: string;
-  /** What runs the learned transforms when an image is coded (absent: not asked). */
-  coding?: { name: 'onnx' | 'tfjs'; reason: string };
-}
+/** The backend choice is what getBackendInfo answers (the contract's BackendReport). */
+export type BackendInfo = BackendReport;
+export type BackendName = BackendInfo['backend'];
 
 /** Why the native backend is absent in the usual case, in words a user can act on. */
 export const NATIVE_NOT_INSTALLED =

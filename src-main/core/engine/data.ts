@@ -2,7 +2,8 @@
 // walks them (a bounded cache keeps small datasets decoded), cut into samples (whole tiles or
 // random crops), shuffled within the chunk and handed out as batches.
 import { readImage } from '../imaging/index.js';
-import { padReflect, crop, toFloat, type FloatImage } from './pixels.js';
+import { toFloat, type FloatImage } from '../imaging/pixels.js';
+import { padReflect, crop } from './float-image.js';
 import { shuffleInPlace } from './random.js';
 
 export interface SampleSpec {
@@ -11,6 +12,8 @@ export interface SampleSpec {
   size: number;
   /** Random crops per image per epoch when the image is larger than a sample. */
   cropsPerImage: number;
+  /** Largest image read (default DEFAULT_MAX_PIXELS; the training's limit, train-plan.ts). */
+  maxPixels?: number;
 }
 
 const CHUNK_FILES = 32;
@@ -28,7 +31,9 @@ export class ImageSource {
   async load(file: string): Promise<FloatImage> {
     const hit = this.cache.get(file);
     if (hit) return hit;
-    const img = toFloat(await readImage(file, { channels: this.spec.channels }), this.spec.channels);
+    // Decoded as the file is, converted by the one pixel conversion, as compression converts it.
+    const { maxPixels } = this.spec;
+    const img = toFloat(await readImage(file, { channels: 'keep', ...(maxPixels !== undefined ? { maxPixels } : {}) }), this.spec.channels);
     const bytes = img.data.byteLength;
     if (this.cacheBytes + bytes <= this.maxCacheBytes) {
       this.cache.set(file, img);

@@ -1,30 +1,32 @@
 // Handlers for the engine fragment of the contract.
 import type { engineMethods } from '../contract/engine.js';
 import type { Handlers } from '../context.js';
-import { startWorkerTask } from '../jobs/worker-host.js';
+import { startWorkerTask } from '../workers/host.js';
+import { backendTask } from './tasks.js';
 import type { BackendInfo } from './backend.js';
 import { trainJobs } from './train-jobs.js';
+import { pixelLimit } from '../settings/pixel-limit.js';
 
 export const engineHandlers: Handlers<typeof engineMethods> = {
   async getBackendInfo(_req, ctx) {
     // Asked once per studio, of a worker thread: where the work runs, and no tfjs in this process.
-    return ctx.resource<Promise<BackendInfo>>('engine.backend', () => startWorkerTask('engine.backend', {}).result);
+    return ctx.resource<Promise<BackendInfo>>('engine.backend', () => startWorkerTask(backendTask, {}).result);
   },
   async trainModel(req, ctx) {
-    return { jobId: trainJobs(ctx).start(req) };
+    return { jobId: trainJobs(ctx).start(req, await pixelLimit(ctx.home)) };
   },
   async awaitTraining(req, ctx) {
     return trainJobs(ctx).wait(req.jobId);
   },
   async pauseTraining(req, ctx) {
-    trainJobs(ctx).pause(req.jobId);
+    await trainJobs(ctx).pause(req.jobId);
     return { paused: true };
   },
   async resumeTraining(req, ctx) {
-    trainJobs(ctx).resume(req.jobId);
+    await trainJobs(ctx).resume(req.jobId);
     return { resumed: true };
   },
   async cancelTraining(req, ctx) {
-    return { cancelled: trainJobs(ctx).cancel(req.jobId) };
+    return { cancelled: await trainJobs(ctx).cancel(req.jobId) };
   },
 };

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RawImage } from '../imaging/index.js';
 import type { ConvHyper, DenseHyper } from './model-card.js';
-import { crop, fromTiles, padReflect, paste, toBytes, toFloat, toTiles, type FloatImage } from './pixels.js';
+import { toBytes, toFloat, type FloatImage } from '../imaging/pixels.js';
+import { crop, fromTiles, padReflect, paste, toTiles } from './float-image.js';
 
 export interface CodeGrid {
   data: Float32Array;

@@ -18,7 +18,7 @@ import type { ModelCard } from './model-card.js';
 import { DEFAULT_TILING, type Tiling } from './tiling/geometry.js';
 
 import type { TileProgress } from './tiling/tiled.js';
-import { toBytes, toFloat } from './pixels.js';
+import { toBytes, toFloat } from '../imaging/pixels.js';
 
 /** Tiles for onnxruntime: 512-pixel cores (a 720x360 photo is two tiles). */
 const ONNX_TILING: Tiling = { core: 512 };

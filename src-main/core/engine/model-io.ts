@@ -6,12 +6,13 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../contract/errors.js';
 import type { RawImage } from '../imaging/index.js';
+import { errnoOf, fileReason } from '../input/file-problem.js';
 import { chooseBackend } from './backend.js';
 import { convDecode, convEncode, denseDecode, denseEncode, type CodeGrid } from './inference.js';
 import { loadLearnedDir, type LearnedCodecPart, type LearnedLoadOptions } from './learned-io.js';
 import type { ConvHyper, ModelCard } from './model-card.js';
 import { familyMeta } from './models/families.js';
-import { toBytes, toFloat } from './pixels.js';
+import { toBytes, toFloat } from '../imaging/pixels.js';
 // Registers the conv decoder's custom layer so saved conv models deserialize in any process.
 import './models/depth-to-space.js';
 
@@ -103,7 +104,10 @@ export async function readCard(dir: string): Promise<ModelCard> {
   try {
     return JSON.parse(await readFile(path.join(dir, CARD_FILE), 'utf8')) as ModelCard;
   } catch (err) {
-    throw new StudioError('not-found', `${dir}: not a saved model (${(err as NodeJS.ErrnoException).code ?? 'bad card.json'})`);
+    throw new StudioError(
+      'not-found',
+      `${dir}: not a saved model (${errnoOf(err) ? `${CARD_FILE}: ${fileReason(err)}` : `bad ${CARD_FILE}`})`,
+    );
   }
 }
 

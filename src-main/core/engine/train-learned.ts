@@ -6,12 +6,12 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import type { TrainResult } from '../contract/engine.js';
 import { encodeImage } from '../imaging/index.js';
-import type { TaskIO } from '../jobs/task.js';
+import type { TaskIO } from '../workers/task.js';
 import { paramsHash, readLearnedWeights, saveLearnedDir } from './learned-io.js';
 import type { EpochRecord, ModelCard, StartedFrom } from './model-card.js';
 import { readCard } from './model-io.js';
 import { familyMeta } from './models/families.js';
-import { toBytes, type FloatImage } from './pixels.js';
+import { toBytes, type FloatImage } from '../imaging/pixels.js';
 import { readRdCheckpoint, writeRdCheckpoint } from './train-rd-checkpoint.js';
 import { trainRateDistortion, type LearnedHyper, type RdEpochRecord } from './train-rd.js';
 import type { TrainJobInput } from './train-task.js';
@@ -84,6 +84,7 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
         distortion: o.loss,
         trainFiles: o.trainFiles,
         valFiles: o.valFiles,
+        ...(o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {}),
         batchSize: o.batchSize,
         learningRate: o.learningRate,
         seed: o.seed,

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../catalog/index.js';
 import { StudioError } from '../contract/errors.js';
+import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
+import { checkImagePixels } from '../imaging/pixel-limit.js';
 import type { TrainRequest } from '../contract/engine.js';
 import type { Hyper } from './model-card.js';
 import { defaultFamily, familyMeta } from './models/families.js';
@@ -23,11 +25,13 @@ export interface TrainPlan {
   note?: string;
 }
 
-export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
+/** `maxPixels`: the largest image the training reads; a bigger one is refused here, before any work. */
+export function planTraining(req: TrainRequest, catalog: Catalog, maxPixels = DEFAULT_MAX_PIXELS): TrainPlan {
   const dataset = catalog.datasets.byName(req.dataset);
   if (!dataset) throw new StudioError('not-found', `dataset '${req.dataset}' is not in the catalog (import images first)`);
   const images = catalog.images.forDataset(dataset.id);
   if (images.length === 0) throw new StudioError('bad-request', `dataset '${req.dataset}' has no images`);
+  for (const i of images) checkImagePixels(i.path, i.width, i.height, maxPixels);
   const train = images.filter((i) => i.split === 'train');
   const val = images.filter((i) => i.split === 'val');
   const trainImages = train.length > 0 ? train : images;
@@ -63,6 +67,7 @@ export function planTraining(req: TrainRequest, catalog: Catalog): TrainPlan {
       seed: req.seed ?? Math.floor(Math.random() * 2 ** 31),
       patience: req.patience ?? 5,
       cropsPerImage: wholeImages ? 1 : meta.cropsPerImage,
+      maxPixels,
       ...(start.from ? { start: start.from } : {}),
     },
     ...(start.note ? { note: start.note } : {}),

@@ -7,7 +7,7 @@
 // With workers > 1 the batch is split over model replicas in worker threads (parallel/), whose
 // gradients are combined before the one Adam update; the weights they read live in shared memory.
 import * as tf from '@tensorflow/tfjs';
-import type { TaskIO } from '../jobs/task.js';
+import type { TaskIO } from '../workers/task.js';
 import { FusedAdam } from './adam.js';
 import { chooseBackend } from './backend.js';
 import { ImageSource } from './data.js';
@@ -17,7 +17,8 @@ import { familyMeta } from './models/families.js';
 import { learnedImpl } from './models/registry.js';
 import { DataParallelGradients } from './parallel/data-parallel.js';
 import type { ReplicaView } from './parallel/replica-pool.js';
-import { crop, padReflect, type FloatImage } from './pixels.js';
+import type { FloatImage } from '../imaging/pixels.js';
+import { crop, padReflect } from './float-image.js';
 import { Mulberry32 } from './random.js';
 import { bitsOf, pixelsOf } from './rd-step.js';
 
@@ -46,6 +47,8 @@ export interface RdTrainOptions {
   valSamples: number;
   /** Model replicas, one per thread, each computing its share of every batch (default 1: this thread only). */
   workers?: number;
+  /** Largest image read (default DEFAULT_MAX_PIXELS). */
+  maxPixels?: number;
 }
 
 export interface RdBatchProgress {
@@ -174,7 +177,12 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
   if (!meta?.learned) throw new Error(`${o.hyper.arch} is not a learned family`);
   const impl: LearnedImpl<LearnedHyper> = learnedImpl(o.hyper.arch);
   const edge = meta.sampleEdge(o.hyper as never);
-  const source = new ImageSource({ channels: o.channels, size: edge, cropsPerImage: 1 });
+  const source = new ImageSource({
+    channels: o.channels,
+    size: edge,
+    cropsPerImage: 1,
+    ...(o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {}),
+  });
   const sampler = new CropSampler(source, o.trainFiles, edge, o.channels);
   const params = impl.build(o.hyper, o.channels, o.seed);
   const from = hooks.from;

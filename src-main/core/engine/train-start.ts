@@ -23,9 +23,17 @@ export interface TrainStart {
   note?: string;
 }
 
-function merged(start: Record<string, unknown>, planned: Hyper, meta: FamilyMeta): Hyper {
+function merged(start: Record<string, unknown>, planned: Hyper, meta: FamilyMeta, req: TrainRequest): Hyper {
   const out: Record<string, unknown> = { ...start };
-  for (const k of meta.trainingOnly ?? []) out[k] = (planned as unknown as Record<string, unknown>)[k];
+  const want = planned as unknown as Record<string, unknown>;
+  for (const k of meta.trainingOnly ?? []) out[k] = want[k];
+  // A count-only list the request asks for (the lambdas) follows it at the start's length: values are training choices.
+  for (const k of meta.countOnly ?? []) {
+    if ((req as unknown as Record<string, unknown>)[k] === undefined) continue;
+    const a = out[k];
+    const b = want[k];
+    if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) out[k] = b;
+  }
   return meta.hyperSchema.parse(out) as Hyper;
 }
 
@@ -45,7 +53,17 @@ export function findInitModel(catalog: Catalog, ref: string): ModelRecord {
 
 /** Did the request set any option that shapes this family's weights? */
 function askedShape(req: TrainRequest, meta: FamilyMeta): boolean {
-  return meta.options.some((k) => k !== 'tile' && req[k] !== undefined);
+  const counted = new Set<string>(meta.countOnly ?? []);
+  return meta.options.some((k) => k !== 'tile' && !counted.has(k) && req[k] !== undefined);
+}
+
+/** A count-only list the request asks for (the lambdas) whose length is not the start model's, if any. */
+function countMismatch(req: TrainRequest, meta: FamilyMeta, start: Record<string, unknown>): string | undefined {
+  return (meta.countOnly ?? []).find((k) => {
+    const asked = (req as unknown as Record<string, unknown>)[k];
+    const has = start[k];
+    return Array.isArray(asked) && Array.isArray(has) && asked.length !== has.length;
+  });
 }
 
 export function chooseStart(
@@ -70,17 +88,20 @@ export function chooseStart(
         `--init-from ${init.id}: it reads ${card.channels === 1 ? 'gray' : 'RGB'} images, this dataset is ${channels === 1 ? 'gray' : 'RGB'}`,
       );
     if (!card.hyper) throw new StudioError('bad-request', `--init-from ${init.id}: its card has no hyperparameters`);
-    if (askedShape(req, meta) && weightShapeKey(card.hyper, meta) !== weightShapeKey(planned as never, meta))
+    if (
+      countMismatch(req, meta, card.hyper) !== undefined ||
+      (askedShape(req, meta) && weightShapeKey(card.hyper, meta) !== weightShapeKey(planned as never, meta))
+    )
       throw new StudioError(
         'bad-request',
         `--init-from ${init.id}: its shapes (${weightShapeKey(card.hyper, meta)}) differ from the options asked for`,
       );
-    return { hyper: merged(card.hyper, planned, meta), from: startOf(init) };
+    return { hyper: merged(card.hyper, planned, meta, req), from: startOf(init) };
   }
   if (req.fromScratch) return { hyper: planned };
   const bases = basesFor(catalog.models.builtins(), meta.name, channels);
   const fit = fittingBase(bases, meta, planned as unknown as Record<string, unknown>);
-  if (fit) return { hyper: merged(cardHyper(fit)!, planned, meta), from: startOf(fit) };
+  if (fit) return { hyper: merged(cardHyper(fit)!, planned, meta, req), from: startOf(fit) };
   if (bases.length > 0)
     return { hyper: planned, note: `from scratch: the built-in base ${bases[0]!.name} has other shapes than the options asked for` };
   return { hyper: planned };

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { TrainResult } from '../contract/engine.js';
 import { openCatalog, type Catalog } from '../catalog/index.js';
-import { defineTask, type TaskIO } from '../jobs/task.js';
+import { defineTask, type TaskIO } from '../workers/task.js';
 import { chooseBackend } from './backend.js';
 import { codeValuesPerImage, type EpochRecord, type ModelCard } from './model-card.js';
 import { saveModelDir } from './model-io.js';

@@ -6,14 +6,16 @@
 // exactly as if it had not stopped (same weights, moments, PRNG position; see train-checkpoint.ts).
 import * as tf from '@tensorflow/tfjs';
 import { encodeImage } from '../imaging/index.js';
-import type { TaskIO } from '../jobs/task.js';
-import { chooseBackend, type BackendInfo } from './backend.js';
+import type { WithoutJobId } from '../contract/common.js';
+import type { TrainProgressPayload } from '../contract/engine.js';
+import type { TaskIO } from '../workers/task.js';
+import { chooseBackend } from './backend.js';
 import { FusedAdam } from './adam.js';
 import { ImageSource } from './data.js';
 import { denseLayers, denseLossAndGrads } from './dense-step.js';
 import { buildAutoencoder, type Autoencoder } from './models/build.js';
 import type { EpochRecord, Hyper, LossName, ModelCard } from './model-card.js';
-import { toBytes } from './pixels.js';
+import { toBytes } from '../imaging/pixels.js';
 import { Mulberry32 } from './random.js';
 import type { TrainCheckpoint } from './train-checkpoint.js';
 import type { StartModel } from './train-start.js';
@@ -40,40 +42,18 @@ export interface TrainOptions {
   start?: StartModel;
   /** Learned families: model replicas (worker threads) sharing each batch; absent: 1. */
   workers?: number;
+  /** Largest image read (the studio's "Largest image" when planned; absent: DEFAULT_MAX_PIXELS). */
+  maxPixels?: number;
 }
 
-export interface Reconstruction {
-  original: string;
-  reconstruction: string;
-}
+/** A validation original and its reconstruction, PNG base64 (as trainProgress carries them). */
+type Reconstruction = Extract<TrainProgressPayload, { kind: 'epoch' }>['reconstructions'][number];
 
-export type TrainProgress =
-  | {
-      kind: 'batch';
-      epoch: number;
-      batch: number;
-      loss: number;
-      samplesPerSecond: number;
-      etaSeconds: number | null;
-      /** How far the whole training is, 0-1. */
-      fraction?: number;
-      step?: number;
-      bpp?: number;
-      psnr?: number;
-    }
-  | ({
-      kind: 'epoch';
-      epochs: number;
-      etaSeconds: number;
-      reconstructions: Reconstruction[];
-      bpp?: number;
-      psnr?: number;
-      valBpp?: number;
-      val?: { lambda: number; bpp: number; psnr: number }[];
-      step?: number;
-    } & EpochRecord)
-  | { kind: 'skipped'; file: string; reason: string }
-  | { kind: 'backend'; backend: BackendInfo['backend']; reason: string };
+/**
+ * What the trainer reports: the contract's trainProgress payloads without the job id (the job
+ * host adds it) and without 'state' (the host's own pause/resume news).
+ */
+export type TrainProgress = WithoutJobId<Exclude<TrainProgressPayload, { kind: 'state' }>>;
 
 /** Crash safety: where to continue from, and where to hand each finished epoch's state. */
 export interface TrainHooks {
@@ -174,7 +154,12 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
   const { backend } = await chooseBackend();
   const { hyper, channels } = opts;
   const edge = sampleEdge(hyper);
-  const source = new ImageSource({ channels, size: edge, cropsPerImage: opts.cropsPerImage });
+  const source = new ImageSource({
+    channels,
+    size: edge,
+    cropsPerImage: opts.cropsPerImage,
+    ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}),
+  });
   const from = hooks.from;
   const rng = new Mulberry32(from ? from.rand : opts.seed);
   const rand = rng.next;

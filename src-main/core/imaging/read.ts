@@ -1,7 +1,7 @@
 // Decoding image files into 8-bit pixels through sharp, the one place that knows how:
-// EXIF orientation applied, converted to sRGB, gray/RGB as asked, clear one-line errors. Files
-// are read under the input policy (input/open-input.ts) and handed to sharp as bytes, so sharp
-// never opens a user's path itself.
+// EXIF orientation applied, converted to sRGB, gray/RGB as asked (through pixels.ts), clear
+// one-line errors. Files are read under the input policy (input/open-input.ts) and handed to
+// sharp as bytes, so sharp never opens a user's path itself.
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -9,16 +9,7 @@ import { StudioError } from '../contract/errors.js';
 import { MAX_IMAGE_FILE_BYTES, openInput } from '../input/open-input.js';
 import { IMAGE_HEAD_BYTES, sniffImage, type ImageType } from './image-type.js';
 import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
-
-export type Channels = 1 | 3 | 4;
-
-/** Interleaved (HWC) 8-bit pixels. */
-export interface RawImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  channels: Channels;
-}
+import { toChannels, type Channels, type RawImage } from './pixels.js';
 
 export interface ImageInfo {
   width: number;
@@ -37,7 +28,11 @@ export interface ImageInfo {
 }
 
 export interface ReadOptions {
-  /** 1 gray, 3 RGB, 4 RGBA, 'keep' what the file has (gray+alpha becomes RGBA). Default 'keep'. */
+  /**
+   * 'keep' what the file has (gray, RGB, or RGBA; gray+alpha becomes RGBA), or 1 gray, 3 RGB, 4 RGBA
+   * converted from it by the one pixel conversion (pixels.ts: its luma, alpha dropped unblended).
+   * Default 'keep'.
+   */
   channels?: Channels | 'keep';
   /** Refuse images with more pixels than this (decompression bombs). Default DEFAULT_MAX_PIXELS. */
   maxPixels?: number;
@@ -123,24 +118,22 @@ export async function readImage(file: string, options: ReadOptions = {}, buffer?
       limitInputPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
       failOn: 'error',
     }).rotate();
-    if (want === 1) img = img.flatten({ background: '#ffffff' }).toColourspace('b-w').extractChannel(0);
-    else if (want === 3) img = img.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
-    else if (want === 4) img = img.toColourspace('srgb').ensureAlpha();
-    else {
-      const m = await sharp(buffer).metadata();
-      const gray = m.channels === 1 || m.channels === 2;
-      if (m.hasAlpha) img = img.toColourspace('srgb').ensureAlpha();
-      else img = gray ? img.toColourspace('b-w').extractChannel(0) : img.toColourspace('srgb').removeAlpha();
-    }
+    // sharp decodes to what the file has (in sRGB); any other channel count comes from pixels.ts,
+    // the conversion compression and metrics use too, so every path sees the same pixels.
+    const m = await sharp(buffer).metadata();
+    const gray = m.channels === 1 || m.channels === 2;
+    if (m.hasAlpha) img = img.toColourspace('srgb').ensureAlpha();
+    else img = gray ? img.toColourspace('b-w').extractChannel(0) : img.toColourspace('srgb').removeAlpha();
     const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const channels = info.channels as number;
     if (channels !== 1 && channels !== 3 && channels !== 4) throw new Error(`unexpected channel count ${channels}`);
-    return {
+    const decoded: RawImage = {
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       width: info.width,
       height: info.height,
       channels,
     };
+    return want === 'keep' ? decoded : toChannels(decoded, want);
   } catch (err) {
     throw describeImageError(label, err);
   }

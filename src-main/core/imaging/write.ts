@@ -5,8 +5,10 @@ import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../contract/errors.js';
-import { partName } from '../part-name.js';
-import type { RawImage } from './read.js';
+import { fileProblem } from '../input/file-problem.js';
+import { crc32 } from '../system/crc32.js';
+import { partName } from '../system/part-name.js';
+import type { RawImage } from './pixels.js';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif';
 
@@ -88,22 +90,6 @@ export function insertExif(encoded: Buffer, exif: Buffer, format: OutputFormat):
   return encoded;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(buf: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** Writes to a temporary name in the same folder, then renames into place. */
 export async function writeFileAtomic(file: string, bytes: Uint8Array, options: { overwrite?: boolean } = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
@@ -127,7 +113,6 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, options: 
     }
   } catch (err) {
     await rm(tmp, { force: true });
-    if (err instanceof StudioError) throw err;
-    throw new StudioError('io', `${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw fileProblem(file, err, 'write', 'io');
   }
 }

@@ -8,6 +8,7 @@ import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { lstat, open, readlink, stat, type FileHandle } from 'node:fs/promises';
 import { StudioError, type StudioErrorCode } from '../contract/errors.js';
+import { errnoOf, problemText } from './file-problem.js';
 import { fsPathOf, showBytes, showPath } from './names.js';
 
 /**
@@ -38,29 +39,8 @@ export function shownOf(fsPath: string | Buffer): string {
   return typeof fsPath === 'string' ? showPath(fsPath) : showBytes(fsPath);
 }
 
-const REPLACEMENT = '\ufffd';
-
-function reasonOf(err: unknown, shown: string): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      // process.argv (and any text channel) turns bytes that are not UTF-8 into U+FFFD: say so.
-      return shown.includes(REPLACEMENT)
-        ? 'no such file (a \ufffd in a name given as text stands for bytes that are not UTF-8: give its folder, or write those bytes as \\xHH, e.g. photo\\xff.jpg)'
-        : 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'no such file (a part of the path is not a folder)';
-    case 'ENAMETOOLONG':
-      return 'the name is too long for the file system';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    default:
-      return `cannot read (${code ?? (err instanceof Error ? err.message : String(err))})`;
-  }
-}
+/** Why reading failed, worded as every file problem is (file-problem.ts). */
+const reasonOf = (err: unknown, shown: string): string => problemText(err, shown, 'read');
 
 function kindOf(st: Stats): string {
   if (st.isFIFO()) return 'a FIFO';
@@ -112,8 +92,7 @@ export async function resolveRegular(file: string | Buffer, folder = 'is a folde
     try {
       st = await stat(fsPath);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw refuse('not-found', shown, code === 'ENOENT' ? `broken symbolic link (to ${target})` : reasonOf(err, shown));
+      throw refuse('not-found', shown, errnoOf(err) === 'ENOENT' ? `broken symbolic link (to ${target})` : reasonOf(err, shown));
     }
   }
   if (st.isDirectory()) throw refuse('bad-request', shown, folder);
@@ -155,7 +134,7 @@ export async function openInput(file: string | Buffer, limits: InputLimits): Pro
   try {
     fh = await open(checked.fsPath, OPEN_FLAGS);
   } catch (err) {
-    throw refuse((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'io', shown, reasonOf(err, shown));
+    throw refuse(errnoOf(err) === 'ENOENT' ? 'not-found' : 'io', shown, reasonOf(err, shown));
   }
   try {
     const now = await fh.stat();

@@ -9,10 +9,9 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { toWireError } from '../contract/errors.js';
+import { fileProblemLine } from './file-problem.js';
 import { fsPathOf, showBytes } from './names.js';
 import { InputError, resolveRegular, shownOf } from './open-input.js';
-
-export { IMAGE_EXTENSIONS, LATENT_EXTENSION } from './extensions.js';
 import { IMAGE_EXTENSIONS, LATENT_EXTENSION } from './extensions.js';
 
 export type WalkKind = 'images' | 'latents';
@@ -50,13 +49,6 @@ export function isInside(inner: string, outer: string): boolean {
 const SEP = Buffer.from(path.sep);
 const DOT = 0x2e;
 
-function reasonOfListing(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENAMETOOLONG') return 'its path is too long for the file system';
-  return code ?? (err instanceof Error ? err.message : String(err));
-}
-
 /**
  * Walks the inputs. `exclude` names folders never entered (a batch's output folder when it lies
  * inside an input folder, so earlier outputs are not taken as inputs).
@@ -82,7 +74,7 @@ export async function walkInputs(inputs: readonly string[], kind: WalkKind, excl
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
       const shown = showBytes(dir);
-      report(shown, `${shown}: cannot list folder (${reasonOfListing(err)})`);
+      report(shown, fileProblemLine(shown, err, 'list folder'));
       return;
     }
     const named = entries.map((e) => ({ e, name: showBytes(e.name) }));
@@ -129,7 +121,7 @@ export async function walkInputs(inputs: readonly string[], kind: WalkKind, excl
           (err: unknown) => (err instanceof InputError ? err.reason : 'no such file'),
         );
         report(shown, `${shown}: ${reason === 'no such file' ? 'no such file or folder' : reason}`);
-      } else report(shown, `${shown}: cannot read (${reasonOfListing(st)})`);
+      } else report(shown, fileProblemLine(shown, st));
       continue;
     }
     if (st.isDirectory()) {

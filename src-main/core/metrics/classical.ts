@@ -7,10 +7,11 @@
 import { readImage, rawToSharp, type RawImage } from '../imaging/index.js';
 import { CLASSICAL_CODECS, type ClassicalCodec } from './codecs.js';
 import { msssim } from './msssim.js';
-import { colorOnly } from './pixels.js';
-import { psnr } from './psnr.js';
+import { colorOnly } from '../imaging/pixels.js';
+import { psnr } from '../imaging/psnr.js';
 import { bitsPerPixel } from './rate.js';
 import { ssim } from './ssim.js';
+import { MAX_PIXELS_SETTING } from '../contract/limits.js';
 
 export interface QualityMetrics {
   psnr: number;
@@ -71,7 +72,8 @@ export async function encodeClassical(img: RawImage, codec: ClassicalCodec, qual
 
 /** Decodes encoded bytes to the reference's colour channel count. */
 export async function decodeEncoded(bytes: Buffer, channels: 1 | 3, label: string): Promise<RawImage> {
-  return readImage(label, { channels }, bytes);
+  // Our own encoding of an image the request's limit already let through: only the absolute cap applies.
+  return readImage(label, { channels, maxPixels: MAX_PIXELS_SETTING }, bytes);
 }
 
 /** One encode-decode-measure round trip. */

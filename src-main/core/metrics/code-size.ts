@@ -7,7 +7,7 @@
 // Each finished code size is a job item (its row and curves), so a resumed sweep skips it.
 import { getCatalog, type Catalog } from '../catalog/index.js';
 import type { TrainRequest } from '../contract/engine.js';
-import type { ClassicalCodecName, CodecCurve, CodeSizeFinished, CodeSizeRow, CodeSizeSweepResult, EvalStarted } from '../contract/eval.js';
+import type { ClassicalCodecName, CodecCurve, CodeSizeFinished, CodeSizeProgress, CodeSizeRow, CodeSizeSweepResult, EvalStarted } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
 import { trainJobs } from '../engine/train-jobs.js';
@@ -111,6 +111,7 @@ export class CodeSizeJobs {
 
   private launch(jobId: number, req: CodeSizeRequest): EvalStarted {
     this.catalog.jobs.claim(jobId);
+    this.ctx.emit('jobState', { jobId, kind: 'eval.codesize', state: 'running' });
     const state: Running = { cancelled: false, current: {}, finished: Promise.resolve(null as unknown as CodeSizeSweepResult) };
     this.running.set(jobId, state);
     state.finished = this.run(jobId, req, state);
@@ -135,7 +136,7 @@ export class CodeSizeJobs {
     if (!r) return false;
     r.cancelled = true;
     try {
-      if (r.current.train !== undefined) trainJobs(this.ctx).cancel(r.current.train);
+      if (r.current.train !== undefined) void trainJobs(this.ctx).cancel(r.current.train).catch(() => {});
       if (r.current.evalJob !== undefined) evalJobs(this.ctx).cancel(r.current.evalJob);
     } catch {
       // it had just finished; the loop sees `cancelled` before starting the next step
@@ -167,7 +168,7 @@ export class CodeSizeJobs {
           if (saved.row.curve) curves[saved.row.curve] = saved.curve;
           classical ??= saved.classical;
           images = saved.images;
-          this.ctx.emit('codeSizeProgress', { jobId, codeSize, index, count, phase: 'done' });
+          this.say({ jobId, codeSize, index, count, phase: 'done' });
           continue;
         }
         const row = emptyRow(codeSize);
@@ -175,7 +176,7 @@ export class CodeSizeJobs {
         try {
           const trainJob = trainJobs(this.ctx).start(trainRequestFor(req, codeSize));
           state.current = { train: trainJob };
-          this.ctx.emit('codeSizeProgress', { jobId, codeSize, index, count, phase: 'train', trainJobId: trainJob });
+          this.say({ jobId, codeSize, index, count, phase: 'train', trainJobId: trainJob });
           const trained = await trainJobs(this.ctx).wait(trainJob);
           Object.assign(
             row,
@@ -195,7 +196,7 @@ export class CodeSizeJobs {
             name: `code size ${codeSize} (${trained.model})`,
           });
           state.current = { evalJob: ev.jobId };
-          this.ctx.emit('codeSizeProgress', { jobId, codeSize, index, count, phase: 'eval', evalJobId: ev.jobId });
+          this.say({ jobId, codeSize, index, count, phase: 'eval', evalJobId: ev.jobId });
           const result = await evalJobs(this.ctx).wait(ev.jobId);
           state.current = {};
           images = result.images;
@@ -217,13 +218,13 @@ export class CodeSizeJobs {
           }
           const item: CodeSizeItem = { row, curve: curves[key]!, classical, images };
           this.catalog.jobs.recordItem(jobId, { key: itemKey(codeSize), outcome: 'done', data: item });
-          this.ctx.emit('codeSizeProgress', { jobId, codeSize, index, count, phase: 'done' });
+          this.say({ jobId, codeSize, index, count, phase: 'done' });
         } catch (err) {
           state.current = {};
           if (state.cancelled || (err instanceof StudioError && err.code === 'cancelled')) throw new StudioError('cancelled', 'cancelled');
           // One code size failing (e.g. too large for the data) leaves the others' results.
           row.error = err instanceof Error ? err.message : String(err);
-          this.ctx.emit('codeSizeProgress', { jobId, codeSize, index, count, phase: 'failed', error: row.error });
+          this.say({ jobId, codeSize, index, count, phase: 'failed', error: row.error });
         }
       }
       const result: CodeSizeSweepResult = {
@@ -253,7 +254,15 @@ export class CodeSizeJobs {
       ...(result ? { result } : {}),
       ...(finished.error ? { error: finished.error } : {}),
     });
+    this.ctx.emit('jobState', { jobId, kind: 'eval.codesize', state: finished.state });
     this.ctx.emit('codeSizeFinished', finished);
+    this.ctx.emit('jobFinished', { jobId, kind: 'eval.codesize', payload: finished });
+  }
+
+  /** Progress, as jobProgress and (until the renderer drops it) codeSizeProgress. */
+  private say(p: CodeSizeProgress): void {
+    this.ctx.emit('codeSizeProgress', p);
+    this.ctx.emit('jobProgress', { jobId: p.jobId, kind: 'eval.codesize', payload: p });
   }
 }
 

@@ -8,7 +8,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { fromWireError, StudioError } from '../contract/errors.js';
 import type { EqualSizeComparison } from '../contract/eval.js';
 import type { CoreContext } from '../context.js';
-import { startWorkerTask, type WorkerHandle } from '../jobs/worker-host.js';
+import { startWorkerTask, type WorkerHandle } from '../workers/host.js';
+import { compareServiceTask } from './tasks/index.js';
 import type { CompareServiceReply, CompareServiceRequest } from './compare-service-protocol.js';
 import type { CompareStep, EqualSizeInput } from './equal-size.js';
 
@@ -51,7 +52,7 @@ export class CompareService {
   private ensure(): Running {
     if (this.running) return this.running;
     const { port1, port2 } = new MessageChannel();
-    const handle = startWorkerTask('eval.compare-service', { port: port2 }, { transfer: [port2] });
+    const handle = startWorkerTask(compareServiceTask, { port: port2 }, { transfer: [port2] });
     const run: Running = { handle, port: port1 };
     this.running = run;
     this.started++;

@@ -20,11 +20,11 @@ import { encodeImage, type RawImage } from '../imaging/index.js';
 import { decodeEncoded, measureQuality, searchBySize, type EncodingCache } from './classical.js';
 import { CLASSICAL_CODECS, type ClassicalCodec } from './codecs.js';
 import { codecLabel } from './curves.js';
-import { colorOnly } from './pixels.js';
+import { colorOnly } from '../imaging/pixels.js';
 import { rateOf } from './rate.js';
 import { SizedLru } from './sized-lru.js';
 import { finiteOrNull, latentSample, withCalibration } from './sweep.js';
-import { formatBytes } from '../units.js';
+import { formatBytes } from '../system/units.js';
 
 export interface EqualSizeInput {
   model: { id: string; dir: string; calibration?: CalibrationSource };
@@ -36,6 +36,8 @@ export interface EqualSizeInput {
   latentQuality?: number | null;
   quality: number;
   codecs: ClassicalCodec[];
+  /** Largest image read (the studio's "Largest image"; absent: DEFAULT_MAX_PIXELS). */
+  maxPixels?: number;
 }
 
 async function png(img: RawImage): Promise<EncodedImage> {
@@ -113,11 +115,11 @@ export class CompareSession {
     return model;
   }
 
-  private async original(model: LoadedCodecModel, file: string, key: string): Promise<OriginalSlot> {
+  private async original(model: LoadedCodecModel, file: string, key: string, maxPixels?: number): Promise<OriginalSlot> {
     const k = `${model.card.channels}\0${key}`;
     const found = this.originals.get(k);
     if (found) return found;
-    const prepared = await prepareFile(model, file, false);
+    const prepared = await prepareFile(model, file, false, maxPixels);
     const slot: OriginalSlot = {
       prepared,
       originalBytes: (await stat(file)).size,
@@ -141,7 +143,7 @@ export class CompareSession {
     if (needsModel) done++;
 
     const imageKey = await fileKey(input.imagePath);
-    const slot = await this.original(model, input.imagePath, imageKey);
+    const slot = await this.original(model, input.imagePath, imageKey, input.maxPixels);
     const ref = slot.prepared.original;
     const originalBytes = slot.originalBytes;
 
@@ -157,7 +159,7 @@ export class CompareSession {
         const bytes = await readFile(input.latentPath);
         if (isPack(bytes) || isPackV2(bytes))
           throw new StudioError('unsupported', `${input.latentPath}: a pack holds many images; compare one .latent file`);
-        const decoded = await decodeSingle(model, readAnySingle(bytes, input.latentPath), input.latentPath);
+        const decoded = await decodeSingle(model, readAnySingle(bytes, input.latentPath), input.latentPath, input.maxPixels);
         const recon = colorOnly(decoded.image);
         if (recon.width !== ref.width || recon.height !== ref.height) {
           throw new StudioError(

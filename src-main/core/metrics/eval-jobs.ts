@@ -8,13 +8,15 @@ import { getCatalog } from '../catalog/index.js';
 import { collectFiles } from '../catalog/import/collect-files.js';
 import type { CalibrationSource } from '../codec/calibrate.js';
 import { calibrationSource } from '../codec/handlers.js';
-import type { EvalFailure, EvalStarted, EvaluationResult, ImageEvaluation } from '../contract/eval.js';
+import type { EvalFailure, EvalFinished, EvalProgress, EvalStarted, EvaluationResult, ImageEvaluation } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
-import { startWorkerTask, type WorkerHandle } from '../jobs/worker-host.js';
+import { startWorkerTask, type WorkerHandle } from '../workers/host.js';
+import { sweepTask } from './tasks/index.js';
 import { CLASSICAL_CODEC_NAMES, CLASSICAL_CODECS, type ClassicalCodec } from './codecs.js';
 import { loadEvaluation, saveEvaluation } from './store.js';
 import { DEFAULT_LATENT_QUALITIES, type SweepTaskInput } from './sweep.js';
+import { pixelLimit } from '../settings/pixel-limit.js';
 
 export const EVAL_JOB_KIND = 'eval';
 
@@ -50,6 +52,8 @@ export interface EvalJobInput {
   decoderBytes?: number;
   /** The model a fine-tuned model started from, measured beside it. */
   start?: { id: string; name: string; dir: string };
+  /** Largest image read (the studio's "Largest image" when the job started; absent: DEFAULT_MAX_PIXELS). */
+  maxPixels?: number;
 }
 
 /**
@@ -145,7 +149,7 @@ export class EvalJobs {
   }
 
   async start(req: EvalRequest): Promise<EvalStarted> {
-    const input = await resolveEvalRequest(this.catalog, req);
+    const input: EvalJobInput = { ...(await resolveEvalRequest(this.catalog, req)), maxPixels: await pixelLimit(this.ctx.home) };
     const job = this.catalog.jobs.create({ kind: EVAL_JOB_KIND, input, total: input.images.length });
     this.run(job.id);
     return { jobId: job.id, total: input.images.length };
@@ -192,9 +196,17 @@ export class EvalJobs {
     return rec ? { calibration: calibrationSource(this.ctx, rec) } : {};
   }
 
+  /** The end, as the generic job events and (until the renderer drops it) evalFinished. */
+  private emitFinished(f: EvalFinished): void {
+    this.ctx.emit('jobState', { jobId: f.jobId, kind: 'eval', state: f.state });
+    this.ctx.emit('evalFinished', f);
+    this.ctx.emit('jobFinished', { jobId: f.jobId, kind: 'eval', payload: f });
+  }
+
   private run(jobId: number): void {
     const catalog = this.catalog;
     const job = catalog.jobs.claim(jobId);
+    this.ctx.emit('jobState', { jobId, kind: 'eval', state: 'running' });
     const input = job.input as EvalJobInput;
     const started = Date.now();
     const skip = [...catalog.jobs.finishedKeys(jobId)];
@@ -209,11 +221,12 @@ export class EvalJobs {
       latentQualities: input.latentQualities,
       classical: input.classical,
       ssim: input.ssim,
+      ...(input.maxPixels !== undefined ? { maxPixels: input.maxPixels } : {}),
     };
-    const handle = startWorkerTask('eval.sweep', task, {
+    const handle = startWorkerTask(sweepTask, task, {
       onProgress: (p) => {
         if (p.kind === 'step') {
-          this.ctx.emit('evalProgress', {
+          const payload: EvalProgress = {
             jobId,
             done: p.done,
             total: p.total,
@@ -222,7 +235,9 @@ export class EvalJobs {
             path: p.path,
             codec: p.codec,
             quality: p.quality,
-          });
+          };
+          this.ctx.emit('evalProgress', payload);
+          this.ctx.emit('jobProgress', { jobId, kind: 'eval', payload });
         } else if (p.kind === 'image') {
           catalog.jobs.recordItem(jobId, { key: p.result.path, outcome: 'done', data: p.result });
         } else {
@@ -239,7 +254,7 @@ export class EvalJobs {
         const message = cancelled ? (this.closing ? 'the studio closed' : 'cancelled') : err instanceof Error ? err.message : String(err);
         this.running.delete(jobId);
         catalog.jobs.finish(jobId, state, { error: message });
-        this.ctx.emit('evalFinished', { jobId, state, error: message });
+        this.emitFinished({ jobId, state, error: message });
         throw cancelled ? new StudioError('cancelled', `evaluation job ${jobId} was ${state}; resumeEvaluation continues it`) : err;
       },
     );
@@ -276,12 +291,12 @@ export class EvalJobs {
         failed,
       );
       catalog.jobs.finish(jobId, 'done', { result: { evaluationId: result.id, images: result.images, failed: failed.length } });
-      this.ctx.emit('evalFinished', { jobId, state: 'done', evaluationId: result.id });
+      this.emitFinished({ jobId, state: 'done', evaluationId: result.id });
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       catalog.jobs.finish(jobId, 'failed', { error: message });
-      this.ctx.emit('evalFinished', { jobId, state: 'failed', error: message });
+      this.emitFinished({ jobId, state: 'failed', error: message });
       throw err;
     }
   }

@@ -15,6 +15,7 @@ import { compareService } from './compare-service.js';
 import { evalJobs } from './eval-jobs.js';
 import { toCompressAiJson, toCsv } from './export.js';
 import { listEvaluations, loadEvaluation } from './store.js';
+import { pixelLimit } from '../settings/pixel-limit.js';
 
 export const evalHandlers: Handlers<typeof evalMethods> = {
   async evaluateModel(req, ctx) {
@@ -80,6 +81,7 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
       ...(latentPath ? { latentPath, latentQuality } : {}),
       quality,
       codecs: req.codecs ?? CLASSICAL_CODEC_NAMES,
+      maxPixels: await pixelLimit(ctx.home),
     };
     return compareService(ctx).compare(input, (s) =>
       ctx.emit('compareProgress', { model: rec.id, path: imagePath!, quality: latentPath ? latentQuality : quality, ...s }),

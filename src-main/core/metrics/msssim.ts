@@ -10,7 +10,7 @@
 // and comparable across codecs on the same images. `msssimScales(w, h)` says how many were used.
 // Colour: per RGB channel, then the mean of the channels.
 import type { RawImage } from '../imaging/index.js';
-import { comparable, plane } from './pixels.js';
+import { comparable, plane } from '../imaging/pixels.js';
 import { SSIM_WINDOW, ssimPlanes } from './ssim.js';
 
 export const MSSSIM_WEIGHTS = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333] as const;

@@ -8,8 +8,8 @@
 // The window is separable, so each 2-D Gaussian sum is a horizontal then a vertical 1-D pass; a
 // ring buffer of `size` horizontally filtered rows keeps memory at O(width) for 2 MP images.
 import type { RawImage } from '../imaging/index.js';
-import { comparable, plane } from './pixels.js';
-import { PEAK } from './psnr.js';
+import { comparable, plane } from '../imaging/pixels.js';
+import { PEAK } from '../imaging/psnr.js';
 
 export const SSIM_WINDOW = 11;
 export const SSIM_SIGMA = 1.5;

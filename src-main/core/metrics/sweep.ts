@@ -17,7 +17,7 @@ import { toWireError } from '../contract/errors.js';
 import { readImage, type RawImage } from '../imaging/index.js';
 import { classicalPoint, measureQuality, type MetricOptions, type QualityMetrics } from './classical.js';
 import type { ClassicalCodec } from './codecs.js';
-import { colorOnly } from './pixels.js';
+import { colorOnly } from '../imaging/pixels.js';
 import { bitsPerPixel } from './rate.js';
 
 /** Latent-codec qualities of a default sweep: dense where the step is coarse (low rates). */
@@ -35,6 +35,8 @@ export interface SweepTaskInput {
   latentQualities: number[];
   classical: Array<{ codec: ClassicalCodec; qualities: number[] }>;
   ssim: boolean;
+  /** Largest image read (default DEFAULT_MAX_PIXELS). */
+  maxPixels?: number;
 }
 
 export type SweepTaskProgress =
@@ -161,11 +163,11 @@ async function evaluateImage(
   let ref: RawImage;
   let channels: 1 | 3 | 4;
   if (model) {
-    prepared = await prepareFile(model, item.path, false);
+    prepared = await prepareFile(model, item.path, false, input.maxPixels);
     ref = prepared.original;
     channels = prepared.channels;
   } else {
-    const raw = await readImage(item.path, { channels: 'keep' });
+    const raw = await readImage(item.path, { channels: 'keep', ...(input.maxPixels !== undefined ? { maxPixels: input.maxPixels } : {}) });
     channels = raw.channels;
     ref = colorOnly(raw);
   }
@@ -179,7 +181,7 @@ async function evaluateImage(
     }
     samples.latent = list;
     if (start) {
-      const from = await prepareFile(start, item.path, false);
+      const from = await prepareFile(start, item.path, false, input.maxPixels);
       const base: RdSample[] = [];
       for (const q of input.latentQualities) {
         base.push((await latentSample(start, from, q, options)).sample);

@@ -13,7 +13,7 @@ import { decodeLsModel } from '../catalog/lsmodel/format.js';
 import { exportModel } from '../catalog/lsmodel/transfer.js';
 import type { ModelRecord } from '../catalog/types.js';
 import { StudioError } from '../contract/errors.js';
-import type { StudioHome } from '../home.js';
+import type { StudioHome } from '../system/home.js';
 import { modelKey, type QueueModel } from './job-data.js';
 
 /** Largest .lsmodel the queue carries (a Redis string holds at most 512 MB; base models are a few MB). */

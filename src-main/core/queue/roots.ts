@@ -6,6 +6,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.js';
 import { fsPathOf, showBytes } from '../input/names.js';
+import { fileProblem } from '../input/file-problem.js';
 import { isInside } from '../input/walk.js';
 
 export class Roots {
@@ -18,7 +19,7 @@ export class Roots {
         try {
           return realpathSync(path.resolve(d));
         } catch (err) {
-          throw new StudioError('bad-request', `--root ${d}: ${(err as NodeJS.ErrnoException).code ?? 'cannot be resolved'}`);
+          throw fileProblem(`--root ${d}`, err, 'read', 'bad-request');
         }
       }),
     );

@@ -2,6 +2,7 @@
 // workers"): the same submission as `compress|decompress --queue` (submit.ts), on the queue URL
 // saved in the settings, with its progress and end as the studio's batchProgress / batchFinished
 // events. BullMQ and its Redis driver are loaded on the first such batch, not with the studio.
+import { emitBatchFinished, emitBatchProgress, emitBatchState } from '../batch/job-events.js';
 import { batchSummary, finishedEvent } from '../batch/summary.js';
 import { getCatalog, type Catalog } from '../catalog/index.js';
 import type { BatchKind, BatchProgress, BatchRequest, BatchStarted, BatchSummary } from '../contract/batch.js';
@@ -39,7 +40,7 @@ export class QueueBatches {
     let notice: string | undefined;
     const emit = (p: BatchProgress) => {
       last = p;
-      this.ctx.emit('batchProgress', notice ? { ...p, notice } : p);
+      emitBatchProgress(this.ctx, notice ? { ...p, notice } : p);
     };
     let endNow!: (s: BatchSummary) => void;
     const end = new Promise<BatchSummary>((resolve) => (endNow = resolve));
@@ -49,7 +50,7 @@ export class QueueBatches {
       this.running.delete(id);
       // A submission that failed recorded the job as failed with its reason: the stored summary says it.
       const s = summary ?? batchSummary(this.catalog, this.catalog.jobs.require(id));
-      this.ctx.emit('batchFinished', finishedEvent(s));
+      emitBatchFinished(this.ctx, finishedEvent(s));
       endNow(s);
     };
     return new Promise<BatchStarted>((resolve, reject) => {
@@ -68,6 +69,7 @@ export class QueueBatches {
         started: (s) => {
           started = s;
           this.running.set(s.jobId, { kind: s.kind, stop, end });
+          emitBatchState(this.ctx, s.jobId, s.kind, 'running');
           resolve(s);
         },
       }).then(

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { ItemOptions, ItemOutcome } from '../batch/process-item.js';
 import { createControl } from '../batch/pixel-budget.js';
-import { POOL_PIXEL_BUDGET } from '../batch/run-job.js';
 import { StudioError } from '../contract/errors.js';
-import { FROM_SOURCES, startSourceThread } from '../jobs/worker-host.js';
+import { POOL_PIXEL_BUDGET } from '../contract/limits.js';
+import { FROM_SOURCES, startSourceThread } from '../workers/host.js';
 import type { FromThread, ThreadData, ThreadModel, ToThread } from './thread-protocol.js';
 
 const here = fileURLToPath(import.meta.url);

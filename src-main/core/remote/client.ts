@@ -5,7 +5,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { StudioError, type StudioErrorCode } from '../contract/errors.js';
-import { partName } from '../part-name.js';
+import { partName } from '../system/part-name.js';
 import {
   hostEvent,
   hostTrainStarted,

@@ -9,14 +9,15 @@ import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
-import { importJobs } from '../catalog/import-jobs.js';
+import { importJobs } from '../imports/import-job.js';
 import { getCatalog, type Catalog } from '../catalog/index.js';
 import { exportModel } from '../catalog/lsmodel/transfer.js';
 import type { TrainResult } from '../contract/engine.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
 import { TRAIN_JOB_KIND, trainInputOf, trainJobs } from '../engine/train-jobs.js';
-import { partName } from '../part-name.js';
+import { fileProblem } from '../input/file-problem.js';
+import { partName } from '../system/part-name.js';
 import { HOST_DATASET_PREFIX, MAX_BLOB_BYTES, type HostEvent, type HostTrainStarted, type hostTrainRequest } from './protocol.js';
 import type { z } from 'zod';
 
@@ -63,8 +64,7 @@ export class TrainingHost {
       return { bytes, stored: true };
     } catch (err) {
       await rm(tmp, { force: true });
-      if (err instanceof StudioError) throw err;
-      throw new StudioError('io', `image ${hash}: upload failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw fileProblem(`image ${hash}`, err, 'store the upload', 'io');
     }
   }
 
@@ -131,7 +131,7 @@ export class TrainingHost {
     return { name: 'trainFinished', payload: { ok: false, error, cancelled: job.state === 'cancelled' } };
   }
 
-  cancel(jobId: number): boolean {
+  cancel(jobId: number): Promise<boolean> {
     return trainJobs(this.ctx).cancel(jobId);
   }
 

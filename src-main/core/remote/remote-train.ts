@@ -12,11 +12,13 @@ import { decodeLsModel, encodeLsModel } from '../catalog/lsmodel/format.js';
 import { importModel } from '../catalog/lsmodel/transfer.js';
 import type { JobState } from '../contract/catalog.js';
 import { REMOTE_TRAIN_JOB_KIND } from '../contract/remote.js';
-import type { TrainProgressPayload, TrainRequest, TrainResult } from '../contract/engine.js';
+import type { TrainFinishedPayload, TrainProgressPayload, TrainRequest, TrainResult } from '../contract/engine.js';
+import type { JobEndState } from '../contract/jobs.js';
+import type { TrainHostProgress } from '../contract/remote.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
 import { readInput } from '../input/open-input.js';
-import { partName } from '../part-name.js';
+import { partName } from '../system/part-name.js';
 import { readSettings } from '../settings/store.js';
 import { HostClient } from './client.js';
 import { HOST_DATASET_PREFIX, MAX_BLOB_BYTES } from './protocol.js';
@@ -138,16 +140,34 @@ export class RemoteTrainings {
     return (item?.data as { jobId?: number } | null)?.jobId;
   }
 
+  /** Progress as jobProgress and (until the renderer drops them) trainHostProgress / trainProgress. */
+  private progress(p: TrainHostProgress | TrainProgressPayload): void {
+    if ('phase' in p) {
+      this.ctx.emit('trainHostProgress', p);
+      this.ctx.emit('jobProgress', { jobId: p.jobId, kind: 'train.remote', payload: { kind: 'host', ...p } });
+    } else {
+      this.ctx.emit('trainProgress', p);
+      this.ctx.emit('jobProgress', { jobId: p.jobId, kind: 'train.remote', payload: p });
+    }
+  }
+
+  private finished(f: TrainFinishedPayload, state: JobEndState = 'done'): void {
+    this.ctx.emit('jobState', { jobId: f.jobId, kind: 'train.remote', state });
+    this.ctx.emit('trainFinished', f);
+    this.ctx.emit('jobFinished', { jobId: f.jobId, kind: 'train.remote', payload: f });
+  }
+
   private run(jobId: number): void {
     if (this.closing) throw new StudioError('conflict', 'the studio is closing');
     this.catalog.jobs.claim(jobId);
+    this.ctx.emit('jobState', { jobId, kind: 'train.remote', state: 'running' });
     const stop = new AbortController();
     const entry: Running = { stop, result: Promise.resolve() as unknown as Promise<TrainResult> };
     entry.result = this.execute(jobId, stop.signal).then(
       (result) => {
         this.running.delete(jobId);
         this.catalog.jobs.finish(jobId, 'done', { result });
-        this.ctx.emit('trainFinished', { jobId, ok: true, result });
+        this.finished({ jobId, ok: true, result });
         return result;
       },
       (err: unknown) => {
@@ -156,7 +176,7 @@ export class RemoteTrainings {
         const state = entry.why === 'close' ? 'interrupted' : entry.why === 'cancel' || e.code === 'cancelled' ? 'cancelled' : 'failed';
         const error = state === 'interrupted' ? 'the studio closed (the host trains on; resumeJob fetches the model)' : e.message;
         this.catalog.jobs.finish(jobId, state, { error });
-        this.ctx.emit('trainFinished', { jobId, ok: false, error, cancelled: state === 'cancelled' });
+        this.finished({ jobId, ok: false, error, cancelled: state === 'cancelled' }, state);
         throw e;
       },
     );
@@ -168,7 +188,7 @@ export class RemoteTrainings {
     const input = inputOf(this.catalog.jobs.require(jobId));
     const client = await this.client(jobId);
     const say = (phase: 'checking' | 'uploading' | 'training' | 'fetching', done = 0, total = 0, bytes = 0) =>
-      this.ctx.emit('trainHostProgress', { jobId, host: client.url, phase, done, total, bytes });
+      this.progress({ jobId, host: client.url, phase, done, total, bytes });
     let hostJob = this.hostJobOf(jobId);
     if (hostJob === undefined) {
       const dataset = this.catalog.datasets.byName(input.request.dataset);
@@ -206,7 +226,7 @@ export class RemoteTrainings {
     say('training');
     const end = await client.follow(
       hostJob,
-      (e) => this.ctx.emit('trainProgress', { ...e.payload, jobId } as TrainProgressPayload),
+      (e) => this.progress({ ...e.payload, jobId } as TrainProgressPayload),
       signal,
     );
     if (!end.ok) throw new StudioError(end.cancelled ? 'cancelled' : 'internal', `training host ${client.url}: ${end.error}`);

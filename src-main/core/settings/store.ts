@@ -1,13 +1,15 @@
-// The studio's own settings: the queue batches can run on (docs/scaling.md) and the training host
-// (docs/security.md section 5). One file, <home>/settings.json, readable by the user only: it holds
-// secrets (the queue's password, the host's token), which the contract never sends back whole
-// (settings/handlers.ts returns them redacted). Written under a temporary name, then renamed.
+// The studio's own settings: the queue batches can run on (docs/scaling.md), the training host
+// (docs/security.md section 5) and the largest image read (pixel-limit.ts). One file,
+// <home>/settings.json, readable by the user only: it holds secrets (the queue's password, the
+// host's token), which the contract never sends back whole (settings-handlers.ts returns them redacted). Written under a temporary name, then renamed.
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../contract/errors.js';
-import type { StudioHome } from '../home.js';
-import { partName } from '../part-name.js';
+import { MAX_PIXELS_STUDIO_SETTING } from '../contract/limits.js';
+import { errnoOf, fileProblem } from '../input/file-problem.js';
+import type { StudioHome } from '../system/home.js';
+import { partName } from '../system/part-name.js';
 
 const trainingHost = z.object({ url: z.string().min(1).max(2048), token: z.string().min(1).max(4096) }).strict();
 
@@ -16,6 +18,8 @@ const stored = z
     v: z.literal(1),
     queueUrl: z.string().min(1).max(2048).optional(),
     trainingHost: trainingHost.optional(),
+    /** "Largest image": the pixel limit of every request that gives none (contract/limits.ts). */
+    maxPixels: z.number().int().min(1).max(MAX_PIXELS_STUDIO_SETTING).optional(),
   })
   .strict();
 
@@ -33,8 +37,8 @@ export async function readSettings(home: Pick<StudioHome, 'root'>): Promise<Stor
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new StudioError('io', `${file}: cannot read the settings (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (errnoOf(err) === 'ENOENT') return {};
+    throw fileProblem(file, err, 'read the settings', 'io');
   }
   let json: unknown;
   try {
@@ -65,6 +69,6 @@ export async function writeSettings(home: Pick<StudioHome, 'root'>, settings: St
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw new StudioError('io', `${file}: cannot write the settings (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw fileProblem(file, err, 'write the settings', 'io');
   }
 }

@@ -1,7 +1,7 @@
 // Finds the built-in sample dataset (resources/sample/digits) wherever the code runs.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { findResourceDir } from '../resources.js';
+import { findResourceDir } from '../system/resources.js';
 
 export const SAMPLE_DATASET = 'Sample digits';
 export const SAMPLE_SOURCE =

@@ -1,9 +1,10 @@
 // The batch job the Batch view shows: inputs (a dropped or chosen folder), settings, live
 // progress per file and overall, errors, and the summary. Jobs live in the catalog, so after a
-// restart the view finds them through listJobs and can resume one.
-import type { BatchFailure, BatchProgress, BatchRequest, BatchSummary, JobInfo } from '../../../src-main/core/api';
+// restart the view finds them through listJobs (attach) and can resume one.
+import type { BatchFailure, BatchProgress, BatchRequest, BatchSummary, JobInfo, StudioClient } from '../../../src-main/core/api';
 import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
 import { errorMessage } from './format';
+import { JobSession } from './job-session.svelte';
 import { studio } from './studio';
 import { DEFAULT_MAX_PIXELS } from '../../../src-main/core/contract/limits';
 
@@ -23,9 +24,12 @@ export type BatchStatus = 'idle' | 'uploading' | 'queued' | 'running' | 'paused'
 
 export { MEGAPIXEL_RANGE } from './pixel-limit';
 
-class BatchSession {
-  input = $state.raw<BatchInput | null>(null);
-  upload = $state.raw<UploadProgress | null>(null);
+export class BatchSession {
+  readonly #client: StudioClient;
+  readonly #job: JobSession<'batch.compress' | 'batch.decompress'>;
+  #input = $state.raw<BatchInput | null>(null);
+  #upload = $state.raw<UploadProgress | null>(null);
+  #uploading = $state(false);
   private kindState = $state<'compress' | 'decompress'>('compress');
   modelId = $state('');
   quality = $state(75);
@@ -41,21 +45,70 @@ class BatchSession {
   maxMegapixels = $state(DEFAULT_MAX_PIXELS / 1e6);
   /** Send the batch to the queue's workers (the queue in the settings) instead of this studio's threads. */
   onWorkers = $state(false);
-  /** The shown job runs on the queue: it cannot pause, and resuming sends its files to the queue again. */
-  runsOnQueue = $state(false);
-  /** The latest line about the queue itself (unreachable, back again). */
-  notice = $state<string | null>(null);
+  #runsOnQueue = $state(false);
+  #notice = $state<string | null>(null);
   private lastRequest: BatchRequest | null = null;
 
-  jobId = $state<number | null>(null);
-  status = $state<BatchStatus>('idle');
-  progress = $state.raw<BatchProgress | null>(null);
   /** The latest files finished, newest first (for the per-file list). */
-  recent = $state.raw<{ file: string; error?: string }[]>([]);
-  errors = $state.raw<BatchFailure[]>([]);
-  summary = $state.raw<BatchSummary | null>(null);
-  error = $state<string | null>(null);
-  private subscribed = false;
+  #recent = $state.raw<{ file: string; error?: string }[]>([]);
+  #errors = $state.raw<BatchFailure[]>([]);
+  #summary = $state.raw<BatchSummary | null>(null);
+  #error = $state<string | null>(null);
+
+  constructor(client: StudioClient) {
+    this.#client = client;
+    this.#job = new JobSession(client, ['batch.compress', 'batch.decompress'], {
+      progress: (p) => {
+        this.#notice = p.notice ?? null;
+        if (p.currentFile) this.#recent = [{ file: p.currentFile, ...(p.error ? { error: p.error } : {}) }, ...this.#recent].slice(0, 200);
+        if (p.error && p.currentFile) this.#errors = [...this.#errors, { path: p.currentFile, error: p.error }];
+      },
+      finished: (f) => {
+        this.#errors = f.failed;
+        if (f.error) this.#error = f.error;
+        void this.loadSummary();
+      },
+    });
+  }
+
+  get input(): BatchInput | null {
+    return this.#input;
+  }
+  get upload(): UploadProgress | null {
+    return this.#upload;
+  }
+  /** The shown job runs on the queue: it cannot pause, and resuming sends its files to the queue again. */
+  get runsOnQueue(): boolean {
+    return this.#runsOnQueue;
+  }
+  /** The latest line about the queue itself (unreachable, back again). */
+  get notice(): string | null {
+    return this.#notice;
+  }
+  get jobId(): number | null {
+    return this.#job.jobId;
+  }
+  get status(): BatchStatus {
+    if (this.#uploading) return 'uploading';
+    const s = this.#job.state;
+    // Asked for and not yet running: shown as waiting.
+    return s === 'starting' ? 'queued' : s;
+  }
+  get progress(): BatchProgress | null {
+    return this.#job.progress;
+  }
+  get recent(): { file: string; error?: string }[] {
+    return this.#recent;
+  }
+  get errors(): BatchFailure[] {
+    return this.#errors;
+  }
+  get summary(): BatchSummary | null {
+    return this.#summary;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
 
   get kind(): 'compress' | 'decompress' {
     return this.kindState;
@@ -63,7 +116,7 @@ class BatchSession {
   set kind(k: 'compress' | 'decompress') {
     this.kindState = k;
     // After a job, a new task gets a new folder: decoded images never land among the latent files.
-    if (this.summary) this.outAuto = true;
+    if (this.#summary) this.outAuto = true;
     this.defaultOut();
   }
 
@@ -78,7 +131,7 @@ class BatchSession {
 
   /** Next to the input folder, named for the task: never inside it, never over the originals. */
   private defaultOut(): void {
-    const folder = this.input?.folder;
+    const folder = this.#input?.folder;
     if (!this.outAuto || !folder) return;
     this.outState = `${folder.replace(/[\\/]+$/, '')}-${this.kindState === 'compress' ? 'latent' : 'decoded'}`;
   }
@@ -87,34 +140,19 @@ class BatchSession {
     return this.status === 'uploading' || this.status === 'queued' || this.status === 'running' || this.status === 'paused';
   }
 
-  subscribe(): void {
-    if (this.subscribed) return;
-    this.subscribed = true;
-    studio.on('batchProgress', (p) => {
-      if (p.jobId !== this.jobId) return;
-      this.progress = p;
-      this.status = p.state as BatchStatus;
-      this.notice = p.notice ?? null;
-      if (p.currentFile) this.recent = [{ file: p.currentFile, ...(p.error ? { error: p.error } : {}) }, ...this.recent].slice(0, 200);
-      if (p.error && p.currentFile) this.errors = [...this.errors, { path: p.currentFile, error: p.error }];
-    });
-    studio.on('batchFinished', (f) => {
-      if (f.jobId !== this.jobId) return;
-      this.status = f.state as BatchStatus;
-      this.errors = f.failed;
-      if (f.error) this.error = f.error;
-      void this.loadSummary();
-    });
+  /** An error of the view's own (a dialog that failed), shown with the batch's. */
+  report(e: unknown): void {
+    this.#error = errorMessage(e);
   }
 
   async setDropped(dropped: Dropped): Promise<void> {
-    this.error = null;
-    this.status = 'uploading';
-    this.upload = null;
+    this.#error = null;
+    this.#uploading = true;
+    this.#upload = null;
     // A folder typed while the upload runs is the user's choice for this input: it stays.
     const typedBefore = this.outState;
     try {
-      const r = await resolveDropped(dropped, (u) => (this.upload = u));
+      const r = await resolveDropped(dropped, (u) => (this.#upload = u));
       if (r.count === 0) throw new Error('nothing dropped: no files found');
       this.setInput(
         {
@@ -126,32 +164,30 @@ class BatchSession {
         },
         !this.outAuto && this.outState !== typedBefore,
       );
-      this.status = 'idle';
     } catch (e) {
-      this.status = 'idle';
-      this.error = errorMessage(e);
+      this.#error = errorMessage(e);
+    } finally {
+      this.#uploading = false;
     }
   }
 
   setInput(input: BatchInput, keepTyped = false): void {
-    this.input = input;
+    this.#input = input;
     // A new input gets the folder beside it (a folder typed for the previous input is not reused).
     if (!keepTyped) this.outAuto = true;
     this.defaultOut();
   }
 
   async start(fresh = false): Promise<void> {
-    if (!this.input) return;
-    this.subscribe();
-    this.error = null;
-    this.progress = null;
-    this.recent = [];
-    this.errors = [];
-    this.summary = null;
-    this.notice = null;
+    if (!this.#input) return;
+    this.#error = null;
+    this.#recent = [];
+    this.#errors = [];
+    this.#summary = null;
+    this.#notice = null;
     const request: BatchRequest = {
       kind: this.kind,
-      inputs: this.input.paths,
+      inputs: this.#input.paths,
       outDir: this.outDir,
       ...(this.kind === 'compress'
         ? { modelId: this.modelId, quality: this.quality, ...(this.measure ? { measure: true } : {}) }
@@ -163,79 +199,99 @@ class BatchSession {
     };
     try {
       const onQueue = this.onWorkers;
-      const started = onQueue ? await studio.startQueueBatch(request) : await studio.startBatch(request);
+      await this.#job.start(`batch.${request.kind}`, () =>
+        onQueue ? this.#client.startQueueBatch(request) : this.#client.startBatch(request),
+      );
       this.lastRequest = request;
-      this.runsOnQueue = onQueue;
-      this.jobId = started.jobId;
-      this.status = started.state as BatchStatus;
+      this.#runsOnQueue = onQueue;
     } catch (e) {
-      this.error = errorMessage(e);
+      this.#error = errorMessage(e);
     }
   }
 
-  /** Show a job of the catalog (e.g. one from before a restart). */
-  async attach(job: JobInfo): Promise<void> {
-    this.subscribe();
-    // Not known from the catalog: another listed job resumes on this studio's threads.
-    if (job.id !== this.jobId) this.runsOnQueue = false;
-    this.jobId = job.id;
-    this.status = job.state as BatchStatus;
-    this.progress = null;
-    this.recent = [];
-    this.errors = job.errors.map((e) => ({ path: e.item, error: e.message }));
-    this.error = job.error;
+  /**
+   * Show a job of the catalog (e.g. one from before a restart); without one, the batch job still
+   * running in the studio, if any (after a reload).
+   */
+  async attach(job?: JobInfo): Promise<void> {
+    try {
+      if (job) {
+        // Not known from the catalog: another listed job resumes on this studio's threads.
+        if (job.id !== this.jobId) this.#runsOnQueue = false;
+        this.#job.follow(job);
+      } else {
+        const live = await this.#job.attach();
+        if (!live) return;
+        this.#runsOnQueue = false;
+        job = live;
+      }
+    } catch (e) {
+      this.#error = errorMessage(e);
+      return;
+    }
+    this.#recent = [];
+    this.#errors = job.errors.map((e) => ({ path: e.item, error: e.message }));
+    this.#error = job.error;
     await this.loadSummary();
   }
 
   async loadSummary(): Promise<void> {
-    if (this.jobId === null) return;
+    const jobId = this.jobId;
+    if (jobId === null) return;
     try {
-      const s = await studio.getBatch({ jobId: this.jobId });
-      this.summary = s;
-      this.errors = s.failed;
-      if (!this.active) this.status = s.state as BatchStatus;
+      const s = await this.#client.getBatch({ jobId });
+      if (jobId !== this.jobId) return;
+      this.#summary = s;
+      this.#errors = s.failed;
       if (!this.outState) this.outDir = s.outDir;
     } catch (e) {
-      this.error = errorMessage(e);
+      this.#error = errorMessage(e);
     }
   }
 
   async pause(): Promise<void> {
-    await this.act(async (id) => {
-      const r = await studio.pauseJob({ jobId: id });
-      this.status = r.state as BatchStatus;
-    });
+    await this.guard(() => this.#job.pause());
   }
 
   async resume(jobId = this.jobId): Promise<void> {
     if (jobId === null) return;
-    this.subscribe();
-    const again = this.runsOnQueue && jobId === this.jobId ? this.lastRequest : null;
-    this.jobId = jobId;
-    await this.act(async (id) => {
+    const again = this.#runsOnQueue && jobId === this.jobId ? this.lastRequest : null;
+    await this.guard(async () => {
       // The same request on the queue continues the job: finished files are not redone.
-      const r = again ? await studio.startQueueBatch(again) : await studio.resumeBatch({ jobId: id });
-      if (!again) this.runsOnQueue = false;
-      this.jobId = r.jobId;
-      this.status = r.state as BatchStatus;
+      if (again) await this.#job.start(`batch.${again.kind}`, () => this.#client.startQueueBatch(again));
+      else {
+        await this.#job.resume(jobId);
+        this.#runsOnQueue = false;
+      }
     });
   }
 
   async cancel(): Promise<void> {
-    await this.act(async (id) => {
-      const r = await studio.cancelJob({ jobId: id });
-      this.status = r.state as BatchStatus;
-    });
+    await this.guard(() => this.#job.cancel());
   }
 
-  private async act(fn: (jobId: number) => Promise<void>): Promise<void> {
-    if (this.jobId === null) return;
+  private async guard(fn: () => Promise<void>): Promise<void> {
     try {
-      await fn(this.jobId);
+      await fn();
     } catch (e) {
-      this.error = errorMessage(e);
+      this.#error = errorMessage(e);
     }
   }
 }
 
-export const batch = new BatchSession();
+export const batch = new BatchSession(studio);
+
+/**
+ * The overall bar: files done plus the share of the files in progress their tiles say, so one
+ * large photo moves the bar; the words name the tiles when one file is in progress.
+ */
+export function overallProgress(p: BatchProgress): { value: number; detail: string } {
+  const working = p.working ?? [];
+  const within = working.reduce((n, w) => n + (w.tilesTotal > 0 ? w.tilesDone / w.tilesTotal : 0), 0);
+  const value = Math.min(p.total, p.done + within);
+  const only = working.length === 1 ? working[0]! : undefined;
+  const detail = only
+    ? `file ${Math.min(p.total, p.done + 1)} / ${p.total} · tile ${only.tilesDone} / ${only.tilesTotal}`
+    : `${p.done} / ${p.total} files${working.length > 1 ? ` · ${working.length} in progress` : ''}`;
+  return { value, detail };
+}

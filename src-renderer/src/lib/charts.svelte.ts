@@ -1,5 +1,7 @@
 // The Charts view: stored evaluations, which of them are drawn (several models' curves can share
-// a chart), and running a new evaluation with progress.
+// a chart), and running a new evaluation or code-size sweep with progress (followed again after a
+// reload). Classical codecs are the contract's default (all of them), not listed here.
+import type { StudioClient } from '../../../src-main/core/api';
 import type {
   CodeSizeProgress,
   CodeSizeSweepResult,
@@ -8,6 +10,7 @@ import type {
   EvaluationSummary,
 } from '../../../src-main/core/contract/eval';
 import { errorMessage } from './format';
+import { JobSession } from './job-session.svelte';
 import { Loadable } from './loadable.svelte';
 import { studio } from './studio';
 
@@ -20,184 +23,250 @@ function imagesText(r: EvaluationResult): string {
   return r.dataset !== null ? `${r.images} ${r.split ?? ''} images of ${r.dataset}` : `${r.images} given files`;
 }
 
-class ChartsState {
-  list = new Loadable<EvaluationSummary[]>(async () => (await studio.listEvaluations({ limit: 200 })).evaluations);
+export class ChartsState {
+  readonly #client: StudioClient;
+  readonly list: Loadable<EvaluationSummary[]>;
   /** Evaluations drawn, in the order chosen; the first one also gives the classical curves. */
-  selected = $state<number[]>([]);
-  results = $state.raw<Record<number, EvaluationResult>>({});
-  resultError = $state<string | null>(null);
-  loadingResult = $state(false);
+  #selected = $state<number[]>([]);
+  #results = $state.raw<Record<number, EvaluationResult>>({});
+  #resultError = $state<string | null>(null);
+  #loadingResult = $state(false);
+  /** Why the last selection replaced the others instead of joining them, if it did. */
+  #notice = $state<string | null>(null);
 
-  jobId = $state<number | null>(null);
-  progress = $state.raw<EvalProgress | null>(null);
+  readonly #eval: JobSession<'eval'>;
   /** When the running evaluation's first progress came, and the count done then (for the ETA). */
-  private etaFrom: { at: number; done: number } | null = null;
-  /** Seconds left, from the rate so far (null until two progress events). */
-  etaSeconds = $state<number | null>(null);
-  running = $state(false);
-  runError = $state<string | null>(null);
-  private subscribed = false;
+  #etaFrom: { at: number; done: number } | null = null;
+  #etaSeconds = $state<number | null>(null);
+  /** From the start of an evaluation until its result is drawn (or it failed). */
+  #running = $state(false);
+  #runError = $state<string | null>(null);
 
-  sweepJobId = $state<number | null>(null);
-  sweepProgress = $state.raw<CodeSizeProgress | null>(null);
-  sweepRunning = $state(false);
-  sweepError = $state<string | null>(null);
-  sweep = $state.raw<CodeSizeSweepResult | null>(null);
-  private sweepSubscribed = false;
+  readonly #sweepJob: JobSession<'eval.codesize'>;
+  #sweepRunning = $state(false);
+  #sweepError = $state<string | null>(null);
+  #sweep = $state.raw<CodeSizeSweepResult | null>(null);
 
-  shown(): EvaluationResult[] {
-    return this.selected.map((id) => this.results[id]).filter((r): r is EvaluationResult => r !== undefined);
+  constructor(client: StudioClient) {
+    this.#client = client;
+    this.list = new Loadable(async () => (await client.listEvaluations({ limit: 200 })).evaluations);
+    this.#eval = new JobSession(client, ['eval'], { progress: (p) => this.#onEvalProgress(p) });
+    this.#sweepJob = new JobSession(client, ['eval.codesize']);
   }
 
-  /** Why the last selection replaced the others instead of joining them, if it did. */
-  notice = $state<string | null>(null);
+  get selected(): number[] {
+    return this.#selected;
+  }
+  get results(): Record<number, EvaluationResult> {
+    return this.#results;
+  }
+  get resultError(): string | null {
+    return this.#resultError;
+  }
+  get loadingResult(): boolean {
+    return this.#loadingResult;
+  }
+  get notice(): string | null {
+    return this.#notice;
+  }
+  get jobId(): number | null {
+    return this.#eval.jobId;
+  }
+  get progress(): EvalProgress | null {
+    return this.#eval.progress;
+  }
+  /** Seconds left, from the rate so far (null until two progress events). */
+  get etaSeconds(): number | null {
+    return this.#etaSeconds;
+  }
+  get running(): boolean {
+    return this.#running;
+  }
+  get runError(): string | null {
+    return this.#runError;
+  }
+  get sweepJobId(): number | null {
+    return this.#sweepJob.jobId;
+  }
+  get sweepProgress(): CodeSizeProgress | null {
+    return this.#sweepJob.progress;
+  }
+  get sweepRunning(): boolean {
+    return this.#sweepRunning;
+  }
+  get sweepError(): string | null {
+    return this.#sweepError;
+  }
+  get sweep(): CodeSizeSweepResult | null {
+    return this.#sweep;
+  }
+
+  shown(): EvaluationResult[] {
+    return this.#selected.map((id) => this.#results[id]).filter((r): r is EvaluationResult => r !== undefined);
+  }
 
   async toggle(id: number, on: boolean): Promise<void> {
-    this.notice = null;
+    this.#notice = null;
     if (!on) {
-      this.selected = this.selected.filter((x) => x !== id);
+      this.#selected = this.#selected.filter((x) => x !== id);
       return;
     }
     await this.fetch(id);
-    const added = this.results[id];
+    const added = this.#results[id];
     const first = this.shown()[0];
     // Curves share a chart only when measured on the same images: the classical curves drawn come
     // from the first evaluation, and a model measured on other images would be judged against them.
     if (added && first && imagesKey(added) !== imagesKey(first)) {
-      this.selected = [id];
-      this.notice = `${added.name} was measured on other images (${imagesText(added)}) than ${first.name} (${imagesText(first)}): shown alone, since curves of different images cannot be compared.`;
+      this.#selected = [id];
+      this.#notice = `${added.name} was measured on other images (${imagesText(added)}) than ${first.name} (${imagesText(first)}): shown alone, since curves of different images cannot be compared.`;
       return;
     }
-    if (!this.selected.includes(id)) this.selected = [...this.selected, id];
+    if (!this.#selected.includes(id)) this.#selected = [...this.#selected, id];
   }
 
   async only(id: number): Promise<void> {
-    this.notice = null;
-    this.selected = [id];
+    this.#notice = null;
+    this.#selected = [id];
     await this.fetch(id);
   }
 
   private async fetch(id: number): Promise<void> {
-    if (this.results[id]) return;
-    this.loadingResult = true;
-    this.resultError = null;
+    if (this.#results[id]) return;
+    this.#loadingResult = true;
+    this.#resultError = null;
     try {
-      const r = await studio.getEvaluation({ id });
-      this.results = { ...this.results, [id]: r };
+      const r = await this.#client.getEvaluation({ id });
+      this.#results = { ...this.#results, [id]: r };
     } catch (e) {
-      this.resultError = errorMessage(e);
+      this.#resultError = errorMessage(e);
     } finally {
-      this.loadingResult = false;
+      this.#loadingResult = false;
     }
   }
 
-  /** After a reload: follow an evaluation still running in the studio (started by this view before). */
+  /** After a reload: follow an evaluation or a code-size sweep still running in the studio. */
   async attach(): Promise<void> {
-    if (this.running || this.jobId !== null) return;
+    await Promise.all([this.#attachEval(), this.#attachSweep()]);
+  }
+
+  async #attachEval(): Promise<void> {
+    if (this.#running) return;
+    let found = false;
     try {
-      const { jobs } = await studio.listJobs({ kind: 'eval', state: 'running', limit: 5 });
-      const live = jobs[0];
-      if (!live || this.running) return;
-      this.subscribeProgress();
-      this.running = true;
-      this.jobId = live.id;
-      await this.finish(live.id);
-    } catch {
+      const job = await this.#eval.attach({
+        prepare: () => {
+          found = true;
+          this.#running = true;
+          this.#runError = null;
+          this.#etaFrom = null;
+          this.#etaSeconds = null;
+        },
+      });
+      if (job) await this.#finish();
+    } catch (e) {
       // Not finding it only costs the live view; the evaluation itself goes on.
+      if (found) this.#runError = errorMessage(e);
+    } finally {
+      if (found) this.#running = false;
     }
   }
 
-  private subscribeProgress(): void {
-    if (!this.subscribed) {
-      this.subscribed = true;
-      studio.on('evalProgress', (p) => {
-        if (p.jobId !== this.jobId) return;
-        this.progress = p;
-        const now = Date.now();
-        if (!this.etaFrom) this.etaFrom = { at: now, done: p.done };
-        const done = p.done - this.etaFrom.done;
-        this.etaSeconds = done > 0 ? (((now - this.etaFrom.at) / 1000) * (p.total - p.done)) / done : null;
+  async #attachSweep(): Promise<void> {
+    if (this.#sweepRunning) return;
+    let found = false;
+    try {
+      const job = await this.#sweepJob.attach({
+        prepare: () => {
+          found = true;
+          this.#sweepRunning = true;
+          this.#sweepError = null;
+          this.#sweep = null;
+        },
       });
+      if (job) await this.#finishSweep();
+    } catch (e) {
+      if (found) this.#sweepError = errorMessage(e);
+    } finally {
+      if (found) this.#sweepRunning = false;
     }
+  }
+
+  #onEvalProgress(p: EvalProgress): void {
+    const now = Date.now();
+    if (!this.#etaFrom) this.#etaFrom = { at: now, done: p.done };
+    const done = p.done - this.#etaFrom.done;
+    this.#etaSeconds = done > 0 ? (((now - this.#etaFrom.at) / 1000) * (p.total - p.done)) / done : null;
   }
 
   async evaluate(model: string, dataset: string, maxImages: number): Promise<void> {
-    this.subscribeProgress();
-    this.running = true;
-    this.runError = null;
-    this.progress = null;
-    this.etaFrom = null;
-    this.etaSeconds = null;
+    if (this.#running) return;
+    this.#running = true;
+    this.#runError = null;
+    this.#etaFrom = null;
+    this.#etaSeconds = null;
     try {
-      const started = await studio.evaluateModel({ model, dataset, split: 'test', maxImages, codecs: ['jpeg', 'webp', 'avif'] });
-      this.jobId = started.jobId;
-      await this.finish(started.jobId);
+      await this.#eval.start('eval', () => this.#client.evaluateModel({ model, dataset, split: 'test', maxImages }));
+      await this.#finish();
     } catch (e) {
-      this.runError = errorMessage(e);
-      this.running = false;
+      this.#runError = errorMessage(e);
+    } finally {
+      this.#running = false;
     }
   }
 
-  /** Waits for an evaluation job and shows its result. */
-  private async finish(jobId: number): Promise<void> {
-    try {
-      const r = await studio.awaitEvaluation({ jobId });
-      this.results = { ...this.results, [r.id]: r };
-      const first = this.shown()[0];
-      this.selected = first && imagesKey(first) === imagesKey(r) ? [r.id, ...this.selected.filter((x) => x !== r.id)] : [r.id];
-      void this.list.load();
-    } catch (e) {
-      this.runError = errorMessage(e);
-    } finally {
-      this.running = false;
-    }
+  /** Waits for the evaluation followed and shows its result. */
+  async #finish(): Promise<void> {
+    const outcome = await this.#eval.outcome();
+    const r = outcome.result;
+    if (!r) throw new Error(outcome.error ?? `the evaluation ${outcome.state}`);
+    this.#results = { ...this.#results, [r.id]: r };
+    const first = this.shown()[0];
+    this.#selected = first && imagesKey(first) === imagesKey(r) ? [r.id, ...this.#selected.filter((x) => x !== r.id)] : [r.id];
+    void this.list.load();
   }
 
   /** Train one model per code size on a dataset, evaluate each, then draw them all together. */
   async sweepCodeSizes(dataset: string, codeSizes: number[], epochs: number, maxImages: number): Promise<void> {
-    if (!this.sweepSubscribed) {
-      this.sweepSubscribed = true;
-      studio.on('codeSizeProgress', (p) => {
-        if (p.jobId === this.sweepJobId) this.sweepProgress = p;
-      });
-    }
-    this.sweepRunning = true;
-    this.sweepError = null;
-    this.sweepProgress = null;
-    this.sweep = null;
+    if (this.#sweepRunning) return;
+    this.#sweepRunning = true;
+    this.#sweepError = null;
+    this.#sweep = null;
     try {
-      const started = await studio.sweepCodeSizes({ dataset, codeSizes, train: { epochs }, maxImages, codecs: ['jpeg', 'webp', 'avif'] });
-      this.sweepJobId = started.jobId;
-      const r = await studio.awaitCodeSizeSweep({ jobId: started.jobId });
-      this.sweep = r;
-      const ids = r.rows.map((row) => row.evaluationId).filter((id): id is number => id !== null);
-      this.selected = [];
-      for (const id of ids) await this.toggle(id, true);
-      void this.list.load();
+      await this.#sweepJob.start('eval.codesize', () => this.#client.sweepCodeSizes({ dataset, codeSizes, train: { epochs }, maxImages }));
+      await this.#finishSweep();
     } catch (e) {
-      this.sweepError = errorMessage(e);
+      this.#sweepError = errorMessage(e);
     } finally {
-      this.sweepRunning = false;
+      this.#sweepRunning = false;
     }
   }
 
+  async #finishSweep(): Promise<void> {
+    const outcome = await this.#sweepJob.outcome();
+    const r = outcome.result;
+    if (!r) throw new Error(outcome.error ?? `the sweep ${outcome.state}`);
+    this.#sweep = r;
+    const ids = r.rows.map((row) => row.evaluationId).filter((id): id is number => id !== null);
+    this.#selected = [];
+    for (const id of ids) await this.toggle(id, true);
+    void this.list.load();
+  }
+
   async cancelSweep(): Promise<void> {
-    if (this.sweepJobId === null) return;
     try {
-      await studio.cancelCodeSizeSweep({ jobId: this.sweepJobId });
+      await this.#sweepJob.cancel();
     } catch (e) {
-      this.sweepError = errorMessage(e);
+      this.#sweepError = errorMessage(e);
     }
   }
 
   async cancel(): Promise<void> {
-    if (this.jobId === null) return;
     try {
-      await studio.cancelEvaluation({ jobId: this.jobId });
+      await this.#eval.cancel();
     } catch (e) {
-      this.runError = errorMessage(e);
+      this.#runError = errorMessage(e);
     }
   }
 }
 
-export const charts = new ChartsState();
+export const charts = new ChartsState(studio);

@@ -2,6 +2,7 @@
 // the equal-size comparison the core computes (latent vs JPEG, WebP, AVIF at the same bytes).
 // One comparison runs at a time: a change made meanwhile (the slider moved again) waits and then
 // runs once for the latest selection, so the studio never works through stale requests.
+import type { StudioClient } from '../../../src-main/core/api';
 import type { CatalogImage } from '../../../src-main/core/contract/catalog';
 import type { CompareProgress, EncodedImage, EqualSizeComparison, EqualSizeEntry } from '../../../src-main/core/contract/eval';
 import { errorMessage } from './format';
@@ -11,49 +12,83 @@ export function imageUrl(img: EncodedImage): string {
   return `data:${img.mime};base64,${img.base64}`;
 }
 
-class CompareState {
+export class CompareState {
+  readonly #client: StudioClient;
+  // The selection: the view binds these.
   modelId = $state('');
-  dataset = $state<string | number | null>(null);
-  images = $state.raw<CatalogImage[]>([]);
-  imagesError = $state<string | null>(null);
-  imagesLoading = $state(false);
   imagePath = $state('');
   quality = $state(75);
-  result = $state.raw<EqualSizeComparison | null>(null);
-  loading = $state(false);
-  error = $state<string | null>(null);
   /** Which encoding is shown against the original: 'latent', 'jpeg', 'webp' or 'avif'. */
   shown = $state<string>('latent');
-  /** The running comparison's step ("AVIF closest to 12 KB", 3 of 5). */
-  progress = $state.raw<CompareProgress | null>(null);
+  // What the studio answered: read-only for the view.
+  #dataset = $state<string | number | null>(null);
+  #images = $state.raw<CatalogImage[]>([]);
+  #imagesError = $state<string | null>(null);
+  #imagesLoading = $state(false);
+  #result = $state.raw<EqualSizeComparison | null>(null);
+  #loading = $state(false);
+  #error = $state<string | null>(null);
+  #progress = $state.raw<CompareProgress | null>(null);
   private running: { model: string; path: string; quality: number } | null = null;
   private again = false;
-  private subscribed = false;
   private seq = 0;
 
+  private subscribed = false;
+
+  constructor(client: StudioClient) {
+    this.#client = client;
+  }
+
+  /** A comparison is one call, not a job: its progress events name the request they belong to. */
   private subscribe(): void {
     if (this.subscribed) return;
     this.subscribed = true;
-    studio.on('compareProgress', (p) => {
+    this.#client.on('compareProgress', (p) => {
       const r = this.running;
-      if (r && p.model === r.model && p.path === r.path && p.quality === r.quality) this.progress = p;
+      if (r && p.model === r.model && p.path === r.path && p.quality === r.quality) this.#progress = p;
     });
   }
 
+  get dataset(): string | number | null {
+    return this.#dataset;
+  }
+  get images(): CatalogImage[] {
+    return this.#images;
+  }
+  get imagesError(): string | null {
+    return this.#imagesError;
+  }
+  get imagesLoading(): boolean {
+    return this.#imagesLoading;
+  }
+  get result(): EqualSizeComparison | null {
+    return this.#result;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  /** The running comparison's step ("AVIF closest to 12 KB", 3 of 5). */
+  get progress(): CompareProgress | null {
+    return this.#progress;
+  }
+
   async loadImages(dataset: string | number): Promise<void> {
-    this.dataset = dataset;
-    this.imagesLoading = true;
-    this.imagesError = null;
+    this.#dataset = dataset;
+    this.#imagesLoading = true;
+    this.#imagesError = null;
     try {
-      let r = await studio.listImages({ dataset, split: 'test', limit: 48, withThumbnails: true });
-      if (r.images.length === 0) r = await studio.listImages({ dataset, limit: 48, withThumbnails: true });
-      this.images = r.images;
+      let r = await this.#client.listImages({ dataset, split: 'test', limit: 48, withThumbnails: true });
+      if (r.images.length === 0) r = await this.#client.listImages({ dataset, limit: 48, withThumbnails: true });
+      this.#images = r.images;
       if (!this.imagePath || !r.images.some((i) => i.path === this.imagePath)) this.imagePath = r.images[0]?.path ?? '';
     } catch (e) {
-      this.imagesError = errorMessage(e);
-      this.images = [];
+      this.#imagesError = errorMessage(e);
+      this.#images = [];
     } finally {
-      this.imagesLoading = false;
+      this.#imagesLoading = false;
     }
   }
 
@@ -68,25 +103,25 @@ class CompareState {
     const my = ++this.seq;
     this.running = req;
     this.again = false;
-    this.progress = null;
-    this.loading = true;
-    this.error = null;
+    this.#progress = null;
+    this.#loading = true;
+    this.#error = null;
     try {
-      const r = await studio.compareAtEqualSize({ model: req.model, imagePath: req.path, quality: req.quality });
+      const r = await this.#client.compareAtEqualSize({ model: req.model, imagePath: req.path, quality: req.quality });
       if (my !== this.seq) return;
-      this.result = r;
+      this.#result = r;
       if (this.shown !== 'latent' && !r.classical.some((c) => c.codec === this.shown)) this.shown = 'latent';
     } catch (e) {
       if (my === this.seq) {
-        this.error = errorMessage(e);
-        this.result = null;
+        this.#error = errorMessage(e);
+        this.#result = null;
       }
     } finally {
       this.running = null;
-      this.progress = null;
+      this.#progress = null;
       const changed = req.model !== this.modelId || req.path !== this.imagePath || req.quality !== this.quality;
       if (this.again && changed) void this.run();
-      else if (my === this.seq) this.loading = false;
+      else if (my === this.seq) this.#loading = false;
     }
   }
 
@@ -99,4 +134,4 @@ class CompareState {
   }
 }
 
-export const compare = new CompareState();
+export const compare = new CompareState(studio);

@@ -3,6 +3,7 @@
 // cannot see paths, so it walks dropped folders and uploads the bytes to the server, which
 // answers with the paths it wrote (under <home>/uploads/<batch>/, folder structure kept).
 import { isImageName } from '../../../src-main/core/input/extensions';
+import { TOKEN_HEADER, uploadUrl, type Envelope, type UploadResult } from '../../../src-main/core/contract/wire';
 import { studioToken } from './studio';
 
 export interface PickedFile {
@@ -132,14 +133,13 @@ export interface UploadProgress {
   bytes: number;
 }
 
-async function uploadOne(batch: string, f: PickedFile): Promise<{ path: string; folder: string }> {
-  const res = await fetch(`/upload?batch=${encodeURIComponent(batch)}&name=${encodeURIComponent(f.relPath)}`, {
+async function uploadOne(batch: string, f: PickedFile): Promise<UploadResult> {
+  const res = await fetch(uploadUrl({ batch, name: f.relPath }), {
     method: 'POST',
-    headers: { 'x-studio-token': studioToken ?? '', 'content-type': 'application/octet-stream' },
+    headers: { [TOKEN_HEADER]: studioToken ?? '', 'content-type': 'application/octet-stream' },
     body: f.file,
   });
-  const body = (await res.json().catch(() => null)) as
-    { ok: true; result: { path: string; folder: string } } | { ok: false; error: { message: string } } | null;
+  const body = (await res.json().catch(() => null)) as Envelope<UploadResult> | null;
   if (!body) throw new Error(`${f.relPath}: upload failed (HTTP ${res.status})`);
   if (!body.ok) throw new Error(body.error.message);
   return body.result;

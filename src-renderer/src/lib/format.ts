@@ -1,5 +1,5 @@
 // Sizes and ratios read as on the command line (one formatter for both).
-export { formatBytes, formatRatio } from '../../../src-main/core/units';
+export { formatBytes, formatRatio } from '../../../src-main/core/system/units';
 // Number, size and time formatting shared by the views.
 
 export function formatNumber(n: number | null | undefined, digits = 2): string {

@@ -17,10 +17,20 @@ class LibraryState {
   ensure(): void {
     if (!this.subscribed) {
       this.subscribed = true;
-      studio.on('importFinished', () => void Promise.all([this.datasets.load(), this.jobs.load()]));
-      studio.on('trainFinished', () => void Promise.all([this.models.load(), this.datasets.load()]));
-      studio.on('batchFinished', () => void Promise.all([this.latents.load(), this.jobs.load(), this.models.load()]));
-      studio.on('evalFinished', () => void this.jobs.load());
+      studio.on('jobFinished', (e) => {
+        switch (e.kind) {
+          case 'import':
+            return void Promise.all([this.datasets.load(), this.jobs.load()]);
+          case 'train':
+          case 'train.remote':
+            return void Promise.all([this.models.load(), this.datasets.load()]);
+          case 'batch.compress':
+          case 'batch.decompress':
+            return void Promise.all([this.latents.load(), this.jobs.load(), this.models.load()]);
+          case 'eval':
+            return void this.jobs.load();
+        }
+      });
     }
     void this.refresh();
   }

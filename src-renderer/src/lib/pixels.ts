@@ -55,7 +55,8 @@ export interface Heatmap {
 
 /**
  * |a - b| per pixel (mean over RGB), scaled so `fullScale` (a difference of that many levels)
- * is the brightest colour.
+ * is the brightest colour. Alpha is no part of the difference, the rule the core's metrics follow
+ * (src-main/core/imaging/pixels.ts); no channel conversion happens here (the canvas gives RGBA).
  */
 export function diffHeatmap(a: LoadedPixels, b: LoadedPixels, fullScale = 64): Heatmap {
   const w = Math.min(a.width, b.width);

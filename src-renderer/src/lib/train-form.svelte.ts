@@ -17,7 +17,7 @@ import {
   type FamilyName,
   type FamilyOptions,
 } from './families';
-import { ruleWords } from './train-limits';
+import { fieldRule, ruleWords } from '../../../src-main/core/contract/field-rules';
 
 export type OptionKey = keyof FamilyOptions;
 /** Where a learned family's training starts: the built-in base model, or random weights. */
@@ -177,7 +177,7 @@ export class TrainForm {
       for (const issue of parsed.error.issues) {
         const key = String(issue.path[0] ?? '') as keyof TrainRequest;
         const label = FIELD_LABELS[key] ?? key;
-        p[key] ??= `${label}: ${ruleWords(key)}`;
+        p[key] ??= `${label}: ${key in TrainRequest.shape ? ruleWords(fieldRule(TrainRequest, key)) : issue.message}`;
       }
     if (this.hyper && Object.keys(p).length === 0) {
       const h = this.meta.hyperSchema.safeParse(this.hyper);

@@ -5,10 +5,10 @@ import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removePartials } from '../../../src-main/core/batch/output.js';
-import { selfOwner, type ProcessOwner } from '../../../src-main/core/catalog/process-alive.js';
-import { sweepStaleTemporaries } from '../../../src-main/core/home-sweep.js';
-import { studioHome } from '../../../src-main/core/home.js';
-import { parsePartName, partName } from '../../../src-main/core/part-name.js';
+import { selfOwner, type ProcessOwner } from '../../../src-main/core/system/process-alive.js';
+import { sweepStaleTemporaries } from '../../../src-main/core/system/home-sweep.js';
+import { studioHome } from '../../../src-main/core/system/home.js';
+import { parsePartName, partName } from '../../../src-main/core/system/part-name.js';
 import { deadPid, spawnLive, spawnZombie, type Held } from '../../helpers/owner-processes.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 

@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
-import { batchQueue } from '../../../src-main/core/jobs/queue.js';
+import { batchQueue } from '../../../src-main/core/batch/queue.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { collect, noiseImages, studioWithModel, type BatchFixture } from './helpers.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removePartials } from '../../../src-main/core/batch/output.js';
 import { outputFor, packFolderOf, planOutputs } from '../../../src-main/core/batch/plan.js';
-import { walkInputs } from '../../../src-main/core/batch/walk.js';
+import { walkInputs } from '../../../src-main/core/input/walk.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
@@ -34,19 +34,19 @@ describe('walkInputs', () => {
     ])
       touch(rel);
     symlinkSync(path.join(tmp.dir, 'in'), path.join(tmp.dir, 'in', 'sub', 'loop'));
-    const r = await walkInputs([path.join(tmp.dir, 'in')], 'compress');
+    const r = await walkInputs([path.join(tmp.dir, 'in')], 'images');
     expect(r.failed).toEqual([]);
     expect(r.files.map((f) => f.rel)).toEqual(['A.JPG', 'b.png', 'sub/deeper/c.tif', 'sub/z.webp']);
     expect(r.files[0]!.path).toBe(path.join(tmp.dir, 'in', 'A.JPG'));
     expect(r.files[0]!.bytes).toBe(1);
-    const latents = await walkInputs([path.join(tmp.dir, 'in')], 'decompress');
+    const latents = await walkInputs([path.join(tmp.dir, 'in')], 'latents');
     expect(latents.files.map((f) => f.rel)).toEqual(['x.latent']);
   });
 
   it('takes named files whatever their type, once, and reports missing inputs', async () => {
     const txt = touch('notes.txt');
     const img = touch('d/p.png');
-    const r = await walkInputs([txt, img, path.join(tmp.dir, 'd'), path.join(tmp.dir, 'gone.png')], 'compress');
+    const r = await walkInputs([txt, img, path.join(tmp.dir, 'd'), path.join(tmp.dir, 'gone.png')], 'images');
     expect(r.files.map((f) => [f.path, f.rel])).toEqual([
       [txt, 'notes.txt'],
       [img, 'p.png'],
@@ -59,7 +59,7 @@ describe('walkInputs', () => {
   it('does not enter an excluded folder (the output folder inside an input)', async () => {
     touch('in/a.png');
     touch('in/out/old.png');
-    const r = await walkInputs([path.join(tmp.dir, 'in')], 'compress', [path.join(tmp.dir, 'in', 'out')]);
+    const r = await walkInputs([path.join(tmp.dir, 'in')], 'images', [path.join(tmp.dir, 'in', 'out')]);
     expect(r.files.map((f) => f.rel)).toEqual(['a.png']);
   });
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getCatalog, openCatalog } from '../../../src-main/core/catalog/index.js';
-import { studioHome } from '../../../src-main/core/home.js';
+import { studioHome } from '../../../src-main/core/system/home.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { writeDistinctJpegs } from './catalog-fixtures.js';

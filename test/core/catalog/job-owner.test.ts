@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../src-main/core/catalog/index.js';
-import { isOwnerAlive, isProcessAlive, psProbe, selfOwner } from '../../../src-main/core/catalog/process-alive.js';
+import { isOwnerAlive, isProcessAlive, psProbe, selfOwner } from '../../../src-main/core/system/process-alive.js';
 import { deadPid, spawnLive, spawnZombie, type Held } from '../../helpers/owner-processes.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 

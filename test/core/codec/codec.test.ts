@@ -18,7 +18,7 @@ import { decodeLatentBytes, decodePackBlock, decodeSingle } from '../../../src-m
 import { GridDecoder } from '../../../src-main/core/codec/grid-coder.js';
 import { quantize, qualityToStep } from '../../../src-main/core/codec/quantize.js';
 import { readImage, type RawImage } from '../../../src-main/core/imaging/index.js';
-import { psnr } from '../../../src-main/core/metrics/psnr.js';
+import { psnr } from '../../../src-main/core/imaging/psnr.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { DIGITS, PHOTOS, trainTinyModel, type TinyModel } from './tiny-model.js';
 

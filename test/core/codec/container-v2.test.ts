@@ -19,7 +19,8 @@ import {
   type V2Params,
 } from '../../../src-main/core/codec/container-v2.js';
 import { LatentFormatError, MAX_SIDE, readSingle, weightsTag, writeSingle } from '../../../src-main/core/codec/container.js';
-import { crc32 } from '../../../src-main/core/codec/crc32.js';
+import { MAX_PIXELS_SETTING } from '../../../src-main/core/contract/limits.js';
+import { crc32 } from '../../../src-main/core/system/crc32.js';
 import { mulberry32 } from './random.js';
 
 const params: V2Params = { family: 1, tag: modelTag('5d41402abc4b2a76b9719d911017c592'), quality: 75 };
@@ -143,7 +144,7 @@ describe('single v2 file', () => {
       [{}, { streams: Array.from({ length: 5 }, () => Uint8Array.of(1)) }],
       [{}, { streams: [new Uint8Array(0)] }],
       [{}, { width: 0 }],
-      [{}, { width: 20000, height: 20000 }],
+      [{}, { width: 40000, height: 30000 }],
     ];
     for (const [p, i] of bad) expect(() => writeSingleV2({ ...params, ...p }, { ...digit, ...i })).toThrow(RangeError);
   });
@@ -181,17 +182,19 @@ describe('single v2 file', () => {
     // Reserved: the names flag on a single file, channel code 3.
     expect(problemOf(() => readSingleV2(edit(2, 0x22), 'f'))).toBe('corrupt');
     expect(problemOf(() => readSingleV2(edit(3, 0x13), 'f'))).toBe('corrupt');
-    // Quality outside 1-100, an overlong varint, an image over MAX_PIXELS.
+    // Quality outside 1-100, an overlong varint, an image over MAX_PIXELS_SETTING.
     expect(problemOf(() => readSingleV2(edit(10, 0), 'f'))).toBe('corrupt');
     expect(problemOf(() => readSingleV2(edit(10, 101), 'f'))).toBe('corrupt');
     const overlong = reseal(Uint8Array.from([...good.subarray(0, 11), 0x9c, 0x00, ...good.subarray(12)]));
     expect(() => readSingleV2(overlong, 'f.latent')).toThrow('f.latent: corrupt header (width is an overlong varint)');
-    // 10000x10000 is the largest square allowed; 10001x10000 is over.
-    const big = writeSingleV2(params, { ...digit, width: 10000, height: 10000 });
-    expect(big.subarray(11, 15)).toEqual(Uint8Array.of(0x90, 0x4e, 0x90, 0x4e));
+    // The ceiling is the largest --max-pixels (contract/limits.ts): 31622x31622 is the largest
+    // square allowed; 31623x31623 is over.
+    expect(MAX_PIXELS_SETTING).toBe(1_000_000_000);
+    const big = writeSingleV2(params, { ...digit, width: 31622, height: 31622 });
+    expect(big.subarray(11, 17)).toEqual(Uint8Array.of(0x86, 0xf7, 0x01, 0x86, 0xf7, 0x01));
     expect(problemOf(() => readSingleV2(big, 'f'))).toBe('ok');
-    big[11] = 0x91;
-    expect(() => readSingleV2(reseal(big), 'f.latent')).toThrow('f.latent: corrupt header (10001x10000 is over 100 megapixels)');
+    big[11] = big[14] = 0x87;
+    expect(() => readSingleV2(reseal(big), 'f.latent')).toThrow('f.latent: corrupt header (31623x31623 is over 1000 megapixels)');
     // The payload, damaged.
     const flipped = Uint8Array.from(good);
     flipped[13]! ^= 0x10;

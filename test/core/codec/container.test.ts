@@ -14,7 +14,6 @@ import {
   type CodeParams,
   type ImageEntry,
 } from '../../../src-main/core/codec/container.js';
-import { crc32 } from '../../../src-main/core/codec/crc32.js';
 import { encodeGrid } from '../../../src-main/core/codec/grid-coder.js';
 import { PackFile, peekLatent, readSingleFile } from '../../../src-main/core/codec/latent-file.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
@@ -51,13 +50,6 @@ function problemOf(fn: () => unknown): string {
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeEach(() => (tmp = makeTmpDir()));
 afterEach(() => tmp.cleanup());
-
-describe('crc32', () => {
-  it('matches the standard check value', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
-    expect(crc32(Buffer.from('6789'), crc32(Buffer.from('12345')))).toBe(0xcbf43926);
-  });
-});
 
 describe('single-image container', () => {
   const image: ImageEntry = { width: 20, height: 20, channels: 1, gh: 1, gw: 1 };

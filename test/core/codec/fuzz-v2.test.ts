@@ -14,7 +14,8 @@ import {
   type V2PackImage,
   type V2Params,
 } from '../../../src-main/core/codec/container-v2.js';
-import { LatentFormatError, MAX_PIXELS } from '../../../src-main/core/codec/container.js';
+import { LatentFormatError } from '../../../src-main/core/codec/container.js';
+import { MAX_PIXELS_SETTING } from '../../../src-main/core/contract/limits.js';
 import { V2_MUTATIONS, damageV2, v2PackSample, v2SingleSample, type V2Sample } from './mutate.js';
 import { mulberry32 } from './random.js';
 
@@ -64,7 +65,7 @@ function wellFormed(img: V2Image): boolean {
   return (
     img.width >= 1 &&
     img.height >= 1 &&
-    img.width * img.height <= MAX_PIXELS &&
+    img.width * img.height <= MAX_PIXELS_SETTING &&
     [1, 3, 4].includes(img.channels) &&
     (img.channels === 4) === (img.alpha !== undefined) &&
     img.streams.length >= 1 &&

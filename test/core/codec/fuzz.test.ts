@@ -21,7 +21,7 @@ import { DIGITS, trainTinyModel, type TinyModel } from './tiny-model.js';
 const CASES = 5000;
 /**
  * The --max-pixels a fuzzed decode runs under (512x512): a header edit may declare any size up
- * to the format's 100 megapixels, and what bounds the work is this limit. base-small decodes
+ * to the format's ceiling (MAX_PIXELS_SETTING), and what bounds the work is this limit. base-small decodes
  * about a megapixel a second on one core, so the largest allowed image takes a fraction of a second.
  */
 const MAX_PIXELS = 512 * 512;

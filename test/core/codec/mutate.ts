@@ -2,7 +2,7 @@
 // bytes, and header field edits with the checksum recomputed (so the damage gets past the CRC and
 // reaches the deeper checks, the entropy decoder and the model).
 import { crc16, readPackHeaderV2, singleCheckBytes, type V2Image } from '../../../src-main/core/codec/container-v2.js';
-import { crc32 } from '../../../src-main/core/codec/crc32.js';
+import { crc32 } from '../../../src-main/core/system/crc32.js';
 
 export type Mutation = 'flip' | 'truncate' | 'append' | 'random-bytes' | 'header-edit' | 'payload-edit' | 'zero-run';
 export const MUTATIONS: Mutation[] = ['flip', 'truncate', 'append', 'random-bytes', 'header-edit', 'payload-edit', 'zero-run'];

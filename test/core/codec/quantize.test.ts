@@ -2,7 +2,6 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeAlpha, encodeAlpha } from '../../../src-main/core/codec/alpha-coder.js';
 import { readSourceMetadata, resetOrientation } from '../../../src-main/core/codec/metadata.js';
-import { joinAlpha, splitAlpha, toChannels } from '../../../src-main/core/codec/pixels.js';
 import { dequantize, quantize, qualityToStep, STEP_AT_100, stepFor } from '../../../src-main/core/codec/quantize.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import path from 'node:path';
@@ -48,18 +47,7 @@ describe('quality to step', () => {
   });
 });
 
-describe('pixels and alpha', () => {
-  it('splits and rejoins RGBA, and converts gray and RGB', () => {
-    const rgba = { data: Uint8Array.of(10, 20, 30, 0, 200, 100, 50, 128), width: 2, height: 1, channels: 4 as const };
-    const { color, alpha } = splitAlpha(rgba);
-    expect(Array.from(color.data)).toEqual([10, 20, 30, 200, 100, 50]);
-    expect(Array.from(alpha!)).toEqual([0, 128]);
-    expect(joinAlpha(color, alpha!)).toEqual(rgba);
-    const gray = toChannels(color, 1);
-    expect(Array.from(gray.data)).toEqual([18, 124]);
-    expect(Array.from(toChannels(gray, 3).data)).toEqual([18, 18, 18, 124, 124, 124]);
-  });
-
+describe('alpha planes', () => {
   it('codes alpha planes losslessly, smaller than PNG', async () => {
     const w = 64,
       h = 48;

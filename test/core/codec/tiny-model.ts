@@ -7,7 +7,7 @@ import { openCatalog } from '../../../src-main/core/catalog/index.js';
 import { loadModel, saveModelDir, type LoadedModel } from '../../../src-main/core/engine/model-io.js';
 import type { Hyper } from '../../../src-main/core/engine/model-card.js';
 import { trainAutoencoder } from '../../../src-main/core/engine/train.js';
-import { studioHome } from '../../../src-main/core/home.js';
+import { studioHome } from '../../../src-main/core/system/home.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, '../../fixtures/codec');

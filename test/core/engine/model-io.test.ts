@@ -8,7 +8,7 @@ import { convDecode, convEncode } from '../../../src-main/core/engine/inference.
 import { buildConv } from '../../../src-main/core/engine/models/build.js';
 import { loadModel, saveModelDir, type LoadedModel } from '../../../src-main/core/engine/model-io.js';
 import type { ConvHyper } from '../../../src-main/core/engine/model-card.js';
-import { toFloat } from '../../../src-main/core/engine/pixels.js';
+import { toFloat } from '../../../src-main/core/imaging/pixels.js';
 import { trainAutoencoder, type TrainProgress } from '../../../src-main/core/engine/train.js';
 import { readImage } from '../../../src-main/core/imaging/index.js';
 import { collectingIO, convPhotoOptions, denseDigitOptions, fixtureFiles } from '../../helpers/engine-fixtures.js';

@@ -63,16 +63,15 @@ describe('training jobs', () => {
     });
     jobId = (await studio.call('trainModel', { dataset: 'digits', arch: 'dense', epochs: 200, batchSize: 8 })).jobId;
     while (epochs.length < 3) await new Promise((r) => setTimeout(r, 20));
-    await studio.call('pauseTraining', { jobId });
-    // The batch in flight finishes; then nothing moves until resume.
-    await new Promise((r) => setTimeout(r, 600));
+    // pauseJob answers once the worker has stopped (the batch in flight done): then nothing moves.
+    expect(await studio.call('pauseJob', { jobId })).toEqual({ jobId, state: 'paused' });
     pausedAt = epochs.length;
-    await new Promise((r) => setTimeout(r, 600));
+    await studio.call('resumeJob', { jobId });
+    // The worker's events keep their order: a batch trained while paused would have come before its 'resumed'.
     expect(epochs.length).toBe(pausedAt);
-    await studio.call('resumeTraining', { jobId });
     while (epochs.length < pausedAt + 2) await new Promise((r) => setTimeout(r, 20));
-    await studio.call('cancelTraining', { jobId });
-    await expect(studio.call('awaitTraining', { jobId })).rejects.toMatchObject({ code: 'cancelled' });
+    await studio.call('cancelJob', { jobId });
+    expect(await studio.call('awaitJob', { jobId })).toMatchObject({ jobId, kind: 'train', state: 'cancelled' });
     expect((await studio.call('listModels', {})).models.filter((m) => !m.builtin)).toHaveLength(0);
   });
 

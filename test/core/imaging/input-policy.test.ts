@@ -10,7 +10,7 @@ import { argvWithBytes } from '../../../src-main/core/input/argv.js';
 import { bytesOfShown, fsPathOf, showBytes, showPath } from '../../../src-main/core/input/names.js';
 import { checkInput, MAX_IMAGE_FILE_BYTES, readInput } from '../../../src-main/core/input/open-input.js';
 import { walkInputs } from '../../../src-main/core/input/walk.js';
-import { outputNameProblem } from '../../../src-main/core/output-name.js';
+import { outputNameProblem } from '../../../src-main/core/system/output-name.js';
 import { DIGITS } from '../codec/tiny-model.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 

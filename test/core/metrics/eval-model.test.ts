@@ -14,7 +14,7 @@ import { CompareSession } from '../../../src-main/core/metrics/equal-size.js';
 import { loadEngineModel } from '../../../src-main/core/metrics/tasks/model-loader.js';
 import { runSweep } from '../../../src-main/core/metrics/sweep.js';
 import type { CompareProgress } from '../../../src-main/core/contract/eval.js';
-import { formatBytes } from '../../../src-main/core/units.js';
+import { formatBytes } from '../../../src-main/core/system/units.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 

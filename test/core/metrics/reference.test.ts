@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../../src-main/core/imaging/index.js';
 import { msssim, msssimScales } from '../../../src-main/core/metrics/msssim.js';
-import { psnr } from '../../../src-main/core/metrics/psnr.js';
+import { psnr } from '../../../src-main/core/imaging/psnr.js';
 import { ssim } from '../../../src-main/core/metrics/ssim.js';
 
 const dir = path.resolve(__dirname, '../../fixtures/metrics');

@@ -9,7 +9,7 @@ import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import { modelKey } from '../../../src-main/core/queue/job-data.js';
 import { ModelCache, publishModel } from '../../../src-main/core/queue/model-store.js';
 import { Studio } from '../../../src-main/core/studio.js';
-import { ensureHome, studioHome } from '../../../src-main/core/home.js';
+import { ensureHome, studioHome } from '../../../src-main/core/system/home.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { haveRedis, RedisServer } from './redis-server.js';
 

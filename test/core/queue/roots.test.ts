@@ -34,6 +34,6 @@ describe('worker roots', () => {
   });
 
   it('says which root is missing', () => {
-    expect(() => Roots.of([path.join(tmp.dir, 'nope')])).toThrow(/--root .*nope: ENOENT/);
+    expect(() => Roots.of([path.join(tmp.dir, 'nope')])).toThrow(/--root .*nope: no such file$/);
   });
 });

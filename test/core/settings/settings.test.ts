@@ -4,6 +4,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_PIXELS } from '../../../src-main/core/contract/limits.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { settingsFile } from '../../../src-main/core/settings/store.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
@@ -24,12 +25,13 @@ describe('settings', () => {
   });
 
   it('starts empty; keeps the queue and the host, shows neither secret, the file readable by the user only', async () => {
-    expect(await studio.call('getSettings', {})).toEqual({ queue: null, trainingHost: null });
+    expect(await studio.call('getSettings', {})).toEqual({ queue: null, trainingHost: null, maxPixels: DEFAULT_MAX_PIXELS });
     const url = `redis://:${encodeURIComponent(PASSWORD)}@10.0.0.5:6380/2`;
     const saved = await studio.call('updateSettings', { queueUrl: url, trainingHost: { url: 'http://10.0.0.9:7000/', token: TOKEN } });
     expect(saved).toEqual({
       queue: { shown: 'redis://:***@10.0.0.5:6380/2' },
       trainingHost: { url: 'http://10.0.0.9:7000', tokenSet: true },
+      maxPixels: DEFAULT_MAX_PIXELS,
     });
     const again = await studio.call('getSettings', {});
     expect(again).toEqual(saved);
@@ -47,6 +49,7 @@ describe('settings', () => {
     expect(await studio.call('updateSettings', { trainingHost: { url: 'http://h:1' } })).toEqual({
       queue: { shown: 'redis://127.0.0.1:6379' },
       trainingHost: { url: 'http://h:1', tokenSet: true },
+      maxPixels: DEFAULT_MAX_PIXELS,
     });
     await expect(studio.call('updateSettings', { trainingHost: { url: 'http://other:2' } })).rejects.toThrow(
       'training host http://other:2: give its token',
@@ -54,8 +57,9 @@ describe('settings', () => {
     expect(await studio.call('updateSettings', { queueUrl: null })).toEqual({
       queue: null,
       trainingHost: { url: 'http://h:1', tokenSet: true },
+      maxPixels: DEFAULT_MAX_PIXELS,
     });
-    expect(await studio.call('updateSettings', { trainingHost: null })).toEqual({ queue: null, trainingHost: null });
+    expect(await studio.call('updateSettings', { trainingHost: null })).toEqual({ queue: null, trainingHost: null, maxPixels: DEFAULT_MAX_PIXELS });
   });
 
   it('refuses a bad queue URL, a short token and a bad host address without repeating them', async () => {
@@ -66,7 +70,7 @@ describe('settings', () => {
     await expect(studio.call('updateSettings', { trainingHost: { url: 'ftp://h', token: TOKEN } })).rejects.toThrow(
       'an address like http://HOST:PORT',
     );
-    expect(await studio.call('getSettings', {})).toEqual({ queue: null, trainingHost: null });
+    expect(await studio.call('getSettings', {})).toEqual({ queue: null, trainingHost: null, maxPixels: DEFAULT_MAX_PIXELS });
   });
 
   it('a damaged settings file is named in one line, its contents not repeated', async () => {

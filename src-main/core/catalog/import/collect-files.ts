@@ -3,8 +3,6 @@
 // name, so a mislabelled file the user chose is reported rather than silently ignored.
 import { walkInputs } from '../../input/walk.js';
 
-export { IMAGE_EXTENSIONS } from '../../input/walk.js';
-
 export interface CollectedFiles {
   /** Absolute paths (shown form, input/names.ts), deduplicated, in a stable order (inputs in order, folders sorted). */
   files: string[];

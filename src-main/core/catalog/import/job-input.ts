@@ -5,7 +5,7 @@ import type { JobRecord } from '../types.js';
 
 export const IMPORT_JOB_KIND = 'import';
 
-const importJobInput = z.object({
+export const importJobInput = z.object({
   datasetId: z.number().int(),
   dataset: z.string(),
   paths: z.array(z.string()),

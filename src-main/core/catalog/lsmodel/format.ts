@@ -11,7 +11,7 @@
 // Every file's sha256 is checked on import, so a damaged download fails with a clear message.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { FAMILY_NAMES } from '../../engine/models/families.js';
+import { FAMILY_NAMES } from '../../contract/families.js';
 import { StudioError } from '../../contract/errors.js';
 import { unsafeNameChar } from '../../contract/text.js';
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ExportedModel } from '../../contract/catalog.js';
 import { StudioError } from '../../contract/errors.js';
 import { writeFileAtomic } from '../../imaging/index.js';
+import { fileProblem } from '../../input/file-problem.js';
 import { readInput } from '../../input/open-input.js';
 import type { Catalog } from '../catalog.js';
 import { listModelFiles } from '../model-files.js';
@@ -108,10 +109,7 @@ async function writeModelFolder(
     await rename(staging, dir);
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
-    throw new StudioError(
-      'io',
-      `${file}: cannot write the model folder ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
+    throw fileProblem(file, err, `write the model folder ${dir}`, 'io');
   }
 }
 

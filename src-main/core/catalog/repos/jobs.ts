@@ -4,7 +4,7 @@
 import { StudioError } from '../../contract/errors.js';
 import type { Db } from '../db.js';
 import { fromJson, nowIso, toJson } from '../json.js';
-import { isRowOwnerAlive, selfOwner } from '../process-alive.js';
+import { isRowOwnerAlive, selfOwner } from '../../system/process-alive.js';
 import type { ItemOutcome, JobItem, JobRecord, JobState } from '../types.js';
 
 interface JobRow {

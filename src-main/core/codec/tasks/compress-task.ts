@@ -4,7 +4,7 @@
 import type { CompressProgress } from '../../contract/codec.js';
 import { loadModel } from '../../engine/model-io.js';
 import { defaultTileWorkers } from '../../engine/tiling/tile-pool.js';
-import { defineTask } from '../../jobs/task.js';
+import { defineTask } from '../../workers/task.js';
 import { runCompressBatch, type CompressBatchInput, type CompressBatchResult } from '../batch.js';
 
 export default defineTask<CompressBatchInput, CompressProgress, CompressBatchResult>((input, io) =>

@@ -4,7 +4,7 @@
 import type { CompressProgress } from '../../contract/codec.js';
 import { loadModel } from '../../engine/model-io.js';
 import { defaultTileWorkers } from '../../engine/tiling/tile-pool.js';
-import { defineTask } from '../../jobs/task.js';
+import { defineTask } from '../../workers/task.js';
 import { runDecompressBatch, type DecompressBatchInput, type DecompressBatchResult } from '../decompress-batch.js';
 
 export default defineTask<DecompressBatchInput, CompressProgress, DecompressBatchResult>((input, io) =>

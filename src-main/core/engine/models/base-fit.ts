@@ -1,7 +1,8 @@
 // Which built-in base model a training of a family can start from (browser-safe: the core's
 // train-start.ts and the renderer's train form apply the same rule): a built-in model of the same
 // family and image channels whose weight shapes are those of the planned hyperparameters, i.e.
-// every hyperparameter equal except the ones the family marks training-only (the crop size).
+// every hyperparameter equal except the ones the family marks training-only (the crop size) and the
+// values of its count-only lists (the lambdas: their number fixes the gain vectors, not their values).
 import type { FamilyMeta } from './family-meta.js';
 
 export interface BaseCandidate {
@@ -13,10 +14,12 @@ export interface BaseCandidate {
 /** The hyperparameters that fix the weights' shapes, as one comparable string. */
 export function weightShapeKey(hyper: Record<string, unknown>, meta: FamilyMeta): string {
   const skip = new Set<string>(meta.trainingOnly ?? []);
+  const counted = new Set<string>(meta.countOnly ?? []);
   return JSON.stringify(
     Object.fromEntries(
       Object.entries(hyper)
         .filter(([k]) => !skip.has(k))
+        .map(([k, v]): [string, unknown] => (counted.has(k) && Array.isArray(v) ? [k, { count: v.length }] : [k, v]))
         .sort(([a], [b]) => a.localeCompare(b)),
     ),
   );

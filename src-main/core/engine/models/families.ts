@@ -1,5 +1,7 @@
 // THE list of model families (browser-safe declarations). Adding a family is a folder with its
-// meta.ts and model.ts, one line here and one line in registry.ts; nothing else names a family.
+// meta.ts and model.ts, its name in contract/families.ts (the contract may not import the engine),
+// one line here and one line in registry.ts; nothing else names a family.
+import { FAMILY_NAMES, type FamilyName } from '../../contract/families.js';
 import { convMeta } from './conv/meta.js';
 import { denseMeta } from './dense/meta.js';
 import { densePriorMeta } from './dense-prior/meta.js';
@@ -7,10 +9,20 @@ import { SMALL_IMAGE_EDGE, type FamilyMeta } from './family-meta.js';
 import { factorizedMeta } from './factorized/meta.js';
 import { hyperpriorMeta } from './hyperprior/meta.js';
 
-export const FAMILIES = [factorizedMeta, hyperpriorMeta, densePriorMeta, denseMeta, convMeta] as const;
+export { FAMILY_NAMES, type FamilyName };
 
-export type FamilyName = (typeof FAMILIES)[number]['name'];
-export const FAMILY_NAMES = FAMILIES.map((f) => f.name) as [FamilyName, ...FamilyName[]];
+// Each of the contract's names with its declaration: `satisfies` refuses a missing name, a name the
+// contract lacks and a declaration filed under another family's name.
+const BY_NAME = {
+  factorized: factorizedMeta,
+  hyperprior: hyperpriorMeta,
+  'dense-prior': densePriorMeta,
+  dense: denseMeta,
+  conv: convMeta,
+} as const satisfies { readonly [K in FamilyName]: { readonly name: K } };
+
+/** The declarations in the contract's order. */
+export const FAMILIES = FAMILY_NAMES.map((name) => BY_NAME[name]);
 
 export function familyMeta(name: string): FamilyMeta | undefined {
   return (FAMILIES as readonly FamilyMeta[]).find((f) => f.name === name);

@@ -49,6 +49,11 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
   weightGroups: readonly string[];
   /** Hyperparameters that shape only the training (a crop size), not the weights: a fine-tune may change them. */
   trainingOnly?: readonly string[];
+  /**
+   * List hyperparameters whose length shapes the weights and whose values shape only the training
+   * (the lambdas: one gain vector per lambda): a fine-tune may move the values, not the count.
+   */
+  countOnly?: readonly string[];
   /** Edge of a training sample (crop or tile) in pixels. */
   sampleEdge(h: H): number;
   /** Latent values the model makes for a width x height image (before entropy coding). */

@@ -3,7 +3,7 @@
 // every latent, for the loss), and the entropy coding of an image into streams and back.
 import type * as tf from '@tensorflow/tfjs';
 import type { CdfTable } from '../../entropy/index.js';
-import type { FloatImage } from '../pixels.js';
+import type { FloatImage } from '../../imaging/pixels.js';
 import type { TiledOptions } from '../tiling/tiled.js';
 import type { ParamStore } from './layers/params.js';
 

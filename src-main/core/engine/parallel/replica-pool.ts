@@ -3,7 +3,8 @@
 // hands each its shard of a step through shared memory and collects the gradients. A helper that
 // fails fails the step that waits on it (thread-team.ts); close() stops every helper and waits
 // for its thread.
-import { startWorkerTask } from '../../jobs/worker-host.js';
+import { startWorkerTask } from '../../workers/host.js';
+import { rdReplicaTask } from '../tasks.js';
 import type { RdShardResult, RdStepDraw } from '../rd-step.js';
 import type { LearnedHyper } from '../train-rd.js';
 import {
@@ -63,7 +64,7 @@ export class ReplicaPool implements ReplicaView {
       what: 'training replica',
       count: o.helpers,
       start: (index) =>
-        startWorkerTask('engine.rd-replica', {
+        startWorkerTask(rdReplicaTask, {
           hyper: o.hyper,
           channels: o.channels,
           distortion: o.distortion,

@@ -5,7 +5,7 @@
 // optimizer: the coordinator updates the shared weights, so every replica starts each step from
 // the same values.
 import * as tf from '@tensorflow/tfjs';
-import { abortError, defineTask } from '../../jobs/task.js';
+import { abortError, defineTask } from '../../workers/task.js';
 import { chooseBackend } from '../backend.js';
 import type { ParamStore } from '../models/layers/params.js';
 import { familyMeta } from '../models/families.js';

@@ -3,7 +3,7 @@
 // and whose acknowledgement the member raises when done. The team starts the members, turns the
 // first that fails (or stops while not closing) into the error every later wait throws, and
 // stops them all on close, cancelling one that does not stop in time.
-import type { WorkerHandle } from '../../jobs/worker-host.js';
+import type { WorkerHandle } from '../../workers/host.js';
 import { ring, waitFor } from './doorbell.js';
 
 /** Int32 fields every member's control block starts with (the rest are the command's own). */

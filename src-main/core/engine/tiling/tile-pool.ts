@@ -4,7 +4,8 @@
 // (tile-slot.ts); a worker that fails fails every tile after it (parallel/thread-team.ts). close()
 // stops every worker and waits for its thread.
 import os from 'node:os';
-import { startWorkerTask } from '../../jobs/worker-host.js';
+import { startWorkerTask } from '../../workers/host.js';
+import { tileRunnerTask } from '../tasks.js';
 import type { ParamStore } from '../models/layers/params.js';
 import type { TensorTile, TransformRunner } from '../models/layers/transform-runner.js';
 import { ThreadTeam } from '../parallel/thread-team.js';
@@ -70,7 +71,7 @@ export class TilePool implements TransformRunner {
     this.team = new ThreadTeam({
       what: 'tile worker',
       count: o.workers,
-      start: (i) => startWorkerTask('engine.tile-runner', { stages: o.stages, weights, slot: this.slots[i]! }),
+      start: (i) => startWorkerTask(tileRunnerTask, { stages: o.stages, weights, slot: this.slots[i]! }),
       control: (i) => ({ ctl: controls[i]!, base: 0 }),
     });
     this.exited = this.team.exited;

@@ -3,7 +3,7 @@
 // the pool rings for, from its input buffer into its output buffer, with the same in-thread tfjs
 // runner a single thread uses: the pool's result is the serial result, tile for tile.
 import * as tf from '@tensorflow/tfjs';
-import { abortError, defineTask } from '../../jobs/task.js';
+import { abortError, defineTask } from '../../workers/task.js';
 import { chooseBackend } from '../backend.js';
 import { ring, waitChange } from '../parallel/doorbell.js';
 import { ParamStore } from '../models/layers/params.js';

@@ -4,7 +4,8 @@
 // the whole padded image, exactly as before tiling. Tiles run through a TransformRunner, up to
 // `parallel` of them at once; where each lands depends only on its index, so a pool of workers
 // stitches the same bytes as one thread.
-import { reflectIndex, type FloatImage } from '../pixels.js';
+import type { FloatImage } from '../../imaging/pixels.js';
+import { reflectIndex } from '../float-image.js';
 import type { ParamStore } from '../models/layers/params.js';
 import { tfjsRunner, type TensorTile, type TransformRunner } from '../models/layers/transform-runner.js';
 import { analysisHalo, DEFAULT_TILING, synthesisHalo, tileGrid, type Tiling } from './geometry.js';

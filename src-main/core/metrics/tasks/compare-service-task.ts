@@ -4,7 +4,7 @@
 // host cancels it (idle, or the studio closing).
 import type { MessagePort } from 'node:worker_threads';
 import { toWireError } from '../../contract/errors.js';
-import { defineTask } from '../../jobs/task.js';
+import { defineTask } from '../../workers/task.js';
 import { CompareSession } from '../equal-size.js';
 import type { CompareServiceReply, CompareServiceRequest } from '../compare-service-protocol.js';
 import { loadEngineModelAllCores } from './model-loader.js';

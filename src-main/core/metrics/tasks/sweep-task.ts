@@ -1,5 +1,5 @@
 // Worker task: the rate-distortion sweep of one evaluation job (see ../sweep.ts).
-import { defineTask } from '../../jobs/task.js';
+import { defineTask } from '../../workers/task.js';
 import { runSweep, type SweepTaskInput, type SweepTaskProgress, type SweepTaskResult } from '../sweep.js';
 import { loadEngineModel } from './model-loader.js';
 

@@ -9,7 +9,8 @@ import type { FactorizedHyper } from '../../../../src-main/core/engine/models/fa
 import type { HyperpriorHyper } from '../../../../src-main/core/engine/models/hyperprior/meta.js';
 import type { LearnedImpl, LearnedRuntime } from '../../../../src-main/core/engine/models/learned.js';
 import { learnedImpl } from '../../../../src-main/core/engine/models/registry.js';
-import { crop, toFloat, type FloatImage } from '../../../../src-main/core/engine/pixels.js';
+import { toFloat, type FloatImage } from '../../../../src-main/core/imaging/pixels.js';
+import { crop } from '../../../../src-main/core/engine/float-image.js';
 import type { RdTrainOptions } from '../../../../src-main/core/engine/train-rd.js';
 import { readImage } from '../../../../src-main/core/imaging/index.js';
 import { FIXTURES } from '../../../helpers/engine-fixtures.js';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../../src-main/core/engine/backend.js';
 import { loadLearnedDir, saveLearnedDir } from '../../../../src-main/core/engine/learned-io.js';
-import { toBytes } from '../../../../src-main/core/engine/pixels.js';
+import { toBytes } from '../../../../src-main/core/imaging/pixels.js';
 import { trainRateDistortion } from '../../../../src-main/core/engine/train-rd.js';
 import { collectingIO } from '../../../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../../../helpers/tmp-home.js';

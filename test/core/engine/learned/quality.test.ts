@@ -9,7 +9,7 @@ import { chooseBackend } from '../../../../src-main/core/engine/backend.js';
 import { loadLearnedDir, type LoadedLearned } from '../../../../src-main/core/engine/learned-io.js';
 import { readCard } from '../../../../src-main/core/engine/model-io.js';
 import { readImage, type RawImage } from '../../../../src-main/core/imaging/index.js';
-import { psnr } from '../../../../src-main/core/metrics/psnr.js';
+import { psnr } from '../../../../src-main/core/imaging/psnr.js';
 import { FIXTURES } from '../../../helpers/engine-fixtures.js';
 
 const QUALITIES = [1, 10, 25, 40, 50, 60, 75, 90, 100];

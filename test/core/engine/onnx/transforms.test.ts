@@ -21,7 +21,7 @@ import {
 } from '../../../../src-main/core/engine/models/layers/transform-runner.js';
 import { learnedImpl } from '../../../../src-main/core/engine/models/registry.js';
 import { onnxRunner, onnxStatus, openSessions } from '../../../../src-main/core/engine/onnx/runner.js';
-import { toFloat } from '../../../../src-main/core/engine/pixels.js';
+import { toFloat } from '../../../../src-main/core/imaging/pixels.js';
 import { mulberry32 } from '../../../../src-main/core/engine/random.js';
 import { readImage } from '../../../../src-main/core/imaging/index.js';
 

@@ -33,6 +33,6 @@ describe('workers setting', () => {
       env: {},
     });
     expect(code).toBe(1);
-    expect(stderr.text()).toContain('--workers must be an integer from 1 to 64, got 0');
+    expect(stderr.text()).toContain("--workers must be a whole number from 1 to 64, got '0'");
   });
 });

@@ -14,7 +14,7 @@ import type { CodecModel } from '../../../../src-main/core/codec/model.js';
 import { loadLearnedDir, type LoadedLearned } from '../../../../src-main/core/engine/learned-io.js';
 import { readCard } from '../../../../src-main/core/engine/model-io.js';
 import { hyperprior } from '../../../../src-main/core/engine/models/hyperprior/model.js';
-import { toFloat } from '../../../../src-main/core/engine/pixels.js';
+import { toFloat } from '../../../../src-main/core/imaging/pixels.js';
 import { TilePool } from '../../../../src-main/core/engine/tiling/tile-pool.js';
 import { tiledAnalysis, tiledSynthesis, type TiledOptions } from '../../../../src-main/core/engine/tiling/tiled.js';
 import type { RawImage } from '../../../../src-main/core/imaging/index.js';

@@ -13,7 +13,8 @@ import { factorized } from '../../../../src-main/core/engine/models/factorized/m
 import { hyperprior } from '../../../../src-main/core/engine/models/hyperprior/model.js';
 import { learnedImpl } from '../../../../src-main/core/engine/models/registry.js';
 import type { ParamStore } from '../../../../src-main/core/engine/models/layers/params.js';
-import { crop, toFloat, type FloatImage } from '../../../../src-main/core/engine/pixels.js';
+import { toFloat, type FloatImage } from '../../../../src-main/core/imaging/pixels.js';
+import { crop } from '../../../../src-main/core/engine/float-image.js';
 import { splitAxis } from '../../../../src-main/core/engine/tiling/geometry.js';
 import { tiledAnalysis, tiledSynthesis } from '../../../../src-main/core/engine/tiling/tiled.js';
 import { firstDifference } from '../learned/learned-fixtures.js';

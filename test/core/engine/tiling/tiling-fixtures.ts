@@ -6,7 +6,8 @@ import { paddedTensor } from '../../../../src-main/core/engine/models/layers/ima
 import type { ParamStore } from '../../../../src-main/core/engine/models/layers/params.js';
 import { analysis, synthesis } from '../../../../src-main/core/engine/models/layers/transforms.js';
 import type { TensorTile } from '../../../../src-main/core/engine/models/layers/transform-runner.js';
-import { crop, type FloatImage } from '../../../../src-main/core/engine/pixels.js';
+import type { FloatImage } from '../../../../src-main/core/imaging/pixels.js';
+import { crop } from '../../../../src-main/core/engine/float-image.js';
 import type { Span } from '../../../../src-main/core/engine/tiling/geometry.js';
 import { readImage, type RawImage } from '../../../../src-main/core/imaging/index.js';
 import { FIXTURES } from '../../../helpers/engine-fixtures.js';

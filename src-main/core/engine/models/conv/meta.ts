@@ -20,7 +20,7 @@ export const convMeta: FamilyMeta<z.infer<typeof ConvHyper>> = {
   formatId: null,
   label: 'Conv autoencoder (no entropy model)',
   description:
-    'Reconstruction-trained conv autoencoder; the quality knob is a quantizer step. Kept for models made before learned families.',
+    'Convolutional autoencoder trained for reconstruction only; quality sets a quantizer step. Kept for models made before the learned families.',
   learned: false,
   options: ['downsample', 'channels', 'codeChannels', 'activation', 'tile'],
   hyperSchema: ConvHyper,

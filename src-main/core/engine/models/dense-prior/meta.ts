@@ -1,4 +1,4 @@
-// The seed's stacked fully-connected autoencoder with a factorized density on its code, trained for
+// The stacked fully-connected autoencoder (the project's first model) with a factorized density on its code, trained for
 // rate and distortion: for small images (digits, Fashion-MNIST) and small tiles. Declaration.
 import { z } from 'zod';
 import { defaultDenseLayers } from '../layers/dense-widths.js';
@@ -27,7 +27,8 @@ export const densePriorMeta: FamilyMeta<DensePriorHyper> = {
   name: 'dense-prior',
   formatId: 3,
   label: 'Dense + factorized prior',
-  description: "The seed's stacked fully-connected autoencoder with a learned density on its code. Small images and tiles.",
+  description:
+    'A small fully-connected autoencoder for images of at most 64 px (digits, icons, thumbnails), trained for both file size and quality.',
   learned: true,
   options: ['codeSize', 'layers', 'decoderLayers', 'activation', 'loss', 'tile', 'lambdas'],
   hyperSchema: DensePriorHyper,

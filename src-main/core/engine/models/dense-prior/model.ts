@@ -3,7 +3,7 @@
 // sigmoid, so the seed's binary cross-entropy stays usable as the distortion.
 import * as tf from '@tensorflow/tfjs';
 import { RangeDecoder, RangeEncoder } from '../../../entropy/index.js';
-import { crop, fromTiles, padReflect, toTiles } from '../../pixels.js';
+import { crop, fromTiles, padReflect, toTiles } from '../../float-image.js';
 import { densityTables } from '../layers/density-tables.js';
 import { addFactorizedDensity, factorizedLikelihood } from '../layers/factorized-density.js';
 import { addGains, gainsAtQuality, levelGains } from '../layers/gains.js';

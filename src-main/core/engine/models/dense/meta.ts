@@ -1,4 +1,4 @@
-// The seed's stacked fully-connected autoencoder, reconstruction-trained (format v1): declaration.
+// The stacked fully-connected autoencoder (the project's first model), reconstruction-trained (format v1): declaration.
 import { z } from 'zod';
 import { defaultDenseLayers } from '../layers/dense-widths.js';
 import type { FamilyMeta } from '../family-meta.js';
@@ -21,7 +21,7 @@ export const denseMeta: FamilyMeta<z.infer<typeof DenseHyper>> = {
   formatId: null,
   label: 'Dense autoencoder (no entropy model)',
   description:
-    'Reconstruction-trained stacked autoencoder; the quality knob is a quantizer step. Kept for models made before learned families.',
+    'Fully-connected autoencoder trained for reconstruction only; quality sets a quantizer step. Kept for models made before the learned families.',
   learned: false,
   options: ['codeSize', 'layers', 'decoderLayers', 'activation', 'loss', 'tile'],
   hyperSchema: DenseHyper,

@@ -31,7 +31,7 @@ export const factorizedMeta: FamilyMeta<FactorizedHyper> = {
   formatId: 1,
   label: 'Factorized prior',
   description:
-    'Balle 2017: GDN conv transforms (x/16; x/4 for small images), one learned density per latent channel. Photos and small images.',
+    'Convolutional codec for photos and small images (Ballé 2017): each code channel has its own learned model of its values. The fastest learned family.',
   learned: true,
   options: ['channels', 'codeChannels', 'lambdas', 'tile'],
   hyperSchema: FactorizedHyper,
@@ -69,6 +69,7 @@ export const factorizedMeta: FamilyMeta<FactorizedHyper> = {
   codeValues: (h, w, hh) => Math.ceil(w / 2 ** stagesOf(h)) * Math.ceil(hh / 2 ** stagesOf(h)) * h.m,
   cropsPerImage: 8,
   trainingOnly: ['crop'],
+  countOnly: ['lambdas'],
   sampleEdge: (h) => h.crop,
   defaultLoss: 'mse',
   defaultBatchSize: 8,

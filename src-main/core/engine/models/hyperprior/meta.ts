@@ -27,7 +27,8 @@ export const hyperpriorMeta: FamilyMeta<HyperpriorHyper> = {
   name: 'hyperprior',
   formatId: 2,
   label: 'Mean-scale hyperprior',
-  description: 'Minnen 2018 without context: a side latent z predicts a mean and scale for every element of y. Photos.',
+  description:
+    'Convolutional codec for photos (Minnen 2018): a small side code predicts how every part of the image is distributed, so files are smaller than with the factorized prior; a little slower.',
   learned: true,
   options: ['channels', 'codeChannels', 'lambdas', 'tile'],
   hyperSchema: HyperpriorHyper,
@@ -54,6 +55,7 @@ export const hyperpriorMeta: FamilyMeta<HyperpriorHyper> = {
   codeValues: (h, w, hh) => Math.ceil(w / 16) * Math.ceil(hh / 16) * h.m,
   cropsPerImage: 8,
   trainingOnly: ['crop'],
+  countOnly: ['lambdas'],
   sampleEdge: (h) => h.crop,
   defaultLoss: 'mse',
   defaultBatchSize: 8,

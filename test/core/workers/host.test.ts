@@ -1,0 +1,64 @@
+// The worker plumbing with a real worker thread: progress, cancel, pause acknowledged only once
+// the task has stopped at its checkpoint, errors, a crash; and no test task in the registry.
+import { describe, expect, it } from 'vitest';
+import { taskLoader } from '../../../src-main/core/registry/task-registry.js';
+import { startWorkerTask } from '../../../src-main/core/workers/host.js';
+import { countTask } from './count-ref.js';
+
+describe('worker host', () => {
+  it('runs a task in a worker thread and reports progress', async () => {
+    const seen: number[] = [];
+    const h = startWorkerTask(countTask, { to: 5, delayMs: 1 }, { onProgress: (p) => seen.push(p.at) });
+    expect(await h.result).toEqual({ total: 15 });
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('cancels within one unit of work', async () => {
+    const seen: number[] = [];
+    const h = startWorkerTask(countTask, { to: 1000, delayMs: 5 }, {
+      onProgress: (p) => {
+        seen.push(p.at);
+        if (p.at === 3) h.cancel();
+      },
+    });
+    await expect(h.result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(seen.length).toBeLessThan(6);
+  });
+
+  it('acknowledges a pause only when the task has stopped, and goes on after resume', async () => {
+    const seen: number[] = [];
+    let paused: Promise<void> | undefined;
+    const h = startWorkerTask(countTask, { to: 6, delayMs: 2 }, {
+      onProgress: (p) => {
+        seen.push(p.at);
+        if (p.at === 2) paused = h.pause();
+      },
+    });
+    while (!paused) await new Promise((r) => setImmediate(r));
+    await paused;
+    // It finishes the unit in progress when asked, then parks at the next checkpoint.
+    const atAck = seen.length;
+    expect(atAck).toBeGreaterThanOrEqual(2);
+    expect(atAck).toBeLessThanOrEqual(3);
+    await h.resume();
+    // Messages keep their order: a unit done while paused would have arrived before 'resumed'.
+    expect(seen.length).toBe(atAck);
+    expect(await h.result).toEqual({ total: 21 });
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('reports a task error as a one-line message', async () => {
+    const h = startWorkerTask(countTask, { to: 5, delayMs: 1, failAt: 2 });
+    await expect(h.result).rejects.toThrow('failed at 2');
+  });
+
+  it('reports a thread that ends mid-task as a failure', async () => {
+    const h = startWorkerTask(countTask, { to: 1000, delayMs: 5 }, { onProgress: (p) => p.at === 2 && void h.terminate() });
+    await expect(h.result).rejects.toThrow(/exited with code/);
+  });
+
+  it('registers no test task in production', () => {
+    expect(taskLoader('test.count')).toBeUndefined();
+    expect(taskLoader('engine.train')).toBeDefined();
+  });
+});
