@@ -68,9 +68,30 @@ const layerRules = LAYERS.flatMap((row, rank) =>
   }),
 ).flat();
 
+// codec/ is pure coding (docs/architecture.md): image pixels and a model in, bytes out, and back.
+// It keeps no records, reads no settings, starts no threads or jobs (file jobs are batch/'s), and
+// takes the engine as types alone: the loaded model is handed to it (engine/open-model.ts).
+const codecPurity = [
+  {
+    name: 'codec-pure',
+    comment: 'codec/ imports no catalog, settings, jobs, workers or import job: file jobs and records are batch/ and above',
+    severity: 'error',
+    from: { path: folderPath('codec') },
+    to: { path: ['catalog', 'settings', 'jobs', 'workers', 'imports'].map(folderPath) },
+  },
+  {
+    name: 'codec-engine-types-only',
+    comment: 'codec/ takes the engine as types alone (CodeGrid, TileProgress, CalibrationSource): the model is handed to it',
+    severity: 'error',
+    from: { path: folderPath('codec') },
+    to: { path: folderPath('engine'), dependencyTypesNot: ['type-only'] },
+  },
+];
+
 module.exports = {
   forbidden: [
     ...layerRules,
+    ...codecPurity,
     {
       name: 'core-not-front-doors',
       comment: 'the core is plain Node under the shell, the server and the CLI: it never imports them (nor the renderer)',

@@ -95,16 +95,19 @@ async function child(): Promise<void> {
     fresh: true,
   });
   let last = 0;
-  studio.on((name, p) => {
-    const q = p as { done: number; total: number; mbPerSecond: number; etaSeconds: number | null };
-    if (name === 'batchProgress' && Date.now() - last > 30_000) {
+  studio.on('jobProgress', (e) => {
+    if (e.kind !== 'batch.compress' || e.jobId !== jobId) return;
+    const q = e.payload;
+    if (Date.now() - last > 30_000) {
       last = Date.now();
       process.stderr.write(
         `  ${workers} worker(s): ${q.done}/${q.total}, ${q.mbPerSecond.toFixed(2)} MB/s, ETA ${Math.round(q.etaSeconds ?? 0)} s, peak RSS so far ${(peak / 2 ** 20).toFixed(0)} MB\n`,
       );
     }
   });
-  const s = await studio.call('awaitBatch', { jobId });
+  const outcome = await studio.call('awaitJob', { jobId });
+  if (outcome.kind !== 'batch.compress' || !outcome.result) throw new Error(`job ${jobId}: no batch summary (${outcome.state})`);
+  const s = outcome.result;
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
@@ -382,7 +385,9 @@ async function parent(): Promise<void> {
 /** The queue's own benchmark, with the remaining arguments. */
 function queueBench(): Promise<void> {
   const rest = process.argv.slice(2).filter((a) => a !== '--queue');
-  const run = spawn(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), path.join(ROOT, 'scripts/bench/batch-queue.ts'), ...rest], { stdio: 'inherit' });
+  const run = spawn(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), path.join(ROOT, 'scripts/bench/batch-queue.ts'), ...rest], {
+    stdio: 'inherit',
+  });
   return new Promise((resolve) => run.on('exit', (code) => ((process.exitCode = code ?? 1), resolve())));
 }
 

@@ -1,6 +1,6 @@
 // Writes test/fixtures/base/: for each shipped base model (resources/models/<id>/), one .latent file
 // compressed with it through the CLI in a fresh home (quality 50) from a committed fixture image,
-// and expected.json with the sha256 of the decoded pixels. test/core/engine/shipped-bases.test.ts
+// and expected.json with the sha256 of the decoded pixels. test/core/engine/models.shipped-bases.test.ts
 // decodes the files in a fresh process and compares. Rerun after shipping a new base:
 //   node bin/run-ts.js scripts/dev/base-fixtures.ts
 import { execFileSync } from 'node:child_process';

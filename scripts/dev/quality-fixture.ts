@@ -1,4 +1,4 @@
-// Makes the small trained model that test/core/engine/learned/quality.test.ts checks the quality
+// Makes the small trained model that test/core/engine/models/learned.quality.test.ts checks the quality
 // slider on (test/fixtures/learned-quality/): a factorized N16/M16 model with three lambdas,
 // trained by the studio's own trainer on the landscape crops of test/fixtures. Rerun when the
 // family's parameters or the model folder format change:

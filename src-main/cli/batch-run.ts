@@ -1,5 +1,5 @@
 // Folders (and the batch flags) for `compress` and `decompress`: runs a batch job through the
-// contract (startBatch / resumeBatch, then awaitBatch) with a progress line on stderr (files,
+// contract (startBatch / resumeJob, then awaitJob) with a progress line on stderr (files,
 // MB/s, ETA), prints one summary, and exits 2 when some inputs failed. Rerunning the same
 // command continues an interrupted job; --resume JOB continues a given one.
 import { statSync } from 'node:fs';
@@ -8,7 +8,9 @@ import { batchRequest, type BatchKind, type BatchProgress, type BatchStarted, ty
 import { JobRef } from '../core/contract/common.js';
 import { StudioError } from '../core/contract/errors.js';
 import { fsPathOf } from '../core/input/names.js';
+import type { Studio } from '../core/studio.js';
 import { stringFlag, UsageError, type CliEnv, type CommandResult, type OptionSpec } from './command.js';
+import { jobResult, onJobProgress } from './job-events.js';
 import { schemaFlag } from './schema-flags.js';
 import type { ProgressPart } from './progress.js';
 import { formatBytes, formatRatio } from '../core/system/units.js';
@@ -155,7 +157,7 @@ export function summaryJson(s: BatchSummary, started: BatchStarted, model?: stri
 }
 
 /** A job named by --resume must be of the command's kind. */
-export function checkStartedKind(kind: BatchKind, started: BatchStarted): void {
+export function checkStartedKind(kind: BatchKind, started: Pick<BatchStarted, 'jobId' | 'kind'>): void {
   if (started.kind !== kind)
     throw new UsageError(
       `job ${started.jobId} is a ${started.kind} job; run it with latent-studio ${started.kind} --resume ${started.jobId}`,
@@ -199,6 +201,16 @@ export function resumeOrRequest(
   return { resume };
 }
 
+const BATCH_JOB_KINDS = ['batch.compress', 'batch.decompress'] as const;
+
+/** --resume JOB: refused before anything runs when the job is not a batch of this command's kind. */
+async function resumeBatchJob(studio: Studio, kind: BatchKind, jobId: number): Promise<BatchStarted> {
+  const before = await studio.call('getBatch', { jobId });
+  checkStartedKind(kind, before);
+  const { state } = await studio.call('resumeJob', { jobId });
+  return { jobId, kind: before.kind, state, resumed: false };
+}
+
 export async function runBatchCli(kind: BatchKind, args: { values: Values; positionals: string[] }, env: CliEnv): Promise<CommandResult> {
   // Loaded on use: the queue's Redis driver is needed only for --queue.
   if (args.values.queue !== undefined) return (await import('./queue-run.js')).runQueueBatchCli(kind, args, env);
@@ -206,8 +218,8 @@ export async function runBatchCli(kind: BatchKind, args: { values: Values; posit
   const studio = env.studio();
   const bar = env.progress(kind);
   let jobId: number | undefined;
-  const off = studio.on('batchProgress', (q) => {
-    if (q.jobId !== jobId) return;
+  const off = onJobProgress(studio, BATCH_JOB_KINDS, (id, q) => {
+    if (id !== jobId) return;
     bar.update(q.done, q.total, progressDetail(q), progressPart(q));
   });
   // Ctrl-C stops after the files in flight and leaves the job resumable (a second one quits at once).
@@ -218,12 +230,12 @@ export async function runBatchCli(kind: BatchKind, args: { values: Values; posit
   let started: BatchStarted;
   let summary: BatchSummary;
   try {
-    started = resume !== undefined ? await studio.call('resumeBatch', { jobId: resume }) : await studio.call('startBatch', request!);
+    started = resume !== undefined ? await resumeBatchJob(studio, kind, resume) : await studio.call('startBatch', request!);
     jobId = started.jobId;
     checkStartedKind(kind, started);
     if (started.resumed)
       env.stderr.write(`${kind}: continuing unfinished job ${jobId} (finished files are not redone; --fresh starts anew)\n`);
-    summary = await studio.call('awaitBatch', { jobId });
+    summary = await jobResult(studio, jobId, BATCH_JOB_KINDS);
   } finally {
     process.removeListener('SIGINT', onInt);
     off();

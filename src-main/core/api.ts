@@ -3,14 +3,14 @@
 // the CLI and the renderer client are all derived from `studioMethods` / `studioEvents`.
 // Browser-safe: fragments import only zod and types.
 import { appEvents, appMethods } from './contract/app.js';
-import { batchEvents, batchMethods } from './contract/batch.js';
-import { catalogEvents, catalogMethods } from './contract/catalog.js';
+import { batchMethods } from './contract/batch.js';
+import { catalogMethods } from './contract/catalog.js';
 import { codecEvents, codecMethods } from './contract/codec.js';
 import type { ClientOf, PayloadsOf } from './contract/define.js';
-import { engineEvents, engineMethods } from './contract/engine.js';
+import { engineMethods } from './contract/engine.js';
 import { evalEvents, evalMethods } from './contract/eval.js';
 import { jobEvents, jobMethods } from './contract/jobs.js';
-import { remoteEvents, remoteMethods } from './contract/remote.js';
+import { remoteMethods } from './contract/remote.js';
 import { studioUiEvents, studioUiMethods } from './contract/studio-ui.js';
 
 export const studioMethods = {
@@ -27,13 +27,9 @@ export const studioMethods = {
 
 export const studioEvents = {
   ...appEvents,
-  ...batchEvents,
-  ...catalogEvents,
   ...codecEvents,
-  ...engineEvents,
   ...evalEvents,
   ...jobEvents,
-  ...remoteEvents,
   ...studioUiEvents,
 } as const;
 

@@ -1,5 +1,5 @@
-// Contract handlers for batch jobs (see contract/batch.ts). Pausing, cancelling and awaiting a
-// batch are the generic job methods (registry/job-handlers.ts).
+// Contract handlers for batch jobs (see contract/batch.ts). Pausing, cancelling, resuming and
+// awaiting a batch are the generic job methods (registry/job-handlers.ts).
 import type { batchMethods } from './contract/batch.js';
 import type { Handlers } from './context.js';
 import { batchQueue } from './batch/queue.js';
@@ -16,18 +16,7 @@ export const batchHandlers: Handlers<typeof batchMethods> = {
     return queueBatches(ctx).start({ ...req, maxPixels: await pixelLimit(ctx.home, req.maxPixels) });
   },
 
-  async awaitBatch(req, ctx) {
-    return queueBatches(ctx).wait(req.jobId) ?? batchQueue(ctx).wait(req.jobId);
-  },
-
   async getBatch(req, ctx) {
     return batchQueue(ctx).summary(req.jobId);
-  },
-
-  async resumeBatch(req, ctx) {
-    // A batch this studio is sending to the queue goes on there; it never runs here as well.
-    const onQueue = queueBatches(ctx).kindOf(req.jobId);
-    if (onQueue) return { jobId: req.jobId, kind: onQueue, state: 'running', resumed: false };
-    return batchQueue(ctx).resume(req.jobId);
   },
 };

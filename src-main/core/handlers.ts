@@ -4,7 +4,7 @@ import type { StudioMethods } from './api.js';
 import { appHandlers } from './app-handlers.js';
 import { batchHandlers } from './batch-handlers.js';
 import { catalogHandlers } from './catalog/handlers.js';
-import { codecHandlers } from './codec/handlers.js';
+import { codecHandlers } from './codec-handlers.js';
 import type { Handlers } from './context.js';
 import { engineHandlers } from './engine/handlers.js';
 import { importHandlers } from './imports/handlers.js';

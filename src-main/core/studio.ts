@@ -64,7 +64,7 @@ export class Studio {
     return handler(parsed.data, this.ctx);
   }
 
-  /** Subscribes to one event (`on('trainProgress', (p) => ...)`), or to every event; returns the unsubscribe. */
+  /** Subscribes to one event (`on('jobProgress', (e) => ...)`), or to every event; returns the unsubscribe. */
   on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
   on(listener: AnyEventListener): () => void;
   on<E extends EventName>(eventOrListener: E | AnyEventListener, listener?: EventListener<E>): () => void {

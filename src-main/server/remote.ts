@@ -70,7 +70,11 @@ export async function handleRemote(req: IncomingMessage, res: ServerResponse, ur
   }
 }
 
-/** One training's events as Server-Sent Events, ending with its trainFinished. */
+/**
+ * One training's events as Server-Sent Events, ending with its trainFinished: the protocol's
+ * names (remote/protocol.ts) for this studio's train job events, its acknowledged pauses and
+ * resumes as trainProgress 'state' payloads.
+ */
 function events(req: IncomingMessage, res: ServerResponse, studio: Studio, jobId: number): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
   let ended = false;
@@ -81,11 +85,15 @@ function events(req: IncomingMessage, res: ServerResponse, studio: Studio, jobId
   };
   // Subscribed before the job's state is read, so an end between the two is not missed.
   const offs = [
-    studio.on('trainProgress', (payload) => {
-      if (payload.jobId === jobId) send({ name: 'trainProgress', payload });
+    studio.on('jobProgress', (e) => {
+      if (e.kind === 'train' && e.jobId === jobId) send({ name: 'trainProgress', payload: e.payload });
     }),
-    studio.on('trainFinished', (payload) => {
-      if (payload.jobId === jobId) send({ name: 'trainFinished', payload });
+    studio.on('jobState', (e) => {
+      if (e.kind === 'train' && e.jobId === jobId && (e.state === 'paused' || e.state === 'running'))
+        send({ name: 'trainProgress', payload: { jobId, kind: 'state', state: e.state } });
+    }),
+    studio.on('jobFinished', (e) => {
+      if (e.kind === 'train' && e.jobId === jobId) send({ name: 'trainFinished', payload: e.payload });
     }),
   ];
   const off = () => offs.forEach((o) => o());

@@ -1,9 +1,10 @@
 // compress / decompress with folders through the command line: one JSON document with --json,
 // a progress line (files, MB/s, ETA) on a terminal, exit 2 when some inputs failed.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
+import { openCatalog } from '../../src-main/core/catalog/index.js';
 import { digitFolder } from '../core/batch/helpers.js';
 import { catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
 import { sink } from '../helpers/text-sink.js';
@@ -92,6 +93,30 @@ describe('batch from the command line', () => {
     expect(doc.files).toEqual([]);
     expect(doc.skipped).toHaveLength(9);
     expect(doc.failed.map((f) => path.basename(f.path))).toEqual(['broken.png']);
+  });
+
+  it('--resume JOB continues a stopped batch; a job of the other direction is refused before it runs', async () => {
+    const src = path.join(tmp.dir, 'resume-in');
+    digitFolder(src, 1);
+    const out = path.join(tmp.dir, 'resume-out');
+    const first = JSON.parse((await cli(['--json', 'compress', '--model', model.id, src, '--out', out])).stdout) as { job: number };
+    const inodes = () => readdirSync(out, { recursive: true, encoding: 'utf8' }).map((f) => statSync(path.join(out, f)).ino);
+    const before = inodes();
+    const catalog = openCatalog(path.join(home, 'catalog.sqlite'));
+    try {
+      catalog.jobs.finish(first.job, 'interrupted', { error: 'the process running it stopped' });
+      const wrong = await cli(['decompress', '--resume', String(first.job)]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain(`job ${first.job} is a compress job; run it with latent-studio compress --resume ${first.job}`);
+      expect(catalog.jobs.require(first.job).state).toBe('interrupted');
+    } finally {
+      catalog.close();
+    }
+    const r = await cli(['--json', 'compress', '--resume', String(first.job)]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ job: first.job, state: 'done', failed: [] });
+    // Every file was finished before: none is written again.
+    expect(inodes()).toEqual(before);
   });
 
   it('gives one-line usage errors', async () => {

@@ -6,6 +6,7 @@ import { main } from '../../src-main/cli/main.js';
 import { Studio } from '../../src-main/core/studio.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 import { sink } from '../helpers/text-sink.js';
+import { jobResult } from '../helpers/jobs.js';
 
 const sample = path.resolve(__dirname, '../../resources/sample/digits');
 let tmp: ReturnType<typeof makeTmpDir>;
@@ -18,9 +19,9 @@ beforeAll(async () => {
   const studio = new Studio({ homeDir: home, host: 'test' });
   try {
     const imp = await studio.call('importPaths', { paths: [sample], dataset: 'digits' });
-    await studio.call('awaitImport', { jobId: imp.jobId });
+    await jobResult(studio, 'import', imp.jobId);
     const t = await studio.call('trainModel', { dataset: 'digits', arch: 'dense-prior', codeSize: 24, epochs: 4, seed: 5 });
-    modelId = (await studio.call('awaitTraining', t)).model;
+    modelId = (await jobResult(studio, 'train', t.jobId)).model;
   } finally {
     await studio.close();
   }
@@ -103,7 +104,7 @@ describe('eval measures the codec that compress writes', () => {
       const image = path.join(sample, 'digit-3-05.png');
       const out = path.join(tmp.dir, 'same-bytes');
       const ev = await studio.call('evaluateModel', { model: modelId, paths: [image], codecs: [], qualities: [30, 100] });
-      const result = await studio.call('awaitEvaluation', { jobId: ev.jobId });
+      const result = await jobResult(studio, 'eval', ev.jobId);
       const latent = result.curves.latent!;
       for (const quality of [30, 100]) {
         const c = await studio.call('compressImages', {

@@ -9,9 +9,9 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main.js';
-import type { TrainHostProgress } from '../../src-main/core/api.js';
 import { Studio } from '../../src-main/core/studio.js';
 import { FIXTURES } from '../helpers/engine-fixtures.js';
+import { collectJobEvents, jobResult, onJobProgress } from '../helpers/jobs.js';
 import { sink } from '../helpers/text-sink.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 import { DEFAULT_MAX_PIXELS } from '../../src-main/core/contract/limits.js';
@@ -134,8 +134,8 @@ describe('training on a remote host', () => {
 
   it('a second training of the same dataset sends nothing and reuses the host dataset; events arrive here', async () => {
     const studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
-    const events: { name: string; payload: { jobId: number } }[] = [];
-    studio.on((name, payload) => events.push({ name, payload: payload as { jobId: number } }));
+    const progress = collectJobEvents(studio, 'train.remote', 'progress');
+    const finished = collectJobEvents(studio, 'train.remote', 'finished');
     try {
       const { jobId } = await studio.call('trainOnHost', {
         dataset: 'my digits',
@@ -147,13 +147,13 @@ describe('training on a remote host', () => {
         workers: 1,
         name: 'second',
       });
-      const result = await studio.call('awaitHostTraining', { jobId });
+      const result = await jobResult(studio, 'train.remote', jobId);
       expect(result.name).toBe('second');
-      const mine = events.filter((e) => e.payload.jobId === jobId);
-      const uploads = mine.filter((e) => e.name === 'trainHostProgress' && (e.payload as TrainHostProgress).phase === 'uploading');
-      expect(uploads.map((e) => (e.payload as TrainHostProgress).total)).toEqual([0]);
-      expect(mine.filter((e) => e.name === 'trainProgress').length).toBeGreaterThan(0);
-      expect(mine.filter((e) => e.name === 'trainFinished')).toHaveLength(1);
+      const mine = progress.events.filter((p) => p.jobId === jobId);
+      // The host's phases (kind 'host'), then the host's training progress.
+      expect(mine.flatMap((p) => (p.kind === 'host' && p.phase === 'uploading' ? [p.total] : []))).toEqual([0]);
+      expect(mine.filter((p) => p.kind !== 'host').length).toBeGreaterThan(0);
+      expect(finished.events.filter((f) => f.jobId === jobId)).toHaveLength(1);
       const { jobs } = await studio.call('listJobs', { jobId });
       expect(jobs[0]).toMatchObject({ kind: 'train.remote', state: 'done' });
     } finally {
@@ -169,7 +169,7 @@ describe('training on a remote host', () => {
     const home = path.join(tmp.dir, 'home');
     const req = { dataset: 'my digits', arch: 'dense-prior' as const, codeSize: 8, layers: [32], epochs: 40, seed: 7, workers: 1 };
     const first = new Studio({ homeDir: home, host: 'test' });
-    const progressed = new Promise<void>((resolve) => first.on((name) => name === 'trainProgress' && resolve()));
+    const progressed = new Promise<void>((resolve) => onJobProgress(first, 'train.remote', (p) => p.kind !== 'host' && resolve()));
     const { jobId } = await first.call('trainOnHost', { ...req, name: 'resumed' });
     await progressed;
     await first.close();
@@ -177,16 +177,16 @@ describe('training on a remote host', () => {
     try {
       expect((await second.call('listJobs', { jobId })).jobs[0]).toMatchObject({ state: 'interrupted', resumable: true });
       expect(await second.call('resumeJob', { jobId })).toMatchObject({ kind: 'train.remote', state: 'running' });
-      const result = await second.call('awaitHostTraining', { jobId });
+      const result = await jobResult(second, 'train.remote', jobId);
       expect(result).toMatchObject({ name: 'resumed', epochs: 40 });
       expect((await second.call('getModel', { id: result.model })).name).toBe('resumed');
 
       const cancelled = await second.call('trainOnHost', { ...req, epochs: 5000, name: 'cancelled' });
       await new Promise<void>((resolve) =>
-        second.on((name, p) => name === 'trainProgress' && (p as { jobId: number }).jobId === cancelled.jobId && resolve()),
+        onJobProgress(second, 'train.remote', (p, id) => p.kind !== 'host' && id === cancelled.jobId && resolve()),
       );
       expect(await second.call('cancelJob', { jobId: cancelled.jobId })).toMatchObject({ cancelled: true });
-      await expect(second.call('awaitHostTraining', { jobId: cancelled.jobId })).rejects.toThrow('cancelled');
+      await expect(jobResult(second, 'train.remote', cancelled.jobId)).rejects.toThrow('cancelled');
       expect((await second.call('listJobs', { jobId: cancelled.jobId })).jobs[0]).toMatchObject({ state: 'cancelled' });
       // The host stopped it too: its job is cancelled there.
       const hostJobs = JSON.parse((await cli(hostHome, '--json', 'models')).stdout) as { models: { name: string }[] };

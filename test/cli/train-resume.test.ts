@@ -14,6 +14,7 @@ import type { TrainJobRecordInput } from '../../src-main/core/engine/train-jobs.
 import { studioHome } from '../../src-main/core/system/home.js';
 import { Studio } from '../../src-main/core/studio.js';
 import { FIXTURES } from '../helpers/engine-fixtures.js';
+import { jobResult, onJobProgress } from '../helpers/jobs.js';
 import { makeTmpDir } from '../helpers/tmp-home.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,7 +29,7 @@ beforeAll(async () => {
   home = path.join(tmp.dir, 'home');
   const studio = new Studio({ homeDir: home, host: 'test' });
   const { jobId } = await studio.call('importPaths', { paths: [path.join(FIXTURES, 'digits')], dataset: 'digits' });
-  await studio.call('awaitImport', { jobId });
+  await jobResult(studio, 'import', jobId);
   await studio.close();
 }, 60_000);
 
@@ -77,9 +78,9 @@ describe('training resumes after a crash', () => {
       const listed = (await studio.call('listJobs', { jobId: job.id })).jobs[0]!;
       expect(listed).toMatchObject({ kind: 'train', state: 'interrupted', resumable: true });
       const progress: TrainProgressPayload[] = [];
-      studio.on((name, p) => name === 'trainProgress' && progress.push(p as TrainProgressPayload));
+      onJobProgress(studio, 'train', (p) => progress.push(p));
       expect(await studio.call('resumeJob', { jobId: job.id })).toEqual({ jobId: job.id, kind: 'train', state: 'running' });
-      const result = await studio.call('awaitTraining', { jobId: job.id });
+      const result = await jobResult(studio, 'train', job.id);
 
       const epochs = progress.flatMap((p) => (p.kind === 'epoch' ? [p.epoch] : []));
       expect(epochs).toEqual(Array.from({ length: EPOCHS - done }, (_, i) => done + 1 + i));
@@ -94,7 +95,7 @@ describe('training resumes after a crash', () => {
       await expect(studio.call('resumeJob', { jobId: job.id })).rejects.toThrow(`job ${job.id} is already done`);
 
       // The same request never interrupted trains the same model.
-      const again = await studio.call('awaitTraining', await studio.call('trainModel', REQUEST));
+      const again = await jobResult(studio, 'train', (await studio.call('trainModel', REQUEST)).jobId);
       expect(again.model).not.toBe(modelId);
       expect({ loss: again.loss, valLoss: again.valLoss, epochs: again.epochs, rd: again.rd }).toEqual({
         loss: result.loss,

@@ -63,9 +63,28 @@ describe('layers', () => {
     const found = await violations({
       'context.ts': 'export interface CoreContext { home: string }\n',
       'engine/model-io.ts': 'export const load = 1;\n',
-      'codec/compress.ts':
+      'metrics/sweep.ts':
         "import { load } from '../engine/model-io.js';\nimport type { CoreContext } from '../context.js';\nexport const c = (ctx: CoreContext) => [load, ctx];\n",
     });
     expect(found).toEqual([]);
+  });
+
+  it('keeps codec/ pure: no catalog, settings, jobs or workers, and the engine as types alone', async () => {
+    const found = await violations({
+      'catalog/index.ts': 'export const getCatalog = 1;\n',
+      'workers/host.ts': 'export const startWorkerTask = 1;\n',
+      'engine/model-io.ts': 'export const load = 1;\nexport interface CodeGrid { data: number[] }\n',
+      'imaging/index.ts': 'export const readImage = 1;\n',
+      'codec/handlers.ts':
+        "import { getCatalog } from '../catalog/index.js';\nimport { startWorkerTask } from '../workers/host.js';\nexport const h = [getCatalog, startWorkerTask];\n",
+      'codec/compress.ts':
+        "import { load } from '../engine/model-io.js';\nimport { readImage } from '../imaging/index.js';\nexport const c = [load, readImage];\n",
+      'codec/model.ts': "import type { CodeGrid } from '../engine/model-io.js';\nexport type G = CodeGrid;\n",
+    });
+    expect(found.sort()).toEqual([
+      'codec-engine-types-only: codec/compress.ts -> engine/model-io.ts',
+      'codec-pure: codec/handlers.ts -> catalog/index.ts',
+      'codec-pure: codec/handlers.ts -> workers/host.ts',
+    ]);
   });
 });

@@ -66,8 +66,9 @@ test('a batch on the queue: settings, run on a worker process, the local summary
     const localOut = path.join(tmp, 'out-local');
     const req = { kind: 'compress', inputs: uploaded, outDir: localOut, modelId, quality: 75, measure: true, skipExisting: true };
     const started = await callContract<{ jobId: number }>(page, 'startBatch', req);
-    const local = await callContract<{ files: unknown[] }>(page, 'awaitBatch', { jobId: started.jobId });
-    expect(local.files).toHaveLength(8);
+    const local = await callContract<{ kind: string; result: { files: unknown[] } }>(page, 'awaitJob', { jobId: started.jobId });
+    expect(local.kind).toBe('batch.compress');
+    expect(local.result.files).toHaveLength(8);
     const files = readdirSync(localOut).sort();
     expect(readdirSync(out).sort()).toEqual(files);
     for (const f of files) expect(readFileSync(path.join(out, f)).equals(readFileSync(path.join(localOut, f))), f).toBe(true);

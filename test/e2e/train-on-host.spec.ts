@@ -94,7 +94,7 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     await page.goto(studioServer.launchUrl);
     await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
     const imp = await callContract<{ jobId: number }>(page, 'importPaths', { paths: [images], dataset: 'digits' });
-    await callContract(page, 'awaitImport', { jobId: imp.jobId });
+    expect(await callContract(page, 'awaitJob', { jobId: imp.jobId })).toMatchObject({ kind: 'import', state: 'done' });
 
     await page.goto(`${studioServer.url}#/train`);
     const train = page.getByRole('main', { name: 'Train' });
@@ -133,7 +133,9 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     const onHost = train.getByLabel(`Train on ${hostName}`);
     await onHost.check();
     await train.getByRole('button', { name: `Start training on ${hostName}` }).click();
-    await expect(train.getByRole('alert')).toHaveText(`training host ${hostUrl}: refused the token (check the token saved for it in the settings)`);
+    await expect(train.getByRole('alert')).toHaveText(
+      `training host ${hostUrl}: refused the token (check the token saved for it in the settings)`,
+    );
     await expect(train.getByText('failed', { exact: true })).toBeVisible();
     await expect(train.getByTestId('host-phase')).toHaveText(`Stopped while checking on ${hostName}.`);
     await page.screenshot({ path: 'test-results/train-on-host-refused.png', fullPage: true });
@@ -157,7 +159,9 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     await page.screenshot({ path: 'test-results/train-on-host-training.png', fullPage: true });
 
     // A reload mid-training: the view finds the job on the host and follows it.
-    const jobs = await callContract<{ jobs: { id: number; kind: string; state: string }[] }>(page, 'listJobs', { kind: REMOTE_TRAIN_JOB_KIND });
+    const jobs = await callContract<{ jobs: { id: number; kind: string; state: string }[] }>(page, 'listJobs', {
+      kind: REMOTE_TRAIN_JOB_KIND,
+    });
     const running = jobs.jobs.filter((j) => j.state === 'running');
     expect(running).toHaveLength(1);
     await page.reload();
@@ -180,11 +184,16 @@ test('train on the training host: settings, phases, a reload re-attaches, the mo
     const seen = JSON.parse((await page.evaluate(() => sessionStorage.getItem('phases'))) ?? '[]') as string[];
     // The check can be over before the start call answers (its report then waits for the job id,
     // and the page first shows the uploads); every later phase is shown.
-    expect([['checking', 'uploading', 'training', 'fetching'], ['uploading', 'training', 'fetching']]).toContainEqual(seen);
+    expect([
+      ['checking', 'uploading', 'training', 'fetching'],
+      ['uploading', 'training', 'fetching'],
+    ]).toContainEqual(seen);
     // Checking N/M, then uploading N/M with the bytes so far, up to all 12.
     const details = JSON.parse((await page.evaluate(() => sessionStorage.getItem('details'))) ?? '[]') as string[];
     if (seen[0] === 'checking') expect(details[0]).toMatch(/^Checking which images 127\.0\.0\.1:\d+ lacks\s*checking 0 \/ 12 images$/);
-    expect(details).toContainEqual(expect.stringMatching(/^Uploading images to 127\.0\.0\.1:\d+\s*uploading 12 \/ 12 · [\d.]+ KB( · ETA .+)?$/));
+    expect(details).toContainEqual(
+      expect.stringMatching(/^Uploading images to 127\.0\.0\.1:\d+\s*uploading 12 \/ 12 · [\d.]+ KB( · ETA .+)?$/),
+    );
     expect(details.at(-1)).toMatch(/^Fetching the model from 127\.0\.0\.1:\d+\s*fetching$/);
     // The images went to the host once, by content.
     expect(readdirSync(path.join(hostHome, 'training-host', 'blobs')).filter((f) => /^[0-9a-f]{64}$/.test(f))).toHaveLength(12);

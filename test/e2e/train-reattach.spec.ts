@@ -11,7 +11,7 @@ test('a reload during training re-attaches to it, and the finished model gets a 
   await expect(page.getByRole('main', { name: 'Library' })).toBeVisible();
   // Start the training through the contract (as a previous page would have), then reload.
   const imp = await callContract<{ jobId: number }>(page, 'importPaths', { paths: [DIGITS], dataset: 'digits' });
-  await callContract(page, 'awaitImport', { jobId: imp.jobId });
+  expect(await callContract(page, 'awaitJob', { jobId: imp.jobId })).toMatchObject({ kind: 'import', state: 'done' });
   const train = { dataset: 'digits', arch: 'dense-prior', minutes: 0.4, codeSize: 16, layers: [64], seed: 3 };
   const { jobId } = await callContract<{ jobId: number }>(page, 'trainModel', train);
 

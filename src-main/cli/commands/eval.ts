@@ -13,7 +13,8 @@ import {
   type CodeSizeSweepResult,
   type EvaluationResult,
 } from '../../core/contract/eval.js';
-import { verdictLine, verdictOfEvaluation } from '../../core/metrics/verdict.js';
+import { isReliableBdRate, verdictLine, verdictOfEvaluation } from '../../core/metrics/verdict.js';
+import { bdNumber } from '../../core/metrics/curves.js';
 import { stringFlag, UsageError, type CliCommand } from '../command.js';
 import { flagName, schemaFlag } from '../schema-flags.js';
 import { jobResult, onJobProgress } from '../job-events.js';
@@ -23,10 +24,6 @@ const EVAL = evalMethods.evaluateModel.input;
 const SWEEP = evalMethods.sweepCodeSizes.input;
 /** The training settings a code-size sweep takes, flags of the same names as train's. */
 const SWEEP_TRAIN_FIELDS = ['arch', 'layers', 'tile', 'epochs', 'batchSize', 'seed', 'loss'] as const;
-
-function bdNumber(r: BdRateResult | undefined): number | null {
-  return r && r.ok ? r.bdRate : null;
-}
 
 function fmt(v: number | null | undefined, digits: number): string {
   if (v === null) return 'inf';
@@ -74,8 +71,13 @@ function bdText(r: BdRateResult | undefined): string {
     const gap = typeof r.bdQuality === 'number' ? ` (${r.bdQuality >= 0 ? '+' : ''}${r.bdQuality.toFixed(2)} dB at equal rate)` : '';
     return `no overlap${gap}`;
   }
-  // Under 75% shared range the number rests on a small part of the curves (the FAU tools warn too).
-  const thin = r.overlap < 0.75 ? ` (overlap ${Math.round(r.overlap * 100)}%)` : '';
+  // Under MIN_BD_OVERLAP the verdict reports no BD-rate: mark it so the two never disagree. Under 75%
+  // shared range the number rests on a small part of the curves (the FAU tools warn too).
+  const thin = !isReliableBdRate(r)
+    ? ` (little overlap, ${Math.round(r.overlap * 100)}%: not reliable)`
+    : r.overlap < 0.75
+      ? ` (overlap ${Math.round(r.overlap * 100)}%)`
+      : '';
   return `${r.bdRate >= 0 ? '+' : ''}${r.bdRate.toFixed(1)}%${thin}`;
 }
 

@@ -34,7 +34,8 @@ export const serveCommand: CliCommand = {
       const name = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
       env.stderr.write(`Training host: studios that name http://${name}:${server.port} with the token in ${tokenFile} can train here\n`);
     }
-    env.stderr.write(`Latent Studio is serving at ${server.url}\nOpen it with this one-time link (it works once, in one browser):\n`);
+    // The address alone only answers "open the launch link": the link is the one URL worth printing.
+    env.stderr.write('Latent Studio is running; open it with this one-time link (it works once, in one browser):\n');
     if (env.json) process.stdout.write(JSON.stringify({ url: server.url, launchUrl: server.launchUrl, port: server.port }) + '\n');
     else process.stdout.write(`${server.launchUrl}\n`);
     if (!values['no-open']) {

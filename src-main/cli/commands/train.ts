@@ -7,7 +7,7 @@ import { JobRef } from '../../core/contract/common.js';
 import { TrainRequest, type TrainResult } from '../../core/contract/engine.js';
 import type { Verdict } from '../../core/contract/eval.js';
 import type { Studio } from '../../core/studio.js';
-import { verdictLine, verdictOfEvaluation, verdictRequest } from '../../core/metrics/verdict.js';
+import { VERDICT_EVAL, verdictLine, verdictOfEvaluation, verdictRequest } from '../../core/metrics/verdict.js';
 import { FAMILY_NAMES } from '../../core/engine/models/families.js';
 import { backendLine } from '../../core/engine/backend-words.js';
 import { UsageError, type CliCommand } from '../command.js';
@@ -126,10 +126,7 @@ export const trainCommand: CliCommand = {
       const result = await jobResult(studio, jobId, ['train', 'train.remote']);
       if (values['no-verdict'] === true) return { json: result, text: resultText(result) };
       const verdict = await measureVerdict(studio, result.model, env.progress('verdict'));
-      const line =
-        'verdict' in verdict
-          ? `verdict on ${verdict.images} validation images: ${verdictLine(verdict.verdict)}`
-          : `no verdict: ${verdict.why}`;
+      const line = 'verdict' in verdict ? `verdict: ${verdictLine(verdict.verdict)}` : `no verdict: ${verdict.why}`;
       return { json: { ...result, verdict }, text: `${resultText(result)}\n${line}` };
     } finally {
       process.off('SIGINT', stop);
@@ -153,9 +150,10 @@ async function measureVerdict(
   try {
     const started = await studio.call('evaluateModel', verdictRequest(m, m.dataset));
     const ev = await jobResult(studio, started.jobId, ['eval']);
-    return { evaluation: ev.id, images: ev.images, verdict: verdictOfEvaluation(ev) };
+    return { evaluation: ev.id, images: ev.images, verdict: verdictOfEvaluation(ev, VERDICT_EVAL.split) };
   } catch (e) {
-    // No validation images (a tiny dataset) or none decodable: the model stands; say why there is no verdict.
+    // No images at all, or none decodable: the model stands; say why there is no verdict (a dataset
+    // without validation images is measured on its test or training images: verdictRequest).
     return { why: e instanceof Error ? e.message : String(e) };
   } finally {
     off();

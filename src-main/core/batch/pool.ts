@@ -30,6 +30,7 @@ export class BatchPool {
   private readonly control = createControl();
   private readonly members = new Set<Member>();
   private paused = false;
+  /** Also set by terminate: a worker that ends then is neither reported nor replaced. */
   private cancelled = false;
   private restarts = 0;
   private nextWorker = 0;
@@ -72,6 +73,12 @@ export class BatchPool {
   cancel(): void {
     this.cancelled = true;
     for (const m of this.members) m.handle.cancel();
+  }
+
+  /** Ends every worker at once, as a crash would (the files in progress are left as they are). */
+  async terminate(): Promise<void> {
+    this.cancelled = true;
+    await Promise.all([...this.members].map((m) => m.handle.terminate()));
   }
 
   private remaining(): boolean {

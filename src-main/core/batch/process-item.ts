@@ -1,12 +1,13 @@
-// One file of a batch, inside a worker: checks that tell a bad input apart with a one-line reason
-// (missing, unreadable, not an image, animated, too large), the codec call, and the output written
-// atomically with the input's dates. Nothing here throws for a bad file: it returns 'failed'.
+// THE per-file step of every file job, inside a worker: a folder batch's pool member, a queue
+// worker's coding thread and the single-file path (compressImages, decompressFiles) all code a file
+// here. Checks that tell a bad input apart with a one-line reason (missing, unreadable, not an
+// image, animated, too large), the codec call, and the output written atomically (in a batch with
+// the input's dates). Nothing here throws for a bad file: it returns 'failed'.
 import type { Stats } from 'node:fs';
 import type { BatchFileResult, BatchKind } from '../contract/batch.js';
+import type { DecompressedFile } from '../contract/codec.js';
 import { StudioError, toWireError } from '../contract/errors.js';
-import type { LoadedCodecModel } from '../codec/batch.js';
-import { runDecompressBatch } from '../codec/decompress-batch.js';
-import { compressImage, prepareFile, type CompressSettings } from '../codec/compress.js';
+import { compressImage, prepareFile, type CompressResult, type CompressSettings } from '../codec/compress.js';
 import { decodeSingle } from '../codec/decompress.js';
 import { peekLatent, readSingleFile } from '../codec/latent-file.js';
 import { checkImagePixels } from '../imaging/pixel-limit.js';
@@ -14,6 +15,7 @@ import type { CodecModel, TileProgress } from '../codec/model.js';
 import { encodeImage, imageInfo, type RawImage } from '../imaging/index.js';
 import { resolveRegular } from '../input/open-input.js';
 import { collectGarbage } from './collect-garbage.js';
+import { checkJpegAlpha, decompressPackFile } from './decompress-pack.js';
 import { copyTimes, exists, writeOutput } from './output.js';
 import { packFolderOf } from './plan.js';
 import type { PixelBudget } from './pixel-budget.js';
@@ -41,6 +43,22 @@ export interface ItemEnv {
   model(id?: string): Promise<CodecModel>;
   /** Between the images of a pack: waits while paused, throws when cancelled. */
   checkpoint(): Promise<void>;
+  /** Set by the single-file path (single-files.ts); a batch leaves it out. */
+  single?: SingleFileCalls;
+}
+
+/**
+ * What the single-file path asks beyond a batch: an existing output is refused by the write itself
+ * (a one-line conflict), outputs keep their own dates, a pack may be decoded in part, and it hears
+ * what a batch's result leaves out.
+ */
+export interface SingleFileCalls {
+  /** Pack images to decode (default all). */
+  images?: number[];
+  /** A compressed file's full coding result (its quantizer step, its target search). */
+  compressed(input: string, r: CompressResult): void;
+  /** The images written from a pack, each with its index. */
+  unpacked(input: string, files: DecompressedFile[]): void;
 }
 
 /** A one-line reason that names the file. */
@@ -66,15 +84,17 @@ async function inputStats(file: string): Promise<Stats> {
 }
 
 /** An existing output: skipped, replaced, or reported. Returns the outcome when the file is done with. */
-async function existingOutput(input: string, output: string, options: ItemOptions): Promise<ItemOutcome | undefined> {
-  if (options.overwrite || !(await exists(output))) return undefined;
+async function existingOutput(env: ItemEnv, input: string, output: string): Promise<ItemOutcome | undefined> {
+  const options = env.options;
+  if (env.single || options.overwrite || !(await exists(output))) return undefined;
   if (options.skipExisting) return { outcome: 'skipped', output, reason: 'output exists' };
   return { outcome: 'failed', error: `${input}: output ${output} already exists (skip existing outputs or allow overwriting)` };
 }
 
 /** A write refused because the output appeared meanwhile counts as an existing output. */
-function conflictOutcome(input: string, output: string, err: unknown, options: ItemOptions): ItemOutcome | undefined {
-  if (!(err instanceof StudioError) || err.code !== 'conflict') return undefined;
+function conflictOutcome(env: ItemEnv, input: string, output: string, err: unknown): ItemOutcome | undefined {
+  const options = env.options;
+  if (env.single || !(err instanceof StudioError) || err.code !== 'conflict') return undefined;
   if (options.skipExisting) return { outcome: 'skipped', output, reason: 'output exists' };
   return { outcome: 'failed', error: `${input}: output ${output} already exists (skip existing outputs or allow overwriting)` };
 }
@@ -85,14 +105,18 @@ export async function processItem(env: ItemEnv, item: { input: string; output: s
     return env.options.kind === 'compress' ? await compressOne(env, item, onTiles) : await decompressOne(env, item, onTiles);
   } catch (err) {
     if (isAbort(err)) throw err;
-    const conflict = conflictOutcome(item.input, item.output, err, env.options);
+    const conflict = conflictOutcome(env, item.input, item.output, err);
     return conflict ?? { outcome: 'failed', error: reasonFor(item.input, err) };
   }
 }
 
-async function compressOne(env: ItemEnv, { input, output }: { input: string; output: string }, onTiles?: TileProgress): Promise<ItemOutcome> {
+async function compressOne(
+  env: ItemEnv,
+  { input, output }: { input: string; output: string },
+  onTiles?: TileProgress,
+): Promise<ItemOutcome> {
   const o = env.options;
-  const existing = await existingOutput(input, output, o);
+  const existing = await existingOutput(env, input, output);
   if (existing) return existing;
   const st = await inputStats(input);
   const info = await imageInfo(input);
@@ -110,7 +134,8 @@ async function compressOne(env: ItemEnv, { input, output }: { input: string; out
     freeAfter(px);
     release();
   }
-  await writeOutput(output, r.bytes, { overwrite: o.overwrite, times: st });
+  await writeOutput(output, r.bytes, { overwrite: o.overwrite, ...(env.single ? {} : { times: st }) });
+  env.single?.compressed(input, r);
   return {
     outcome: 'done',
     file: {
@@ -135,14 +160,12 @@ async function decompressOne(env: ItemEnv, item: { input: string; output: string
   const peek = await peekLatent(input);
   if (peek.pack) return decompressPack(env, item, st, peek.params.modelId);
   const o = env.options;
-  const existing = await existingOutput(input, item.output, o);
+  const existing = await existingOutput(env, input, item.output);
   if (existing) return existing;
   const latent = await readSingleFile(input);
   const e = latent.image;
   const px = checkImagePixels(input, e.width, e.height, o.maxPixels);
-  if (o.format === 'jpeg' && e.channels === 4) {
-    throw new StudioError('bad-request', `${input}: has an alpha channel, which JPEG cannot hold (decompress to png or webp)`);
-  }
+  checkJpegAlpha(o.format, e.channels, input);
   const model = await env.model(latent.params.modelId);
   const release = await env.budget.acquire(px, env.signal);
   let bytes: Buffer;
@@ -156,40 +179,33 @@ async function decompressOne(env: ItemEnv, item: { input: string; output: string
     freeAfter(px);
     release();
   }
-  await writeOutput(item.output, bytes, { overwrite: o.overwrite, times: st });
+  await writeOutput(item.output, bytes, { overwrite: o.overwrite, ...(env.single ? {} : { times: st }) });
   return {
     outcome: 'done',
     file: { input, output: item.output, bytes: bytes.length, bytesIn: st.size, width: e.width, height: e.height, channels: e.channels },
   };
 }
 
-/** A pack becomes a folder of images (the codec's pack decoder), each with the pack's dates. */
+/** A pack becomes a folder of images (decompress-pack.ts), in a batch each with the pack's dates. */
 async function decompressPack(env: ItemEnv, item: { input: string; output: string }, st: Stats, modelId: string): Promise<ItemOutcome> {
   const o = env.options;
   const folder = packFolderOf(item.output);
-  const existing = await existingOutput(item.input, folder, o);
+  const existing = await existingOutput(env, item.input, folder);
   if (existing) return existing;
-  const model = await env.model(modelId);
-  const loaded: LoadedCodecModel = { ...model, dispose: () => {} };
-  const r = await runDecompressBatch(
-    {
-      models: { [modelId]: folder },
-      items: [{ input: item.input, output: folder, modelId, pack: true }],
-      format: o.format,
-      overwrite: o.overwrite,
-      maxPixels: o.maxPixels,
-    },
-    async () => loaded,
-    { progress: () => {}, checkpoint: () => env.checkpoint() },
+  const files = await decompressPackFile(
+    item.input,
+    folder,
+    { format: o.format, overwrite: o.overwrite, maxPixels: o.maxPixels, ...(env.single?.images ? { images: env.single.images } : {}) },
+    () => env.model(modelId),
+    () => env.checkpoint(),
   );
-  if (r.failed.length > 0) {
-    const more = r.failed.length > 1 ? ` (and ${r.failed.length - 1} more problems)` : '';
-    return { outcome: 'failed', error: `${r.failed[0]!.error}${more}` };
+  if (env.single) env.single.unpacked(item.input, files);
+  else {
+    for (const f of files) await copyTimes(f.output, st);
+    await copyTimes(folder, st);
   }
-  for (const f of r.files) await copyTimes(f.output, st);
-  await copyTimes(folder, st);
   return {
     outcome: 'done',
-    file: { input: item.input, output: folder, bytes: r.files.reduce((n, f) => n + f.bytes, 0), bytesIn: st.size, images: r.files.length },
+    file: { input: item.input, output: folder, bytes: files.reduce((n, f) => n + f.bytes, 0), bytesIn: st.size, images: files.length },
   };
 }

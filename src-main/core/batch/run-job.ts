@@ -1,24 +1,26 @@
-// One run of a batch job: claim it in the catalog, walk the inputs and plan the outputs, settle
-// what an earlier run left (finished files are not redone, partial files are removed, a file
-// written just before a crash is recognised), run the worker pool, and record every file in the
-// catalog as it finishes, so the record always says exactly what is done.
+// One run of a batch job, as the generic runner starts it (its declaration is queue.ts): walk the
+// inputs and plan the outputs, settle what an earlier run left (finished files are not redone,
+// partial files are removed, a file written just before a crash is recognised), run the worker
+// pool, and record every file in the catalog as it finishes, so the record always says exactly
+// what is done. The runner claims the job and records how it ended.
 import { resolveRegular } from '../input/open-input.js';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
-import type { Catalog } from '../catalog/index.js';
-import { calibrationSource } from '../codec/handlers.js';
+import type { Catalog, JobRecord } from '../catalog/index.js';
+import { calibrationSource } from '../engine/model-resolver.js';
 import type { BatchFileResult, BatchKind, BatchProgress } from '../contract/batch.js';
 import type { JobState } from '../contract/catalog.js';
+import { StudioError } from '../contract/errors.js';
 import { POOL_PIXEL_BUDGET } from '../contract/limits.js';
 import type { CoreContext } from '../context.js';
-import { emitBatchProgress, emitBatchState } from './job-events.js';
-import { batchInputOf, outputKey, storedOutputKey, type BatchJobInput } from './job-input.js';
+import type { JobWork } from '../jobs/declaration.js';
+import type { BatchJobInput } from './job-input.js';
 import { batchTotals, itemOptionsOf, notInCatalog, planBatch, recordBatchItem } from './job-record.js';
 import { copyTimes, removePartials } from './output.js';
 import { packFolderOf, type PlannedItem } from './plan.js';
 import { BatchPool } from './pool.js';
 import type { ItemOutcome } from './process-item.js';
-import { storedResult, type StoredBatchResult } from './summary.js';
+import type { StoredBatchResult } from './summary.js';
 
 export type RunEnd = { state: Extract<JobState, 'done' | 'failed' | 'cancelled' | 'interrupted'>; error?: string };
 
@@ -30,11 +32,28 @@ interface Counters {
   bytesOut: number;
 }
 
-export class BatchRun {
+/** What a run needs from the runner: the job, how to report progress, why it is being stopped. */
+export interface BatchRunOptions {
+  ctx: CoreContext;
+  catalog: Catalog;
+  jobId: number;
+  /** The job as it was before this run claimed it (when it first started). */
+  before: JobRecord;
+  input: BatchJobInput;
+  progress(p: BatchProgress): void;
+  stopping(): 'cancel' | 'close' | undefined;
+}
+
+export class BatchRun implements JobWork<RunEnd> {
+  readonly result: Promise<RunEnd>;
+  readonly jobId: number;
+  private readonly ctx: CoreContext;
+  private readonly catalog: Catalog;
   private pool: BatchPool | undefined;
   private paused = false;
   private cancelled = false;
   private interrupting = false;
+  private terminated = false;
   private readonly started = Date.now();
   private pausedSince: number | undefined;
   private pausedMs = 0;
@@ -48,13 +67,15 @@ export class BatchRun {
   private readonly counts: Counters = { written: 0, skipped: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
   /** Files in progress whose tiles are reported, by pool index: their share counts towards the ETA. */
   private readonly working = new Map<number, { file: string; bytes: number; tilesDone: number; tilesTotal: number }>();
-  private kind: BatchKind = 'compress';
+  private readonly kind: BatchKind;
 
-  constructor(
-    private readonly ctx: CoreContext,
-    private readonly catalog: Catalog,
-    readonly jobId: number,
-  ) {}
+  constructor(private readonly options: BatchRunOptions) {
+    this.ctx = options.ctx;
+    this.catalog = options.catalog;
+    this.jobId = options.jobId;
+    this.kind = options.input.kind;
+    this.result = this.execute(options.input, options.before.startedAt);
+  }
 
   /** Resolves once every worker has stopped at its checkpoint: only then is the job 'paused'. */
   async pause(): Promise<void> {
@@ -63,8 +84,6 @@ export class BatchRun {
     this.pausedSince = Date.now();
     await this.pool?.pause();
     if (!this.paused) return; // resumed meanwhile
-    this.catalog.jobs.setState(this.jobId, 'paused');
-    emitBatchState(this.ctx, this.jobId, this.kind, 'paused');
     this.emitProgress('paused');
   }
 
@@ -73,20 +92,21 @@ export class BatchRun {
     this.paused = false;
     this.pausedMs += Date.now() - (this.pausedSince ?? Date.now());
     await this.pool?.resume();
-    this.catalog.jobs.setState(this.jobId, 'running');
-    emitBatchState(this.ctx, this.jobId, this.kind, 'running');
     this.emitProgress('running');
   }
 
-  get isPaused(): boolean {
-    return this.paused;
+  /** Stops after the files in progress: the user's cancel, or the studio closing (the job stays resumable). */
+  cancel(): void {
+    this.cancelled = true;
+    this.interrupting = this.options.stopping() === 'close';
+    this.pool?.cancel();
   }
 
-  /** Cancel (the user) or interrupt (the studio is closing: the job stays resumable). */
-  stop(how: 'cancel' | 'interrupt'): void {
+  /** Ends every worker at once, as a crash of the process would: the files in progress are not recorded. */
+  async terminate(): Promise<void> {
+    this.terminated = true;
     this.cancelled = true;
-    this.interrupting = how === 'interrupt';
-    this.pool?.cancel();
+    await this.pool?.terminate();
   }
 
   /** Seconds spent running in this run, pauses excluded. */
@@ -99,27 +119,9 @@ export class BatchRun {
     return this.workers;
   }
 
-  async run(): Promise<RunEnd> {
-    const before = this.catalog.jobs.require(this.jobId);
-    // Refused when another live studio runs the same outputs as another job (see claim).
-    const key = outputKey(batchInputOf(before));
-    const job = this.catalog.jobs.claim(this.jobId, { sameWork: (other) => storedOutputKey(other) === key });
-    const input = batchInputOf(job);
-    this.kind = input.kind;
-    const prior = storedResult(before);
-    let end: RunEnd;
-    try {
-      end = await this.execute(input, before.startedAt);
-    } catch (err) {
-      end = { state: 'failed', error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
-    }
-    const result: StoredBatchResult = {
-      seconds: (prior?.seconds ?? 0) + this.seconds(),
-      workers: this.workers || prior?.workers || 0,
-      ...this.totals(),
-    };
-    this.catalog.jobs.finish(this.jobId, end.state, { result, ...(end.error ? { error: end.error } : {}) });
-    return end;
+  /** What the job row keeps once this run has ended: its time added to the earlier runs', and the totals. */
+  storedResult(prior: StoredBatchResult | undefined): StoredBatchResult {
+    return { seconds: (prior?.seconds ?? 0) + this.seconds(), workers: this.workers || prior?.workers || 0, ...this.totals() };
   }
 
   /** Totals over every file the job has recorded (all runs). */
@@ -186,6 +188,7 @@ export class BatchRun {
     if (this.paused) void this.pool.pause();
     const how = await this.pool.run();
     this.pool = undefined;
+    if (this.terminated) throw new StudioError('internal', `batch job ${this.jobId}: its workers ended at once`);
     return how === 'cancelled' || this.cancelled ? this.stopped() : { state: 'done' };
   }
 
@@ -221,6 +224,8 @@ export class BatchRun {
   }
 
   private record(key: string, result: ItemOutcome, bytes: number, modelId?: string): void {
+    // A crashed run records nothing more (a message already on its way from a dying worker).
+    if (this.terminated) return;
     recordBatchItem(this.catalog, { id: this.jobId, kind: this.kind }, key, result, modelId);
     if (result.outcome === 'done') {
       this.counts.written++;
@@ -256,10 +261,8 @@ export class BatchRun {
       filesPerSecond: this.runFilesDone / seconds,
       etaSeconds: doneBytes > 0 ? Math.max(0, left) / (doneBytes / seconds) : null,
       workers: this.workers,
-      ...(working.length > 0
-        ? { working: working.map(({ file, tilesDone, tilesTotal }) => ({ file, tilesDone, tilesTotal })) }
-        : {}),
+      ...(working.length > 0 ? { working: working.map(({ file, tilesDone, tilesTotal }) => ({ file, tilesDone, tilesTotal })) } : {}),
     };
-    emitBatchProgress(this.ctx, p);
+    this.options.progress(p);
   }
 }

@@ -2,8 +2,9 @@
 // item after item from the shared counter (so fast and slow files balance across workers by
 // themselves) until the list runs out, reporting each file as it finishes. Only one image is
 // decoded at a time per worker, within the pool-wide pixel budget.
-import { loadModel } from '../engine/model-io.js';
-import { calibratedModel, type CalibrationSource } from '../codec/calibrate.js';
+import { openModel, type ModelRef } from '../engine/open-model.js';
+import type { LoadedModel } from '../engine/model-io.js';
+import { calibratedModel } from '../codec/calibrate.js';
 import type { CodecModel } from '../codec/model.js';
 import type { BatchKind } from '../contract/batch.js';
 import { StudioError } from '../contract/errors.js';
@@ -21,7 +22,7 @@ export interface BatchWorkerInput {
   budgetPixels: number;
   options: ItemOptions;
   /** Compress: the model, under its catalog id, and where its calibration is cached. */
-  model?: { id: string; dir: string; calibration?: CalibrationSource };
+  model?: ModelRef;
   /** Decompress: folder of every catalog model, by id. */
   models?: Record<string, string>;
   /** Least time between two tile reports of one file (default TILE_REPORT_MS, codec/tile-progress.ts). */
@@ -34,32 +35,17 @@ export type BatchWorkerMessage =
   | { type: 'tiles'; worker: number; index: number; done: number; total: number }
   | { type: 'item'; worker: number; index: number; result: ItemOutcome };
 
-type Loaded = Awaited<ReturnType<typeof loadModel>>;
-
-/** The loaded model under the catalog's id (the id .latent files name). */
-function asCodecModel(m: Loaded, id: string): CodecModel {
-  return {
-    id,
-    weightsHash: m.weightsHash,
-    card: m.card,
-    encode: (img) => m.encode(img),
-    decode: (c, w, h) => m.decode(c, w, h),
-    ...(m.learned ? { learned: m.learned } : {}),
-  };
-}
-
 export default defineTask<BatchWorkerInput, BatchWorkerMessage, { processed: number }>(async (input, io) => {
-  const loaded = new Map<string, Promise<Loaded>>();
-  const load = (id: string, dir: string): Promise<Loaded> => {
+  const loaded = new Map<string, Promise<LoadedModel>>();
+  const load = (id: string, dir: string): Promise<LoadedModel> => {
     let m = loaded.get(id);
-    if (!m) loaded.set(id, (m = loadModel(dir)));
+    if (!m) loaded.set(id, (m = openModel({ id, dir })));
     return m;
   };
   let compressModel: CodecModel | undefined;
   if (input.kind === 'compress') {
     if (!input.model) throw new StudioError('bad-request', 'a compress batch needs a model');
-    const m = asCodecModel(await load(input.model.id, input.model.dir), input.model.id);
-    compressModel = await calibratedModel(m, input.model.calibration);
+    compressModel = await calibratedModel(await load(input.model.id, input.model.dir), input.model.calibration);
   }
   const env: ItemEnv = {
     options: input.options,
@@ -72,7 +58,7 @@ export default defineTask<BatchWorkerInput, BatchWorkerMessage, { processed: num
       if (id === undefined || dir === undefined) {
         throw new StudioError('not-found', `needs model ${id ?? '?'}, which is not in the catalog (import that model first)`);
       }
-      return asCodecModel(await load(id, dir), id);
+      return load(id, dir);
     },
   };
   io.progress({ type: 'ready', worker: input.worker });

@@ -37,7 +37,7 @@ async function thumbnailDataUrl(ctx: CoreContext, image: Parameters<typeof loadT
 }
 
 /** The import methods are the import job kind's (imports/handlers.ts). */
-export const catalogHandlers: Handlers<Omit<typeof catalogMethods, 'importPaths' | 'awaitImport' | 'cancelImport'>> = {
+export const catalogHandlers: Handlers<Omit<typeof catalogMethods, 'importPaths'>> = {
   async listDatasets(_req, ctx) {
     const catalog = getCatalog(ctx);
     return { datasets: catalog.datasets.list().map((d) => datasetSummary(catalog, d)) };
@@ -124,5 +124,4 @@ export const catalogHandlers: Handlers<Omit<typeof catalogMethods, 'importPaths'
     });
     return { jobs: jobs.map((j) => jobInfo(catalog, j)) };
   },
-
 };

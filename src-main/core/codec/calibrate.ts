@@ -5,6 +5,7 @@
 // validation images (the engine can call it after training).
 import { readImage, writeFileAtomic, type RawImage } from '../imaging/index.js';
 import { measurePsnr, prepareRaw, type PreparedImage } from './compress.js';
+import type { CalibrationSource } from '../engine/open-model.js';
 import type { CodecModel } from './model.js';
 import { quantize, STEP_AT_100 } from './quantize.js';
 
@@ -32,14 +33,6 @@ export async function calibrateFinestStep(model: CodecModel, images: PreparedIma
   let best = points[0]!;
   for (const p of points) if (p.psnr > best.psnr) best = p;
   return { finestStep: best.step, points };
-}
-
-/** Where a model's calibration is cached, and the validation images to make it from. */
-export interface CalibrationSource {
-  /** JSON cache file (one per model); rewritten when the weights change. */
-  file: string;
-  /** Validation image paths of the model's dataset (empty: keep the default mapping). */
-  samples: string[];
 }
 
 /** Calibration images are cut to at most this edge: the finest step does not depend on size. */

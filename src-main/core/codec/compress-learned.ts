@@ -5,9 +5,10 @@ import { StudioError } from '../contract/errors.js';
 import { psnr } from '../imaging/psnr.js';
 import { encodeAlpha } from './alpha-coder.js';
 import { modelTag, writePackV2, writeSingleV2, type V2Image, type V2Params } from './container-v2.js';
-import type { CodecModel, LearnedCodec } from './model.js';
+import type { CodecModel, LearnedCodec, TileProgress } from './model.js';
 import { toChannels } from '../imaging/pixels.js';
 import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY } from './quantize.js';
+import { tilePasses } from './tile-progress.js';
 import type { CompressResult, CompressSettings, PackResult, PreparedImage } from './compress.js';
 
 function learnedOf(model: CodecModel): LearnedCodec {
@@ -44,14 +45,32 @@ function checkQuality(q: number): number {
   return q;
 }
 
-/** PSNR of the decoded streams against the original colour planes. */
-async function measure(model: CodecModel, img: PreparedImage, streams: Uint8Array[], quality: number): Promise<number> {
-  const recon = await learnedOf(model).decompress(streams, img.color.width, img.color.height, quality);
+/** PSNR of the decoded streams against the original colour planes (`onTiles`: that decode's tiles). */
+async function measure(
+  model: CodecModel,
+  img: PreparedImage,
+  streams: Uint8Array[],
+  quality: number,
+  onTiles?: TileProgress,
+): Promise<number> {
+  const recon = await learnedOf(model).decompress(streams, img.color.width, img.color.height, quality, onTiles);
   return psnr(img.original, toChannels(recon, img.original.channels as 1 | 3));
+}
+
+/**
+ * How many passes through the tiles coding one image makes at most: an encode per quality tried,
+ * a decode per PSNR measured. A bisection over the qualities tries at most ceil(log2(range)) + 1.
+ */
+function plannedPasses(settings: CompressSettings): number {
+  const tries = Math.ceil(Math.log2(MAX_QUALITY - MIN_QUALITY + 1)) + 1;
+  if (settings.targetPsnr !== undefined) return 2 * tries;
+  if (settings.targetBpp !== undefined) return tries + (settings.measure ? 1 : 0);
+  return 1 + (settings.measure ? 1 : 0);
 }
 
 export async function compressLearned(model: CodecModel, img: PreparedImage, settings: CompressSettings = {}): Promise<CompressResult> {
   const codec = learnedOf(model);
+  const nextPass = tilePasses(settings.onTiles, plannedPasses(settings));
   const alpha = img.alpha ? encodeAlpha(img.alpha, img.color.width, img.color.height) : undefined;
   const pixels = img.color.width * img.color.height;
   interface Trial {
@@ -64,7 +83,7 @@ export async function compressLearned(model: CodecModel, img: PreparedImage, set
   const trial = async (quality: number): Promise<Trial> => {
     let t = trials.get(quality);
     if (!t) {
-      const streams = await codec.compress(img.color, quality, settings.onTiles);
+      const streams = await codec.compress(img.color, quality, nextPass());
       t = { quality, streams, bytes: writeSingleV2(paramsOf(model, quality), imageOf(img, streams, alpha)) };
       trials.set(quality, t);
     }
@@ -72,7 +91,7 @@ export async function compressLearned(model: CodecModel, img: PreparedImage, set
   };
   const withPsnr = async (t: Trial | Promise<Trial>): Promise<Trial> => {
     const r = await t;
-    r.psnr ??= await measure(model, img, r.streams, r.quality);
+    r.psnr ??= await measure(model, img, r.streams, r.quality, nextPass());
     return r;
   };
   const bppOf = (t: Trial) => (t.bytes.length * 8) / pixels;

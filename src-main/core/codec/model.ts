@@ -35,6 +35,14 @@ export interface CodecModel {
   decode(code: CodeGrid, width: number, height: number): Promise<RawImage>;
 }
 
+/** A model that holds resources until disposed (the engine's LoadedModel is one). */
+export interface LoadedCodecModel extends CodecModel {
+  dispose(): void;
+}
+
+/** Opens a cataloged model under its catalog id (in a thread: engine/open-model.ts's openModel). */
+export type ModelLoader = (ref: { id: string; dir: string }) => Promise<LoadedCodecModel>;
+
 /** Tile edge of the model as recorded in the container (0: the model takes the whole image). */
 export function modelTile(model: CodecModel): number {
   const t = (model.card as { tile?: unknown }).tile;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { JobState } from './catalog.js';
 import { JobRef, type Failure } from './common.js';
-import { event, method } from './define.js';
+import { method } from './define.js';
 import { MAX_PIXELS_SETTING } from './limits.js';
 
 export type BatchKind = 'compress' | 'decompress';
@@ -42,7 +42,7 @@ export interface BatchProgress {
   workers: number;
   /**
    * Files being coded now whose tile progress is known (a learned model on an image of several
-   * tiles): transform tiles finished of the current pass. Absent when there are none.
+   * tiles): transform tiles finished of all its passes (encode, and the decode that measures PSNR). Absent when there are none.
    */
   working?: Array<{ file: string; tilesDone: number; tilesTotal: number }>;
   /** A batch on the queue: the latest line about the queue itself (unreachable, back again). */
@@ -103,7 +103,7 @@ export interface BatchSummary {
   error?: string;
 }
 
-/** batchFinished carries the counts and failures; the per-file list comes from getBatch. */
+/** A batch's jobFinished carries the counts and failures; the per-file list comes from getBatch. */
 export type BatchFinished = Omit<BatchSummary, 'files' | 'skipped'> & { written: number; skippedCount: number };
 
 const filePath = z.string().min(1).max(4096);
@@ -165,24 +165,11 @@ export const queueBatchRequest = batchRequest.refine((r) => r.workers === undefi
 export const batchMethods = {
   startBatch: method<BatchStarted>()(
     batchRequest,
-    'Compress or decompress files and folders into outDir (folder structure mirrored, originals never touched) with a pool of workers. batchProgress events follow, then batchFinished.',
+    'Compress or decompress files and folders into outDir (folder structure mirrored, originals never touched) with a pool of workers. A job (kind batch.compress or batch.decompress): jobProgress events follow, then jobFinished; awaitJob gives its summary, getBatch the summary so far.',
   ),
   startQueueBatch: method<BatchStarted>()(
     queueBatchRequest,
-    'The same batch sent to `latent-studio worker` processes through the queue in the settings (one job per file); batchProgress events count the files of all workers, then batchFinished. cancelJob takes the files no worker has started off the queue.',
-  ),
-  awaitBatch: method<BatchSummary>()(
-    JobRef,
-    'Wait for a batch job of this studio to end and get its summary (or the stored summary of an ended one).',
+    'The same batch sent to `latent-studio worker` processes through the queue in the settings (one job per file); jobProgress events count the files of all workers, then jobFinished. cancelJob takes the files no worker has started off the queue.',
   ),
   getBatch: method<BatchSummary>()(JobRef, 'The summary of a batch job so far: files written, skipped and failed, bytes, rate.'),
-  resumeBatch: method<BatchStarted>()(
-    JobRef,
-    'Continue a paused, interrupted, cancelled or failed batch job: finished files are not redone, partial outputs are removed.',
-  ),
-} as const;
-
-export const batchEvents = {
-  batchProgress: event<BatchProgress>('A batch job finished one more file, changed state, or coded more tiles of a file in progress.'),
-  batchFinished: event<BatchFinished>('A batch job ended: done, failed, cancelled or interrupted.'),
 } as const;

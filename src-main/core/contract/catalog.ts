@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { FamilyName } from './families.js';
 import { JobRef, type Failure } from './common.js';
-import { event, method } from './define.js';
+import { method } from './define.js';
 import { unsafeNameChar } from './text.js';
 import { MAX_PIXELS_SETTING } from './limits.js';
 import type { ModelVerdict } from './eval.js';
@@ -254,15 +254,7 @@ export const catalogMethods = {
         maxPixels: z.number().int().min(1).max(MAX_PIXELS_SETTING).optional(),
       })
       .strict(),
-    'Import files and folders (recursive) into a dataset, created when new. Runs as a job in a worker; importProgress events follow, then importFinished.',
-  ),
-  awaitImport: method<ImportSummary>()(
-    JobRef,
-    'Wait for an import job started in this studio to end and get its summary (or the stored summary of a finished one).',
-  ),
-  cancelImport: method<{ cancelled: boolean }>()(
-    JobRef,
-    'Stop a running import after the file in progress; finished files stay imported and resumeJob continues it.',
+    'Import files and folders (recursive) into a dataset, created when new. Runs as a job (kind import) in a worker; jobProgress events follow, then jobFinished; awaitJob gives its summary.',
   ),
   listImages: method<ImageList>()(
     z
@@ -319,9 +311,4 @@ export const catalogMethods = {
       .strict(),
     'Jobs (import, train, batch, eval), newest first, with progress and errors.',
   ),
-} as const;
-
-export const catalogEvents = {
-  importProgress: event<ImportProgress>('An import job finished one more file.'),
-  importFinished: event<ImportSummary>('An import job ended (done, failed, cancelled or interrupted).'),
 } as const;

@@ -1,8 +1,8 @@
 // Contract fragment: the engine (tfjs backend, training). Browser-safe.
 import { z } from 'zod';
 import { FAMILY_NAMES, type FamilyName } from './families.js';
-import { JobRef } from './common.js';
-import { event, method } from './define.js';
+import type { JobRef } from './common.js';
+import { method } from './define.js';
 import { nameString } from './text.js';
 
 export interface BackendReport {
@@ -41,7 +41,7 @@ export const TrainRequest = z
       .array(z.number().int().min(1).max(16384))
       .max(8)
       .optional()
-      .describe('dense: encoder hidden widths, outermost first (default: a decreasing sandwich)'),
+      .describe('dense: encoder hidden widths, outermost first (default: widths shrinking from the input to the code)'),
     decoderLayers: z
       .array(z.number().int().min(1).max(16384))
       .max(8)
@@ -49,7 +49,13 @@ export const TrainRequest = z
       .describe('dense: decoder hidden widths, innermost first (default: the mirror of layers)'),
     activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid']).optional().describe('dense and conv: hidden activation'),
     loss: z.enum(['bce', 'mse']).optional().describe('dense families: the distortion, binary cross-entropy or mean squared error'),
-    tile: z.number().int().min(0).max(1024).optional().describe('dense: tile edge (0 = the whole image); conv and learned: training crop edge'),
+    tile: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024)
+      .optional()
+      .describe('dense: tile edge (0 = the whole image); conv and learned: training crop edge'),
     downsample: z
       .union([z.literal(8), z.literal(16)])
       .optional()
@@ -67,8 +73,19 @@ export const TrainRequest = z
       .max(2 ** 31 - 1)
       .optional()
       .describe('random seed: same seed, same backend, same model'),
-    patience: z.number().int().min(0).max(1000).optional().describe('stop after this many epochs without a better validation loss (0: never)'),
-    initFrom: z.string().min(1).max(200).optional().describe("learned families: start from this model's weights (same family, channels and shapes)"),
+    patience: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .optional()
+      .describe('stop after this many epochs without a better validation loss (0: never)'),
+    initFrom: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("learned families: start from this model's weights (same family, channels and shapes)"),
     fromScratch: z.boolean().optional().describe('learned families: start from random weights, not from the matching built-in base model'),
     workers: z
       .number()
@@ -161,21 +178,6 @@ export const engineMethods = {
   ),
   trainModel: method<JobRef>()(
     TrainRequest,
-    'Start training an autoencoder on a dataset in a worker thread, as a catalog job checkpointed after every epoch; progress arrives as trainProgress events.',
+    'Start training an autoencoder on a dataset in a worker thread, as a catalog job (kind train) checkpointed after every epoch; jobProgress events follow, then jobFinished; awaitJob gives the model.',
   ),
-  awaitTraining: method<TrainResult>()(
-    JobRef,
-    'Wait for a training job to finish and return its result (or the stored result of a finished one).',
-  ),
-  pauseTraining: method<{ paused: boolean }>()(JobRef, 'Pause a training job after the current batch.'),
-  resumeTraining: method<{ resumed: boolean }>()(JobRef, 'Resume a paused training job.'),
-  cancelTraining: method<{ cancelled: boolean }>()(
-    JobRef,
-    'Cancel a training job (stops within one batch); no model is saved and its checkpoint is removed.',
-  ),
-} as const;
-
-export const engineEvents = {
-  trainProgress: event<TrainProgressPayload>('Per batch and per epoch: loss, validation loss and PSNR, samples/s, ETA, reconstructions.'),
-  trainFinished: event<TrainFinishedPayload>('A training job ended: the model, or why not.'),
 } as const;

@@ -4,12 +4,14 @@
 // code-size sweep (train models differing only in code size, evaluate each).
 // Numbers that are infinite (a lossless reconstruction's PSNR) travel as null.
 import { z } from 'zod';
-import { JobRef, type Failure } from './common.js';
+import type { Failure } from './common.js';
 import { event, method } from './define.js';
 import { TrainRequest } from './engine.js';
 import { nameString } from './text.js';
 
-export type ClassicalCodecName = 'jpeg' | 'webp' | 'avif';
+/** The classical codecs the studio measures against, in the order tables, charts and verdicts list them. */
+export const CLASSICAL_CODEC_NAMES = ['jpeg', 'webp', 'avif'] as const;
+export type ClassicalCodecName = (typeof CLASSICAL_CODEC_NAMES)[number];
 /** 'latent' is the model's codec; the others are the classical ones. */
 /** 'base': the model a fine-tuned model started from, measured on the same images. */
 export type EvalCodecName = 'latent' | 'base' | ClassicalCodecName;
@@ -113,6 +115,8 @@ export interface Verdict {
   level: 'beats-all' | 'mixed' | 'loses-all' | 'unknown';
   summary: string;
   standings: CodecStanding[];
+  /** Which images it was measured on, e.g. "measured on 2 test images: the dataset has no validation images". */
+  measuredOn?: string;
 }
 
 /** A model's latest verdict and the evaluation it comes from. */
@@ -159,8 +163,10 @@ export interface EvaluationSummary {
   codecs: EvalCodecName[];
   images: number;
   createdAt: string;
-  /** BD-rate on PSNR per classical codec (null: curves did not overlap). */
+  /** BD-rate on PSNR per classical codec (null: none, or too little overlap to report one: metrics/bd-rate.ts isReliableBdRate). */
   bdRatePsnr: Partial<Record<ClassicalCodecName, number | null>>;
+  /** BD-PSNR (dB at equal size) per classical codec, shown where no BD-rate is (null: the rates do not overlap). */
+  bdPsnr: Partial<Record<ClassicalCodecName, number | null>>;
 }
 
 export interface EvalStarted {
@@ -281,9 +287,9 @@ export interface CodeSizeProgress {
   index: number;
   count: number;
   phase: 'train' | 'eval' | 'done' | 'failed';
-  /** The training job now running (its trainProgress events carry the same id). */
+  /** The training job now running (its jobProgress events carry the same id). */
   trainJobId?: number;
-  /** The evaluation job now running (its evalProgress events carry the same id). */
+  /** The evaluation job now running (its jobProgress events carry the same id). */
   evalJobId?: number;
   error?: string;
 }
@@ -295,7 +301,7 @@ export interface CodeSizeFinished {
 }
 
 const filePath = z.string().min(1).max(4096);
-const classicalCodec = z.enum(['jpeg', 'webp', 'avif']);
+const classicalCodec = z.enum(CLASSICAL_CODEC_NAMES);
 const quality = z.number().int().min(1).max(100);
 const qualities = z.array(quality).min(1).max(100);
 const split = z.enum(['train', 'val', 'test', 'all']);
@@ -306,8 +312,10 @@ const evalRequest = z
     dataset: z.string().min(1).max(200).optional(),
     /** Which split of the dataset (default test; 'all' for every image). */
     split: split.optional(),
+    /** Where that split is empty: measure on the next non-empty one (val, test, train); the result's split says which. */
+    splitFallback: z.boolean().optional(),
     paths: z.array(filePath).min(1).max(100_000).optional(),
-    codecs: z.array(classicalCodec).max(3).optional(),
+    codecs: z.array(classicalCodec).max(CLASSICAL_CODEC_NAMES.length).optional(),
     /** Latent codec qualities (default a spread from 5 to 100). */
     qualities: qualities.optional(),
     classicalQualities: z
@@ -332,19 +340,7 @@ const evalRequest = z
 export const evalMethods = {
   evaluateModel: method<EvalStarted>()(
     evalRequest,
-    'Start a rate-distortion evaluation: the model at a range of qualities and JPEG/WebP/AVIF sweeps on the same images. Runs as a job in a worker; evalProgress events follow, then evalFinished.',
-  ),
-  awaitEvaluation: method<EvaluationResult>()(
-    JobRef,
-    'Wait for an evaluation job to end and get its curves, BD-rates and per-image results.',
-  ),
-  cancelEvaluation: method<{ cancelled: boolean }>()(
-    JobRef,
-    'Stop a running evaluation after the encoding in progress; finished images are kept and resumeEvaluation continues.',
-  ),
-  resumeEvaluation: method<EvalStarted>()(
-    JobRef,
-    'Continue a cancelled, failed or interrupted evaluation job; images already measured are not redone.',
+    'Start a rate-distortion evaluation: the model at a range of qualities and JPEG/WebP/AVIF sweeps on the same images. Runs as a job (kind eval) in a worker; jobProgress events follow, then jobFinished; awaitJob gives its curves, BD-rates and per-image results.',
   ),
   getEvaluation: method<EvaluationResult>()(
     z.object({ id: z.number().int().positive() }).strict(),
@@ -360,7 +356,7 @@ export const evalMethods = {
         id: z.number().int().positive(),
         format: z.enum(['json', 'csv']),
         /** JSON: only this codec's CompressAI document. */
-        codec: z.enum(['latent', 'jpeg', 'webp', 'avif']).optional(),
+        codec: z.enum(['latent', ...CLASSICAL_CODEC_NAMES] as const).optional(),
         /** CSV: add one row per image and quality after the mean rows. */
         perImage: z.boolean().optional(),
         /** Also write it to this file (never replacing one unless overwrite). */
@@ -378,7 +374,7 @@ export const evalMethods = {
         /** A .latent file to compare instead of compressing imagePath now (imagePath, or the catalog, gives the original). */
         latentPath: filePath.optional(),
         quality: quality.optional(),
-        codecs: z.array(classicalCodec).max(3).optional(),
+        codecs: z.array(classicalCodec).max(CLASSICAL_CODEC_NAMES.length).optional(),
       })
       .strict()
       .refine((r) => r.imagePath !== undefined || r.latentPath !== undefined, { message: 'give imagePath or latentPath' })
@@ -394,7 +390,7 @@ export const evalMethods = {
         /** Every other training setting, the same for all models (see trainModel). */
         train: TrainRequest.omit({ dataset: true, name: true, codeSize: true, codeChannels: true }).optional(),
         split: split.optional(),
-        codecs: z.array(classicalCodec).max(3).optional(),
+        codecs: z.array(classicalCodec).max(CLASSICAL_CODEC_NAMES.length).optional(),
         qualities: qualities.optional(),
         classicalQualities: z
           .object({ jpeg: qualities.optional(), webp: qualities.optional(), avif: qualities.optional() })
@@ -403,22 +399,10 @@ export const evalMethods = {
         maxImages: z.number().int().min(1).max(100_000).optional(),
       })
       .strict(),
-    'Train one model per code size (all else equal) on a dataset and evaluate each on the same images; codeSizeProgress events, then codeSizeFinished.',
-  ),
-  awaitCodeSizeSweep: method<CodeSizeSweepResult>()(
-    JobRef,
-    'Wait for a code-size sweep to end: one row per code size (training time, model size, BD-rates) and every curve.',
-  ),
-  cancelCodeSizeSweep: method<{ cancelled: boolean }>()(
-    JobRef,
-    'Stop a code-size sweep (the training or evaluation in progress is cancelled; finished models stay).',
+    'Train one model per code size (all else equal) on a dataset and evaluate each on the same images, as a job (kind eval.codesize): jobProgress events, then jobFinished; awaitJob gives one row per code size (training time, model size, BD-rates) and every curve.',
   ),
 } as const;
 
 export const evalEvents = {
-  evalProgress: event<EvalProgress>('An evaluation finished one more encoding.'),
-  evalFinished: event<EvalFinished>('An evaluation job ended.'),
   compareProgress: event<CompareProgress>('An equal-size comparison moved on to its next codec.'),
-  codeSizeProgress: event<CodeSizeProgress>('A code-size sweep moved on: a model starts training or evaluation, or is done.'),
-  codeSizeFinished: event<CodeSizeFinished>('A code-size sweep ended.'),
 } as const;

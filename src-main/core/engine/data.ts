@@ -1,6 +1,7 @@
 // Training samples from image files, streamed: files are decoded in small chunks as an epoch
 // walks them (a bounded cache keeps small datasets decoded), cut into samples (whole tiles or
 // random crops), shuffled within the chunk and handed out as batches.
+import { abortError } from '../workers/task.js';
 import { readImage } from '../imaging/index.js';
 import { toFloat, type FloatImage } from '../imaging/pixels.js';
 import { padReflect, crop } from './float-image.js';
@@ -14,6 +15,8 @@ export interface SampleSpec {
   cropsPerImage: number;
   /** Largest image read (default DEFAULT_MAX_PIXELS; the training's limit, train-plan.ts). */
   maxPixels?: number;
+  /** A cancelled training stops before its next decode, not only at its first batch (decoding photos takes a while). */
+  signal?: AbortSignal;
 }
 
 const CHUNK_FILES = 32;
@@ -31,6 +34,7 @@ export class ImageSource {
   async load(file: string): Promise<FloatImage> {
     const hit = this.cache.get(file);
     if (hit) return hit;
+    if (this.spec.signal?.aborted) throw abortError();
     // Decoded as the file is, converted by the one pixel conversion, as compression converts it.
     const { maxPixels } = this.spec;
     const img = toFloat(await readImage(file, { channels: 'keep', ...(maxPixels !== undefined ? { maxPixels } : {}) }), this.spec.channels);
@@ -85,6 +89,8 @@ export class ImageSource {
         try {
           pending.push(...this.samples(await this.load(f), rand));
         } catch (err) {
+          // Cancelled: the training stops here; an unreadable file is skipped.
+          if (this.spec.signal?.aborted) throw err;
           onSkip(f, (err as Error).message);
         }
       }

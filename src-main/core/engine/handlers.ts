@@ -15,18 +15,4 @@ export const engineHandlers: Handlers<typeof engineMethods> = {
   async trainModel(req, ctx) {
     return { jobId: trainJobs(ctx).start(req, await pixelLimit(ctx.home)) };
   },
-  async awaitTraining(req, ctx) {
-    return trainJobs(ctx).wait(req.jobId);
-  },
-  async pauseTraining(req, ctx) {
-    await trainJobs(ctx).pause(req.jobId);
-    return { paused: true };
-  },
-  async resumeTraining(req, ctx) {
-    await trainJobs(ctx).resume(req.jobId);
-    return { resumed: true };
-  },
-  async cancelTraining(req, ctx) {
-    return { cancelled: await trainJobs(ctx).cancel(req.jobId) };
-  },
 };

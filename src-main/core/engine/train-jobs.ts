@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobRecord } from '../catalog/index.js';
-import type { JobState } from '../contract/catalog.js';
 import { TrainRequest, type TrainResult } from '../contract/engine.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
@@ -84,13 +83,6 @@ export const trainJob = declareJob({
   },
   stored: (_catalog, job) => (job.state === 'done' && job.result ? (job.result as TrainResult) : undefined),
   discard: (ctx, jobId) => removeCheckpointDir(checkpointDirOf(ctx, jobId)),
-  legacy: {
-    progress: (ctx, p) => ctx.emit('trainProgress', p),
-    finished: (ctx, f) => ctx.emit('trainFinished', f),
-    state: (ctx, jobId, state) => {
-      if (state === 'paused' || state === 'running') ctx.emit('trainProgress', { jobId, kind: 'state', state });
-    },
-  },
 });
 
 /** The engine's training jobs, on the studio's job runner. */
@@ -105,8 +97,6 @@ export function trainJobs(ctx: CoreContext) {
       const budgeted = plan.options.budget?.minutes !== undefined || plan.options.budget?.steps !== undefined;
       return runner.start(trainJob, input, budgeted ? null : plan.options.epochs).jobId;
     },
-    resume: (jobId: number): Promise<JobState> => runner.resume(trainJob, jobId),
-    pause: (jobId: number): Promise<JobState> => runner.pause(trainJob, jobId),
     cancel: (jobId: number): Promise<boolean> => runner.cancel(trainJob, jobId),
     isRunning: (jobId: number): boolean => runner.isLive(jobId),
     /** The result when the job ends here, or the stored one; a job that did not finish throws why. */

@@ -182,6 +182,7 @@ export async function trainRateDistortion(o: RdTrainOptions, io: TaskIO<unknown>
     size: edge,
     cropsPerImage: 1,
     ...(o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {}),
+    signal: io.signal,
   });
   const sampler = new CropSampler(source, o.trainFiles, edge, o.channels);
   const params = impl.build(o.hyper, o.channels, o.seed);

@@ -46,12 +46,12 @@ export interface TrainOptions {
   maxPixels?: number;
 }
 
-/** A validation original and its reconstruction, PNG base64 (as trainProgress carries them). */
+/** A validation original and its reconstruction, PNG base64 (as a training's jobProgress carries them). */
 type Reconstruction = Extract<TrainProgressPayload, { kind: 'epoch' }>['reconstructions'][number];
 
 /**
- * What the trainer reports: the contract's trainProgress payloads without the job id (the job
- * host adds it) and without 'state' (the host's own pause/resume news).
+ * What the trainer reports: a training's jobProgress payloads (TrainProgressPayload) without the
+ * job id (the job host adds it) and without 'state' (a training host's pause/resume news).
  */
 export type TrainProgress = WithoutJobId<Exclude<TrainProgressPayload, { kind: 'state' }>>;
 
@@ -159,6 +159,7 @@ export async function trainAutoencoder(opts: TrainOptions, io: TaskIO<TrainProgr
     size: edge,
     cropsPerImage: opts.cropsPerImage,
     ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}),
+    signal: io.signal,
   });
   const from = hooks.from;
   const rng = new Mulberry32(from ? from.rand : opts.seed);

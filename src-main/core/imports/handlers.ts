@@ -1,11 +1,12 @@
-// The catalog fragment's import methods (contract/catalog.ts), on the import job kind.
+// The catalog fragment's import method (contract/catalog.ts), on the import job kind; the rest of
+// an import's life is the generic job methods (registry/job-handlers.ts).
 import path from 'node:path';
 import type { catalogMethods } from '../contract/catalog.js';
 import type { Handlers } from '../context.js';
 import { pixelLimit } from '../settings/pixel-limit.js';
 import { importJobs } from './import-job.js';
 
-export type ImportMethods = Pick<typeof catalogMethods, 'importPaths' | 'awaitImport' | 'cancelImport'>;
+export type ImportMethods = Pick<typeof catalogMethods, 'importPaths'>;
 
 export const importHandlers: Handlers<ImportMethods> = {
   async importPaths(req, ctx) {
@@ -15,13 +16,5 @@ export const importHandlers: Handlers<ImportMethods> = {
       ...(req.description ? { description: req.description } : {}),
       maxPixels: await pixelLimit(ctx.home, req.maxPixels),
     });
-  },
-
-  async awaitImport(req, ctx) {
-    return importJobs(ctx).wait(req.jobId);
-  },
-
-  async cancelImport(req, ctx) {
-    return { cancelled: await importJobs(ctx).cancel(req.jobId) };
   },
 };

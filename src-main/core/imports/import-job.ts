@@ -44,10 +44,6 @@ export const importJob = declareJob({
     return { state, stored, ...(error ? { error } : {}), finished: summary, result: summary };
   },
   stored: (catalog, job) => importSummary(catalog, job.id),
-  legacy: {
-    progress: (ctx, p) => ctx.emit('importProgress', p),
-    finished: (ctx, f) => ctx.emit('importFinished', f),
-  },
 });
 
 /** Why an import brought nothing in, in one line. */
@@ -76,7 +72,6 @@ export function importJobs(ctx: CoreContext) {
       const { jobId } = runner.start(importJob, input);
       return { jobId, dataset: dataset.name, datasetId: dataset.id };
     },
-    cancel: (jobId: number): Promise<boolean> => runner.cancel(importJob, jobId),
     isRunning: (jobId: number): boolean => runner.isLive(jobId),
     /** The summary when the job ends here, or the stored one. */
     async wait(jobId: number): Promise<ImportSummary> {

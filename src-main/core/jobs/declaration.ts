@@ -11,7 +11,6 @@
 import type { z } from 'zod';
 import type { Catalog, JobRecord } from '../catalog/index.js';
 import type { JobEndState, JobKind, JobKindPayloads } from '../contract/jobs.js';
-import type { JobState } from '../contract/catalog.js';
 import type { CoreContext } from '../context.js';
 
 /** One run of a job's work, however it runs (a worker thread, a pool, requests to another studio). */
@@ -22,6 +21,8 @@ export interface JobWork<R> {
   /** Resolves once the work has stopped at its checkpoint. Absent: this work cannot pause. */
   pause?(): Promise<void>;
   resume?(): Promise<void>;
+  /** Ends the work at once, as a crash would (a stuck worker; tests of crash recovery). */
+  terminate?(): Promise<void>;
 }
 
 /** What a run sees: the claimed job, its parsed input, and the kind's progress channel. */
@@ -35,7 +36,7 @@ export interface JobRun<K extends JobKind, I> {
   readonly job: JobRecord;
   /** The job as it was before the claim (an earlier run's stored result, its first start). */
   readonly before: JobRecord;
-  /** Emits jobProgress (and the kind's old event while it exists). */
+  /** Emits jobProgress. */
   progress(payload: JobKindPayloads[K]['progress']): void;
   /** Whether the user cancelled (as opposed to the studio closing). */
   readonly stopping: () => 'cancel' | 'close' | undefined;
@@ -75,12 +76,6 @@ export interface JobDeclaration<K extends JobKind, I, R> {
   stored(catalog: Catalog, job: JobRecord, input: I): JobKindPayloads[K]['result'] | undefined;
   /** A job cancelled while nothing of it runs: what goes with it (a training's checkpoint). */
   discard?(ctx: CoreContext, jobId: number): Promise<void>;
-  /** The kind's old per-kind events, emitted beside the generic ones until the renderer drops them. */
-  readonly legacy?: {
-    progress?(ctx: CoreContext, payload: JobKindPayloads[K]['progress']): void;
-    finished?(ctx: CoreContext, payload: JobKindPayloads[K]['finished']): void;
-    state?(ctx: CoreContext, jobId: number, state: JobState): void;
-  };
 }
 
 /** Any kind's declaration, as the registry and the runner hold them. */

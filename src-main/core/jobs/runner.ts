@@ -74,7 +74,10 @@ export class JobRunner {
     }
     if (!live?.work?.pause) {
       const job = this.require(decl, jobId);
-      throw new StudioError('conflict', `job ${jobId} is ${job.state}${isHeldElsewhere(job) ? ' in another studio' : ''}, not running here`);
+      throw new StudioError(
+        'conflict',
+        `job ${jobId} is ${job.state}${isHeldElsewhere(job) ? ' in another studio' : ''}, not running here`,
+      );
     }
     if (!live.paused) {
       live.paused = true;
@@ -94,16 +97,30 @@ export class JobRunner {
       live.work.cancel();
       return true;
     }
-    if (live) this.unqueue(decl, jobId);
+    if (live) {
+      // Waiting for its group: it ends here as a run would, its end recorded by its declaration.
+      this.unqueue(decl, jobId);
+      const job = this.require(decl, jobId);
+      await this.end(live, this.runOf(live, job, job, this.parse(decl, job)), { ok: false, state: 'cancelled', error: 'cancelled' });
+      return true;
+    }
     const job = this.require(decl, jobId);
     if (job.state === 'done' || job.state === 'cancelled') return false;
-    if (!live && isHeldElsewhere(job)) throw new StudioError('conflict', heldElsewhere(job));
-    this.live.delete(jobId);
+    if (isHeldElsewhere(job)) throw new StudioError('conflict', heldElsewhere(job));
     this.catalog.jobs.finish(jobId, 'cancelled', { error: 'cancelled', ...(job.result ? { result: job.result } : {}) });
     await decl.discard?.(this.ctx, jobId);
     this.setState(decl, jobId, 'cancelled');
-    live?.settle(this.outcomeOf(decl, this.require(decl, jobId)));
     return true;
+  }
+
+  /**
+   * Ends a running job's work at once, as a crash of its worker would: nothing of the unit in
+   * progress is recorded and the job fails; resume() continues after its last recorded unit.
+   */
+  async terminate(decl: AnyJobDeclaration, jobId: number): Promise<void> {
+    const work = this.live.get(jobId)?.work;
+    if (!work?.terminate) throw new StudioError('conflict', `job ${jobId}: no ${decl.label} work of it runs here to end`);
+    await work.terminate();
   }
 
   /** Resolves when the job ends here, or at once with the stored outcome of an ended job. */
@@ -169,7 +186,6 @@ export class JobRunner {
   private setState(decl: AnyJobDeclaration, jobId: number, state: JobState): void {
     if (state === 'running' || state === 'paused' || state === 'queued') this.catalog.jobs.setState(jobId, state);
     this.ctx.emit('jobState', { jobId, kind: decl.kind as JobKind, state });
-    decl.legacy?.state?.(this.ctx, jobId, state);
   }
 
   /** Runs the job now, or queues it behind the running job of its group. */
@@ -218,21 +234,7 @@ export class JobRunner {
     const input = this.parse(decl, before);
     const job = this.catalog.jobs.claim(jobId, decl.sameWork ? { sameWork: decl.sameWork(input) } : {});
     this.ctx.emit('jobState', { jobId, kind: decl.kind as JobKind, state: 'running' });
-    decl.legacy?.state?.(this.ctx, jobId, 'running');
-    const run: JobRun<JobKind, unknown> = {
-      ctx: this.ctx,
-      catalog: this.catalog,
-      jobId,
-      kind: decl.kind,
-      input,
-      job,
-      before,
-      progress: (payload) => {
-        this.ctx.emit('jobProgress', { jobId, kind: decl.kind, payload } as Parameters<CoreContext['emit']>[1] & never);
-        decl.legacy?.progress?.(this.ctx, payload);
-      },
-      stopping: () => live.why,
-    };
+    const run = this.runOf(live, job, before, input);
     const work = decl.run(run);
     live.work = work;
     void work.result
@@ -246,6 +248,24 @@ export class JobRunner {
         },
       )
       .then((end) => this.end(live, run, end));
+  }
+
+  private runOf(live: Live, job: JobRecord, before: JobRecord, input: unknown): JobRun<JobKind, unknown> {
+    const { decl } = live;
+    const jobId = job.id;
+    return {
+      ctx: this.ctx,
+      catalog: this.catalog,
+      jobId,
+      kind: decl.kind,
+      input,
+      job,
+      before,
+      progress: (payload) => {
+        this.ctx.emit('jobProgress', { jobId, kind: decl.kind, payload } as Parameters<CoreContext['emit']>[1] & never);
+      },
+      stopping: () => live.why,
+    };
   }
 
   private async end(live: Live, run: JobRun<JobKind, unknown>, end: WorkEnd<unknown>): Promise<void> {
@@ -264,7 +284,6 @@ export class JobRunner {
     });
     this.setState(decl, jobId, ending.state);
     this.ctx.emit('jobFinished', { jobId, kind: decl.kind, payload: ending.finished } as Parameters<CoreContext['emit']>[1] & never);
-    decl.legacy?.finished?.(this.ctx, ending.finished);
     live.settle({
       jobId,
       kind: decl.kind,
@@ -277,7 +296,7 @@ export class JobRunner {
 
   /** The group's next waiting job, if any. */
   private next(group: string): void {
-    if (this.closing) return;
+    if (this.closing || [...this.live.values()].some((l) => l.decl.group === group && l.work)) return;
     const q = this.waiting.get(group) ?? [];
     const jobId = q.shift();
     if (jobId === undefined) return;

@@ -1,19 +1,31 @@
-// The code-size sweep for analysts: train one model per code size, everything else equal (same
-// dataset, architecture, layers, epochs, seed), evaluate each on the same images, and put their
-// curves and BD-rates on one table with training time and model size beside them. Training and
-// evaluation each run in their own worker (the engine's training jobs, our evaluation jobs); this
-// orchestrates them one after the other (two cores: running them side by side would only slow
-// both). The classical codecs are measured once, with the first model, on the same images.
-// Each finished code size is a job item (its row and curves), so a resumed sweep skips it.
-import { getCatalog, type Catalog } from '../catalog/index.js';
-import type { TrainRequest } from '../contract/engine.js';
-import type { ClassicalCodecName, CodecCurve, CodeSizeFinished, CodeSizeProgress, CodeSizeRow, CodeSizeSweepResult, EvalStarted } from '../contract/eval.js';
+// The code-size sweep for analysts (job kind 'eval.codesize', unit = one code size): train one
+// model per code size, everything else equal (same dataset, architecture, layers, epochs, seed),
+// evaluate each on the same images, and put their curves and BD-rates on one table with training
+// time and model size beside them. Its declaration for the generic runner runs in the host: it
+// starts the engine's training jobs and our evaluation jobs (each in its own worker) one after the
+// other (two cores: side by side would only slow both). The classical codecs are measured once,
+// with the first model, on the same images. Each finished code size is recorded by this host as a
+// job item (its row and curves), so a resumed sweep skips it.
+import { z } from 'zod';
+import type { Catalog } from '../catalog/index.js';
+import { TrainRequest } from '../contract/engine.js';
+import type {
+  ClassicalCodecName,
+  CodecCurve,
+  CodeSizeFinished,
+  CodeSizeProgress,
+  CodeSizeRow,
+  CodeSizeSweepResult,
+  EvalStarted,
+} from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
-import { trainJobs } from '../engine/train-jobs.js';
-import type { ClassicalCodec } from './codecs.js';
+import { trainJob, trainJobs } from '../engine/train-jobs.js';
+import { declareJob, type JobRun, type JobWork } from '../jobs/declaration.js';
+import { jobRunner } from '../jobs/runner.js';
+import { CLASSICAL_CODEC_NAMES, type ClassicalCodec } from './codecs.js';
 import { bdNumber, bdRates } from './curves.js';
-import { decoderBytesOf, evalJobs } from './eval-jobs.js';
+import { decoderBytesOf, evalJob, evalJobs } from './eval-jobs.js';
 import { setBdRate } from './store.js';
 
 export const CODE_SIZE_JOB_KIND = 'eval.codesize';
@@ -79,197 +91,185 @@ interface CodeSizeItem {
 
 const itemKey = (codeSize: number) => `code ${codeSize}`;
 
-interface Running {
-  finished: Promise<CodeSizeSweepResult>;
-  cancelled: boolean;
-  current: { train?: number; evalJob?: number };
+const codec = z.enum(CLASSICAL_CODEC_NAMES as [ClassicalCodec, ...ClassicalCodec[]]);
+const qualities = z.array(z.number().int());
+
+/** The stored input (the request, its code sizes made unique), checked on every run. */
+const codeSizeJobInput: z.ZodType<CodeSizeRequest> = z
+  .object({
+    dataset: z.string().min(1),
+    codeSizes: z.array(z.number().int().positive()).min(1),
+    train: TrainRequest.omit({ dataset: true, name: true, codeSize: true, codeChannels: true }).optional(),
+    split: z.enum(['train', 'val', 'test', 'all']).optional(),
+    codecs: z.array(codec).optional(),
+    qualities: qualities.optional(),
+    classicalQualities: z.object({ jpeg: qualities.optional(), webp: qualities.optional(), avif: qualities.optional() }).optional(),
+    maxImages: z.number().int().positive().optional(),
+  })
+  .strict() as z.ZodType<CodeSizeRequest>;
+
+/** The job of the step in progress (a training or an evaluation), which a cancel or a crash ends too. */
+interface Step {
+  job?: { kind: 'train' | 'eval'; id: number };
+  /** Set once the sweep must stop: 'cancel' (or the studio closing) ends after the step, 'crash' at once. */
+  stop?: 'cancel' | 'crash';
 }
 
-export class CodeSizeJobs {
-  private readonly running = new Map<number, Running>();
-  private readonly catalog: Catalog;
+export const codeSizeJob = declareJob({
+  kind: 'eval.codesize',
+  label: 'code-size sweep',
+  input: codeSizeJobInput,
+  run(run): JobWork<CodeSizeSweepResult> {
+    const step: Step = {};
+    let crashed!: (err: Error) => void;
+    // A crash ends the sweep at once, whatever its step awaits.
+    const crash = new Promise<never>((_, reject) => (crashed = reject));
+    crash.catch(() => {});
+    const stopStep = (how: 'cancel' | 'terminate') => stopStepOf(run.ctx, step, how);
+    return {
+      result: Promise.race([sweep(run, step), crash]),
+      cancel() {
+        step.stop = 'cancel';
+        // The studio closing stops every running job itself: the step stays resumable.
+        if (run.stopping() !== 'close') stopStep('cancel');
+      },
+      async terminate() {
+        step.stop = 'crash';
+        stopStep('terminate');
+        crashed(new StudioError('internal', `code-size sweep ${run.jobId} ended at once`));
+      },
+    };
+  },
+  end(run, end) {
+    const { jobId } = run;
+    if (!end.ok) return { state: end.state, error: end.error, finished: { jobId, state: end.state, error: end.error } };
+    const result = end.value as CodeSizeSweepResult;
+    const finished: CodeSizeFinished = { jobId, state: 'done' };
+    return { state: 'done', stored: result, finished, result };
+  },
+  stored: (_catalog, job) => (job.state === 'done' && job.result ? (job.result as CodeSizeSweepResult) : undefined),
+});
 
-  constructor(private readonly ctx: CoreContext) {
-    this.catalog = getCatalog(ctx);
-  }
+const stopped = () => new StudioError('cancelled', 'cancelled');
 
-  start(req: CodeSizeRequest): EvalStarted {
-    if (!this.catalog.datasets.byName(req.dataset))
-      throw new StudioError('not-found', `dataset ${req.dataset} is not in the catalog (see latent-studio datasets)`);
-    const sizes = [...new Set(req.codeSizes)];
-    const job = this.catalog.jobs.create({ kind: CODE_SIZE_JOB_KIND, input: { ...req, codeSizes: sizes }, total: sizes.length });
-    return this.launch(job.id, { ...req, codeSizes: sizes });
-  }
+/** Cancels (after its unit) or ends at once (as a crash) the job of the step in progress. */
+function stopStepOf(ctx: CoreContext, step: Step, how: 'cancel' | 'terminate'): void {
+  const j = step.job;
+  if (!j) return;
+  const runner = jobRunner(ctx);
+  const decl = j.kind === 'train' ? trainJob : evalJob;
+  const done = how === 'cancel' ? runner.cancel(decl, j.id) : runner.terminate(decl, j.id);
+  // It may have just ended: the loop sees `stop` before starting the next step.
+  void done.catch(() => {});
+}
 
-  /** Continues a stopped sweep: code sizes already trained and evaluated are not redone. */
-  resume(jobId: number): EvalStarted {
-    if (this.running.has(jobId)) throw new StudioError('conflict', `code-size sweep ${jobId} is already running`);
-    const job = this.catalog.jobs.require(jobId);
-    if (job.kind !== CODE_SIZE_JOB_KIND) throw new StudioError('bad-request', `job ${jobId} is a ${job.kind} job, not a code-size sweep`);
-    return this.launch(jobId, job.input as CodeSizeRequest);
-  }
-
-  private launch(jobId: number, req: CodeSizeRequest): EvalStarted {
-    this.catalog.jobs.claim(jobId);
-    this.ctx.emit('jobState', { jobId, kind: 'eval.codesize', state: 'running' });
-    const state: Running = { cancelled: false, current: {}, finished: Promise.resolve(null as unknown as CodeSizeSweepResult) };
-    this.running.set(jobId, state);
-    state.finished = this.run(jobId, req, state);
-    state.finished.catch(() => {});
-    return { jobId, total: req.codeSizes.length };
-  }
-
-  async wait(jobId: number): Promise<CodeSizeSweepResult> {
-    const r = this.running.get(jobId);
-    if (r) return r.finished;
-    const job = this.catalog.jobs.require(jobId);
-    if (job.kind !== CODE_SIZE_JOB_KIND) throw new StudioError('bad-request', `job ${jobId} is a ${job.kind} job, not a code-size sweep`);
-    if (job.state === 'done' && job.result) return job.result as CodeSizeSweepResult;
-    throw new StudioError(
-      job.state === 'cancelled' ? 'cancelled' : 'bad-request',
-      `code-size sweep ${jobId} is ${job.state}${job.error ? ` (${job.error})` : ''}`,
-    );
-  }
-
-  cancel(jobId: number): boolean {
-    const r = this.running.get(jobId);
-    if (!r) return false;
-    r.cancelled = true;
-    try {
-      if (r.current.train !== undefined) void trainJobs(this.ctx).cancel(r.current.train).catch(() => {});
-      if (r.current.evalJob !== undefined) evalJobs(this.ctx).cancel(r.current.evalJob);
-    } catch {
-      // it had just finished; the loop sees `cancelled` before starting the next step
+/** The sweep itself, code size after code size, skipping those the job's items record. */
+async function sweep(run: JobRun<'eval.codesize', CodeSizeRequest>, step: Step): Promise<CodeSizeSweepResult> {
+  const { ctx, catalog, jobId, input: req } = run;
+  // Events only after the start has handed the job id to the caller.
+  await new Promise((r) => setImmediate(r));
+  const say = (p: Omit<CodeSizeProgress, 'jobId' | 'count'>) => run.progress({ jobId, count: req.codeSizes.length, ...p });
+  const started = Date.now();
+  const rows: CodeSizeRow[] = [];
+  const curves: Record<string, CodecCurve> = {};
+  let classical: Partial<Record<ClassicalCodecName, CodecCurve>> | undefined;
+  let images = 0;
+  const prior = new Map(catalog.jobs.items(jobId, 'done').map((i) => [i.key, i.data as CodeSizeItem]));
+  for (const [index, codeSize] of req.codeSizes.entries()) {
+    if (step.stop) throw stopped();
+    const saved = prior.get(itemKey(codeSize));
+    if (saved) {
+      rows.push(saved.row);
+      if (saved.row.curve) curves[saved.row.curve] = saved.curve;
+      classical ??= saved.classical;
+      images = saved.images;
+      say({ codeSize, index, phase: 'done' });
+      continue;
     }
-    return true;
-  }
-
-  async dispose(): Promise<void> {
-    for (const id of this.running.keys()) this.cancel(id);
-    await Promise.allSettled([...this.running.values()].map((r) => r.finished));
-  }
-
-  private async run(jobId: number, req: CodeSizeRequest, state: Running): Promise<CodeSizeSweepResult> {
-    // Events only after start() has handed the job id to the caller.
-    await new Promise((r) => setImmediate(r));
-    const started = Date.now();
-    const rows: CodeSizeRow[] = [];
-    const curves: Record<string, CodecCurve> = {};
-    let classical: Partial<Record<ClassicalCodecName, CodecCurve>> | undefined;
-    let images = 0;
-    const count = req.codeSizes.length;
-    const prior = new Map(this.catalog.jobs.items(jobId, 'done').map((i) => [i.key, i.data as CodeSizeItem]));
+    const row = emptyRow(codeSize);
+    rows.push(row);
     try {
-      for (const [index, codeSize] of req.codeSizes.entries()) {
-        if (state.cancelled) throw new StudioError('cancelled', 'cancelled');
-        const saved = prior.get(itemKey(codeSize));
-        if (saved) {
-          rows.push(saved.row);
-          if (saved.row.curve) curves[saved.row.curve] = saved.curve;
-          classical ??= saved.classical;
-          images = saved.images;
-          this.say({ jobId, codeSize, index, count, phase: 'done' });
-          continue;
-        }
-        const row = emptyRow(codeSize);
-        rows.push(row);
-        try {
-          const trainJob = trainJobs(this.ctx).start(trainRequestFor(req, codeSize));
-          state.current = { train: trainJob };
-          this.say({ jobId, codeSize, index, count, phase: 'train', trainJobId: trainJob });
-          const trained = await trainJobs(this.ctx).wait(trainJob);
-          Object.assign(
-            row,
-            { model: trained.model, trainSeconds: trained.seconds, epochs: trained.epochs, valPsnr: trained.valPsnr },
-            modelFacts(this.catalog, trained.model),
-          );
-          if (state.cancelled) throw new StudioError('cancelled', 'cancelled');
+      const trainId = trainJobs(ctx).start(trainRequestFor(req, codeSize));
+      step.job = { kind: 'train', id: trainId };
+      say({ codeSize, index, phase: 'train', trainJobId: trainId });
+      const trained = await trainJobs(ctx).wait(trainId);
+      step.job = undefined;
+      Object.assign(
+        row,
+        { model: trained.model, trainSeconds: trained.seconds, epochs: trained.epochs, valPsnr: trained.valPsnr },
+        modelFacts(catalog, trained.model),
+      );
+      if (step.stop) throw stopped();
 
-          const ev = await evalJobs(this.ctx).start({
-            model: trained.model,
-            dataset: req.dataset,
-            split: req.split ?? 'test',
-            codecs: classical ? [] : (req.codecs ?? ['jpeg', 'webp', 'avif']),
-            ...(req.qualities ? { qualities: req.qualities } : {}),
-            ...(req.classicalQualities ? { classicalQualities: req.classicalQualities } : {}),
-            ...(req.maxImages !== undefined ? { maxImages: req.maxImages } : {}),
-            name: `code size ${codeSize} (${trained.model})`,
-          });
-          state.current = { evalJob: ev.jobId };
-          this.say({ jobId, codeSize, index, count, phase: 'eval', evalJobId: ev.jobId });
-          const result = await evalJobs(this.ctx).wait(ev.jobId);
-          state.current = {};
-          images = result.images;
-          if (!classical) {
-            classical = {};
-            for (const [codec, c] of Object.entries(result.curves)) if (codec !== 'latent' && c) classical[codec as ClassicalCodecName] = c;
-          }
-          const latent = result.curves.latent!;
-          const key = `latent-${codeSize}`;
-          curves[key] = { ...latent, label: `code size ${codeSize}` };
-          const bd = bdRates({ ...classical, latent });
-          row.curve = key;
-          row.evaluationId = result.id;
-          row.bdRate = bd;
-          if (Object.keys(result.bdRate).length === 0) setBdRate(this.catalog, result.id, bd);
-          for (const [codec, pair] of Object.entries(bd)) {
-            row.bdRatePsnr[codec as ClassicalCodecName] = bdNumber(pair?.psnr);
-            row.bdRateMsssim[codec as ClassicalCodecName] = bdNumber(pair?.msssim);
-          }
-          const item: CodeSizeItem = { row, curve: curves[key]!, classical, images };
-          this.catalog.jobs.recordItem(jobId, { key: itemKey(codeSize), outcome: 'done', data: item });
-          this.say({ jobId, codeSize, index, count, phase: 'done' });
-        } catch (err) {
-          state.current = {};
-          if (state.cancelled || (err instanceof StudioError && err.code === 'cancelled')) throw new StudioError('cancelled', 'cancelled');
-          // One code size failing (e.g. too large for the data) leaves the others' results.
-          row.error = err instanceof Error ? err.message : String(err);
-          this.say({ jobId, codeSize, index, count, phase: 'failed', error: row.error });
-        }
-      }
-      const result: CodeSizeSweepResult = {
-        jobId,
+      const ev = await evalJobs(ctx).start({
+        model: trained.model,
         dataset: req.dataset,
         split: req.split ?? 'test',
-        images,
-        rows,
-        curves: { ...curves, ...(classical as Record<string, CodecCurve>) },
-        seconds: (Date.now() - started) / 1000,
-      };
-      if (rows.every((r) => r.error))
-        throw new StudioError('bad-request', `code-size sweep on ${req.dataset}: every model failed (${rows[0]?.error ?? ''})`);
-      this.end(jobId, { jobId, state: 'done' }, result);
-      return result;
+        codecs: classical ? [] : (req.codecs ?? ['jpeg', 'webp', 'avif']),
+        ...(req.qualities ? { qualities: req.qualities } : {}),
+        ...(req.classicalQualities ? { classicalQualities: req.classicalQualities } : {}),
+        ...(req.maxImages !== undefined ? { maxImages: req.maxImages } : {}),
+        name: `code size ${codeSize} (${trained.model})`,
+      });
+      step.job = { kind: 'eval', id: ev.jobId };
+      // Stopped while the evaluation was being planned: it must not run on by itself.
+      if (step.stop) stopStepOf(ctx, step, step.stop === 'crash' ? 'terminate' : 'cancel');
+      say({ codeSize, index, phase: 'eval', evalJobId: ev.jobId });
+      const result = await evalJobs(ctx).wait(ev.jobId);
+      step.job = undefined;
+      if (step.stop === 'crash') throw stopped();
+      images = result.images;
+      if (!classical) {
+        classical = {};
+        for (const [c, curve] of Object.entries(result.curves)) if (c !== 'latent' && curve) classical[c as ClassicalCodecName] = curve;
+      }
+      const latent = result.curves.latent!;
+      const key = `latent-${codeSize}`;
+      curves[key] = { ...latent, label: `code size ${codeSize}` };
+      const bd = bdRates({ ...classical, latent });
+      row.curve = key;
+      row.evaluationId = result.id;
+      row.bdRate = bd;
+      if (Object.keys(result.bdRate).length === 0) setBdRate(catalog, result.id, bd);
+      for (const [c, pair] of Object.entries(bd)) {
+        row.bdRatePsnr[c as ClassicalCodecName] = bdNumber(pair?.psnr);
+        row.bdRateMsssim[c as ClassicalCodecName] = bdNumber(pair?.msssim);
+      }
+      const item: CodeSizeItem = { row, curve: curves[key]!, classical, images };
+      catalog.jobs.recordItem(jobId, { key: itemKey(codeSize), outcome: 'done', data: item });
+      say({ codeSize, index, phase: 'done' });
     } catch (err) {
-      const cancelled = err instanceof StudioError && err.code === 'cancelled';
-      const message = err instanceof Error ? err.message : String(err);
-      this.end(jobId, { jobId, state: cancelled ? 'cancelled' : 'failed', error: message });
-      throw err;
+      step.job = undefined;
+      if (step.stop || (err instanceof StudioError && err.code === 'cancelled')) throw stopped();
+      // One code size failing (e.g. too large for the data) leaves the others' results.
+      row.error = err instanceof Error ? err.message : String(err);
+      say({ codeSize, index, phase: 'failed', error: row.error });
     }
   }
-
-  private end(jobId: number, finished: CodeSizeFinished, result?: CodeSizeSweepResult): void {
-    this.running.delete(jobId);
-    this.catalog.jobs.finish(jobId, finished.state === 'done' ? 'done' : finished.state, {
-      ...(result ? { result } : {}),
-      ...(finished.error ? { error: finished.error } : {}),
-    });
-    this.ctx.emit('jobState', { jobId, kind: 'eval.codesize', state: finished.state });
-    this.ctx.emit('codeSizeFinished', finished);
-    this.ctx.emit('jobFinished', { jobId, kind: 'eval.codesize', payload: finished });
-  }
-
-  /** Progress, as jobProgress and (until the renderer drops it) codeSizeProgress. */
-  private say(p: CodeSizeProgress): void {
-    this.ctx.emit('codeSizeProgress', p);
-    this.ctx.emit('jobProgress', { jobId: p.jobId, kind: 'eval.codesize', payload: p });
-  }
+  if (rows.every((r) => r.error))
+    throw new StudioError('bad-request', `code-size sweep on ${req.dataset}: every model failed (${rows[0]?.error ?? ''})`);
+  return {
+    jobId,
+    dataset: req.dataset,
+    split: req.split ?? 'test',
+    images,
+    rows,
+    curves: { ...curves, ...(classical as Record<string, CodecCurve>) },
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
-export function codeSizeJobs(ctx: CoreContext): CodeSizeJobs {
-  return ctx.resource(
-    'metrics.codeSizeJobs',
-    () => new CodeSizeJobs(ctx),
-    (jobs) => jobs.dispose(),
-  );
+/** Starting a code-size sweep (the rest of its life is the generic job methods). */
+export function codeSizeJobs(ctx: CoreContext) {
+  const runner = jobRunner(ctx);
+  const catalog: Catalog = runner.catalogOf();
+  return {
+    start(req: CodeSizeRequest): EvalStarted {
+      if (!catalog.datasets.byName(req.dataset))
+        throw new StudioError('not-found', `dataset ${req.dataset} is not in the catalog (see latent-studio datasets)`);
+      const input: CodeSizeRequest = { ...req, codeSizes: [...new Set(req.codeSizes)] };
+      const { jobId } = runner.start(codeSizeJob, input, input.codeSizes.length);
+      return { jobId, total: input.codeSizes.length };
+    },
+  };
 }

@@ -1,11 +1,16 @@
 // The classical codecs the studio compares against, declared once (Squoosh style): label, file
 // extension, MIME type, the sharp encoder options, the quality range and the default sweep.
-// Browser-safe (no imports), so the renderer can show labels and defaults from the same table.
+// Browser-safe (it imports only the contract, whose CLASSICAL_CODEC_NAMES is the one list of
+// names: this table must declare each), so the renderer can show labels and defaults from it.
+import { CLASSICAL_CODEC_NAMES as NAMES } from '../contract/eval.js';
+import type { ClassicalCodecName } from '../contract/eval.js';
 
-export type ClassicalCodec = 'jpeg' | 'webp' | 'avif';
+export type ClassicalCodec = ClassicalCodecName;
 
 export interface ClassicalCodecMeta {
   label: string;
+  /** The name alone ("JPEG"), as verdicts, the BD-rate table and its legends say it. */
+  shortLabel: string;
   extension: string;
   mime: string;
   /** Options passed to sharp's encoder besides `quality`. */
@@ -23,6 +28,7 @@ export interface ClassicalCodecMeta {
 export const CLASSICAL_CODECS: Readonly<Record<ClassicalCodec, ClassicalCodecMeta>> = {
   jpeg: {
     label: 'JPEG (mozjpeg)',
+    shortLabel: 'JPEG',
     extension: 'jpg',
     mime: 'image/jpeg',
     // mozjpeg: trellis quantization, progressive scans, optimized Huffman tables; 4:2:0 chroma.
@@ -34,6 +40,7 @@ export const CLASSICAL_CODECS: Readonly<Record<ClassicalCodec, ClassicalCodecMet
   },
   webp: {
     label: 'WebP',
+    shortLabel: 'WebP',
     extension: 'webp',
     mime: 'image/webp',
     // libwebp lossy; effort 4 is sharp's default speed/size trade-off.
@@ -45,6 +52,7 @@ export const CLASSICAL_CODECS: Readonly<Record<ClassicalCodec, ClassicalCodecMet
   },
   avif: {
     label: 'AVIF',
+    shortLabel: 'AVIF',
     extension: 'avif',
     mime: 'image/avif',
     // libaom through libheif, 8-bit, 4:2:0; effort 4 is sharp's default.
@@ -56,7 +64,8 @@ export const CLASSICAL_CODECS: Readonly<Record<ClassicalCodec, ClassicalCodecMet
   },
 };
 
-export const CLASSICAL_CODEC_NAMES = Object.keys(CLASSICAL_CODECS) as ClassicalCodec[];
+/** The contract's list, in its order (a mutable copy, as request defaults are typed). */
+export const CLASSICAL_CODEC_NAMES: ClassicalCodec[] = [...NAMES];
 
 export function isClassicalCodec(name: string): name is ClassicalCodec {
   return Object.prototype.hasOwnProperty.call(CLASSICAL_CODECS, name);

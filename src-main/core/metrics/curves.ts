@@ -3,6 +3,7 @@
 // each classical codec on PSNR and on MS-SSIM (dB).
 import type { BdRatePair, ClassicalCodecName, CodecCurve, EvalCodecName, ImageEvaluation } from '../contract/eval.js';
 import { bdRate, msssimDb, type RdPoint } from './bd-rate.js';
+import { isReliableBdRate } from './verdict.js';
 import { CLASSICAL_CODECS, isClassicalCodec } from './codecs.js';
 import { effectiveBpp as addDecoder } from './rate.js';
 
@@ -98,7 +99,13 @@ export function bdRateVsStart(curves: Partial<Record<string, CodecCurve>>): BdRa
   return t && a ? { psnr: bdRate(psnrPoints(a), psnrPoints(t)), msssim: bdRate(msssimPoints(a), msssimPoints(t)) } : undefined;
 }
 
-/** The number a table shows: BD-rate in percent, or null when there is none. */
+/** The number a table shows: BD-rate in percent, or null when there is none or too little overlap for one. */
 export function bdNumber(r: BdRatePair['psnr'] | undefined): number | null {
-  return r && r.ok ? r.bdRate : null;
+  return r && r.ok && isReliableBdRate(r) ? r.bdRate : null;
+}
+
+/** BD-PSNR in dB (what tables show where no BD-rate is reported), or null where the rates do not overlap. */
+export function bdPsnrNumber(r: BdRatePair['psnr'] | undefined): number | null {
+  const q = r?.bdQuality;
+  return typeof q === 'number' && Number.isFinite(q) ? q : null;
 }

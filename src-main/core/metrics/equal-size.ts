@@ -7,8 +7,8 @@
 // model, the original's decode and PNG, every classical encoding a size search made, finished
 // latent entries), so moving the quality slider pays for the latent codec and little else.
 import { readFile, stat } from 'node:fs/promises';
-import type { LoadedCodecModel, ModelLoader } from '../codec/batch.js';
-import type { CalibrationSource } from '../codec/calibrate.js';
+import type { LoadedCodecModel, ModelLoader } from '../codec/model.js';
+import type { CalibrationSource } from '../engine/open-model.js';
 import { prepareFile, type PreparedImage } from '../codec/compress.js';
 import { isPack } from '../codec/container.js';
 import { isPackV2 } from '../codec/container-v2.js';
@@ -110,7 +110,7 @@ export class CompareSession {
     if (this.model?.key === key) return this.model.model;
     this.model?.model.dispose();
     this.model = null;
-    const model = await withCalibration(await this.loadModel(input.model.dir), input.model.calibration);
+    const model = await withCalibration(await this.loadModel(input.model), input.model.calibration);
     this.model = { key, model };
     return model;
   }

@@ -1,17 +1,20 @@
-// Runs evaluation jobs for one studio: resolves the request (model, dataset split or paths) into a
-// job stored in the catalog, runs the sweep in a worker, relays evalProgress events, records each
-// measured image as a job item (so cancel, a crash or a restart loses nothing and resume skips it),
-// and at the end builds the curves and BD-rates and stores the evaluation.
+// The evaluation job kind ('eval', progress = encodings, unit = one measured image): resolves the
+// request (model, dataset split or paths) into a job whose input holds everything a later process
+// needs, and declares it for the generic runner (jobs/runner.ts). The sweep runs in a worker; the
+// host records each measured image as a job item as its result arrives (so cancel, a crash or a
+// restart loses nothing and resume skips it), and at the end builds the curves and BD-rates and
+// stores the evaluation in the same process.
 import path from 'node:path';
+import { z } from 'zod';
 import type { Catalog, ModelRecord } from '../catalog/index.js';
-import { getCatalog } from '../catalog/index.js';
 import { collectFiles } from '../catalog/import/collect-files.js';
-import type { CalibrationSource } from '../codec/calibrate.js';
-import { calibrationSource } from '../codec/handlers.js';
-import type { EvalFailure, EvalFinished, EvalProgress, EvalStarted, EvaluationResult, ImageEvaluation } from '../contract/eval.js';
+import { calibrationSource } from '../engine/model-resolver.js';
+import type { EvalFailure, EvalFinished, EvalStarted, EvaluationResult, ImageEvaluation } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
 import type { CoreContext } from '../context.js';
-import { startWorkerTask, type WorkerHandle } from '../workers/host.js';
+import { declareJob } from '../jobs/declaration.js';
+import { jobRunner } from '../jobs/runner.js';
+import { startWorkerTask } from '../workers/host.js';
 import { sweepTask } from './tasks/index.js';
 import { CLASSICAL_CODEC_NAMES, CLASSICAL_CODECS, type ClassicalCodec } from './codecs.js';
 import { loadEvaluation, saveEvaluation } from './store.js';
@@ -24,6 +27,8 @@ export interface EvalRequest {
   model?: string;
   dataset?: string;
   split?: 'train' | 'val' | 'test' | 'all';
+  /** Where the split is empty, measure on the next non-empty one (val, test, train). */
+  splitFallback?: boolean;
   paths?: string[];
   codecs?: ClassicalCodec[];
   qualities?: number[];
@@ -72,6 +77,9 @@ function sortedUnique(q: number[]): number[] {
   return [...new Set(q)].sort((a, b) => a - b);
 }
 
+/** The splits a fallback request tries after the one it names, best held-out first. */
+const SPLIT_FALLBACK = ['val', 'test', 'train'] as const;
+
 export async function resolveEvalRequest(catalog: Catalog, req: EvalRequest): Promise<EvalJobInput> {
   let model: ModelRecord | undefined;
   if (req.model !== undefined) {
@@ -86,10 +94,20 @@ export async function resolveEvalRequest(catalog: Catalog, req: EvalRequest): Pr
   if (req.dataset !== undefined) {
     const ds = catalog.datasets.byName(req.dataset);
     if (!ds) throw new StudioError('not-found', `dataset ${req.dataset} is not in the catalog (see latent-studio datasets)`);
-    split = req.split ?? 'test';
-    const recs = catalog.images.forDataset(ds.id, split === 'all' ? undefined : split);
+    const wanted = req.split ?? 'test';
+    // A verdict on a tiny dataset (no validation images) is measured on what it has, and says so.
+    const order = req.splitFallback && wanted !== 'all' ? [wanted, ...SPLIT_FALLBACK.filter((s) => s !== wanted)] : [wanted];
+    let recs: ReturnType<typeof catalog.images.forDataset> = [];
+    for (const s of order) {
+      split = s;
+      recs = catalog.images.forDataset(ds.id, s === 'all' ? undefined : s);
+      if (recs.length > 0) break;
+    }
     if (recs.length === 0)
-      throw new StudioError('bad-request', `dataset ${ds.name} has no ${split === 'all' ? '' : `${split} `}images to evaluate on`);
+      throw new StudioError(
+        'bad-request',
+        `dataset ${ds.name} has no ${wanted === 'all' || order.length > 1 ? '' : `${wanted} `}images to evaluate on`,
+      );
     images = recs.map((r) => ({ path: r.path, imageId: r.id }));
     datasetId = ds.id;
     dataset = ds.name;
@@ -128,186 +146,138 @@ export async function resolveEvalRequest(catalog: Catalog, req: EvalRequest): Pr
   };
 }
 
-function inputOf(catalog: Catalog, jobId: number): EvalJobInput {
-  const job = catalog.jobs.require(jobId);
-  if (job.kind !== EVAL_JOB_KIND) throw new StudioError('bad-request', `job ${jobId} is a ${job.kind} job, not an evaluation`);
-  return job.input as EvalJobInput;
+const split = z.enum(['train', 'val', 'test', 'all']);
+const codec = z.enum(CLASSICAL_CODEC_NAMES as [ClassicalCodec, ...ClassicalCodec[]]);
+const modelRef = z.object({ id: z.string().min(1), name: z.string(), dir: z.string().min(1) }).strict();
+
+/** The stored input, checked on every run (a job made by another version is refused in one line). */
+const evalJobInput: z.ZodType<EvalJobInput> = z
+  .object({
+    modelId: z.string().min(1).nullable(),
+    modelDir: z.string().min(1).nullable(),
+    datasetId: z.number().int().nullable(),
+    dataset: z.string().nullable(),
+    split: split.nullable(),
+    images: z.array(z.object({ path: z.string().min(1), imageId: z.number().int().optional() }).strict()),
+    missing: z.array(z.object({ path: z.string(), error: z.string() }).strict()),
+    latentQualities: z.array(z.number()),
+    classical: z.array(z.object({ codec, qualities: z.array(z.number()) }).strict()),
+    ssim: z.boolean(),
+    name: z.string(),
+    description: z.string(),
+    decoderBytes: z.number().optional(),
+    start: modelRef.optional(),
+    maxPixels: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** What the job row keeps as its result: the stored evaluation it made. */
+interface EvalStored {
+  evaluationId: number;
+  images: number;
+  failed: number;
 }
 
-interface Running {
-  handle: WorkerHandle<unknown>;
-  finished: Promise<EvaluationResult>;
+/** The model's calibration source while it is still in the catalog (see calibrate.ts). */
+function calibrationFor(ctx: CoreContext, catalog: Catalog, modelId: string): Pick<NonNullable<SweepTaskInput['model']>, 'calibration'> {
+  const rec = catalog.models.get(modelId);
+  return rec ? { calibration: calibrationSource(ctx, rec) } : {};
 }
 
-export class EvalJobs {
-  private readonly running = new Map<number, Running>();
-  private closing = false;
-  private readonly catalog: Catalog;
+/** Builds the curves and BD-rates from the job's items and stores the evaluation. */
+function saveFromItems(catalog: Catalog, jobId: number, input: EvalJobInput, seconds: number): EvaluationResult {
+  const items = catalog.jobs.items(jobId);
+  const byPath = new Map(items.filter((i) => i.outcome === 'done').map((i) => [i.key, i.data as ImageEvaluation]));
+  const perImage = input.images.map((i) => byPath.get(i.path)).filter((r): r is ImageEvaluation => r !== undefined);
+  const failed: EvalFailure[] = [
+    ...input.missing,
+    ...items.filter((i) => i.outcome === 'failed').map((i) => ({ path: i.key, error: i.message ?? 'failed' })),
+  ];
+  return saveEvaluation(
+    catalog,
+    {
+      modelId: input.modelId,
+      datasetId: input.datasetId,
+      dataset: input.dataset,
+      split: input.split,
+      jobId,
+      name: input.name,
+      description: input.description,
+      ...(input.decoderBytes !== undefined ? { decoderBytes: input.decoderBytes } : {}),
+      ...(input.start ? { start: { id: input.start.id, name: input.start.name } } : {}),
+      seconds,
+    },
+    perImage,
+    failed,
+  );
+}
 
-  constructor(private readonly ctx: CoreContext) {
-    this.catalog = getCatalog(ctx);
-  }
+/** When each run began (its evaluation's seconds are this run's). */
+const runStarts = new WeakMap<object, number>();
 
-  async start(req: EvalRequest): Promise<EvalStarted> {
-    const input: EvalJobInput = { ...(await resolveEvalRequest(this.catalog, req)), maxPixels: await pixelLimit(this.ctx.home) };
-    const job = this.catalog.jobs.create({ kind: EVAL_JOB_KIND, input, total: input.images.length });
-    this.run(job.id);
-    return { jobId: job.id, total: input.images.length };
-  }
-
-  resume(jobId: number): EvalStarted {
-    const input = inputOf(this.catalog, jobId);
-    if (this.running.has(jobId)) throw new StudioError('conflict', `evaluation job ${jobId} is already running`);
-    this.run(jobId);
-    return { jobId, total: input.images.length };
-  }
-
-  async wait(jobId: number): Promise<EvaluationResult> {
-    const r = this.running.get(jobId);
-    if (r) return r.finished;
-    inputOf(this.catalog, jobId);
-    const job = this.catalog.jobs.require(jobId);
-    const id = (job.result as { evaluationId?: number } | null)?.evaluationId;
-    if (job.state === 'done' && id !== undefined) return loadEvaluation(this.catalog, id);
-    if (job.state === 'running')
-      throw new StudioError('conflict', `evaluation job ${jobId} is running in another process (${job.pid ?? '?'})`);
-    throw new StudioError(
-      job.state === 'cancelled' ? 'cancelled' : 'bad-request',
-      `evaluation job ${jobId} is ${job.state}${job.error ? ` (${job.error})` : ''}; resumeEvaluation continues it`,
-    );
-  }
-
-  cancel(jobId: number): boolean {
-    const r = this.running.get(jobId);
-    r?.handle.cancel();
-    return r !== undefined;
-  }
-
-  async dispose(): Promise<void> {
-    this.closing = true;
-    const all = [...this.running.values()];
-    for (const r of all) r.handle.cancel();
-    await Promise.allSettled(all.map((r) => r.finished));
-  }
-
-  /** The model's calibration source while it is still in the catalog (see calibrate.ts). */
-  private calibrationFor(modelId: string): { calibration?: CalibrationSource } {
-    const rec = this.catalog.models.get(modelId);
-    return rec ? { calibration: calibrationSource(this.ctx, rec) } : {};
-  }
-
-  /** The end, as the generic job events and (until the renderer drops it) evalFinished. */
-  private emitFinished(f: EvalFinished): void {
-    this.ctx.emit('jobState', { jobId: f.jobId, kind: 'eval', state: f.state });
-    this.ctx.emit('evalFinished', f);
-    this.ctx.emit('jobFinished', { jobId: f.jobId, kind: 'eval', payload: f });
-  }
-
-  private run(jobId: number): void {
-    const catalog = this.catalog;
-    const job = catalog.jobs.claim(jobId);
-    this.ctx.emit('jobState', { jobId, kind: 'eval', state: 'running' });
-    const input = job.input as EvalJobInput;
-    const started = Date.now();
-    const skip = [...catalog.jobs.finishedKeys(jobId)];
+export const evalJob = declareJob({
+  kind: 'eval',
+  label: 'evaluation',
+  input: evalJobInput,
+  run(run) {
+    const { catalog, jobId, input } = run;
+    runStarts.set(run, Date.now());
     const task: SweepTaskInput = {
       jobId,
       ...(input.modelId && input.modelDir
-        ? { model: { id: input.modelId, dir: input.modelDir, ...this.calibrationFor(input.modelId) } }
+        ? { model: { id: input.modelId, dir: input.modelDir, ...calibrationFor(run.ctx, catalog, input.modelId) } }
         : {}),
       ...(input.start ? { start: { id: input.start.id, dir: input.start.dir } } : {}),
       images: input.images,
-      skip,
+      skip: [...catalog.jobs.finishedKeys(jobId)],
       latentQualities: input.latentQualities,
       classical: input.classical,
       ssim: input.ssim,
       ...(input.maxPixels !== undefined ? { maxPixels: input.maxPixels } : {}),
     };
-    const handle = startWorkerTask(sweepTask, task, {
+    return startWorkerTask(sweepTask, task, {
       onProgress: (p) => {
         if (p.kind === 'step') {
-          const payload: EvalProgress = {
-            jobId,
-            done: p.done,
-            total: p.total,
-            imagesDone: p.imagesDone,
-            images: p.images,
-            path: p.path,
-            codec: p.codec,
-            quality: p.quality,
-          };
-          this.ctx.emit('evalProgress', payload);
-          this.ctx.emit('jobProgress', { jobId, kind: 'eval', payload });
-        } else if (p.kind === 'image') {
-          catalog.jobs.recordItem(jobId, { key: p.result.path, outcome: 'done', data: p.result });
-        } else {
-          catalog.jobs.recordItem(jobId, { key: p.path, outcome: 'failed', message: p.error });
-        }
+          const { kind: _step, ...step } = p;
+          run.progress({ jobId, ...step });
+        } else if (p.kind === 'image') catalog.jobs.recordItem(jobId, { key: p.result.path, outcome: 'done', data: p.result });
+        else catalog.jobs.recordItem(jobId, { key: p.path, outcome: 'failed', message: p.error });
       },
     });
-    // Drop the caught rejection of an unawaited wait(): the evalFinished event carries it.
-    const finished = handle.result.then(
-      () => this.finish(jobId, input, started),
-      (err: unknown) => {
-        const cancelled = err instanceof StudioError && err.code === 'cancelled';
-        const state = cancelled ? (this.closing ? 'interrupted' : 'cancelled') : 'failed';
-        const message = cancelled ? (this.closing ? 'the studio closed' : 'cancelled') : err instanceof Error ? err.message : String(err);
-        this.running.delete(jobId);
-        catalog.jobs.finish(jobId, state, { error: message });
-        this.emitFinished({ jobId, state, error: message });
-        throw cancelled ? new StudioError('cancelled', `evaluation job ${jobId} was ${state}; resumeEvaluation continues it`) : err;
-      },
-    );
-    finished.catch(() => {});
-    this.running.set(jobId, { handle, finished });
-  }
+  },
+  end(run, end) {
+    const { jobId } = run;
+    if (!end.ok) return { state: end.state, error: end.error, finished: { jobId, state: end.state, error: end.error } };
+    const seconds = (Date.now() - (runStarts.get(run) ?? Date.now())) / 1000;
+    const result = saveFromItems(run.catalog, jobId, run.input, seconds);
+    const stored: EvalStored = { evaluationId: result.id, images: result.images, failed: result.failed.length };
+    const finished: EvalFinished = { jobId, state: 'done', evaluationId: result.id };
+    return { state: 'done', stored, finished, result };
+  },
+  stored(catalog, job) {
+    const id = (job.result as Partial<EvalStored> | null)?.evaluationId;
+    return job.state === 'done' && typeof id === 'number' ? loadEvaluation(catalog, id) : undefined;
+  },
+});
 
-  private finish(jobId: number, input: EvalJobInput, started: number): EvaluationResult {
-    const catalog = this.catalog;
-    this.running.delete(jobId);
-    try {
-      const items = catalog.jobs.items(jobId);
-      const byPath = new Map(items.filter((i) => i.outcome === 'done').map((i) => [i.key, i.data as ImageEvaluation]));
-      const perImage = input.images.map((i) => byPath.get(i.path)).filter((r): r is ImageEvaluation => r !== undefined);
-      const failed: EvalFailure[] = [
-        ...input.missing,
-        ...items.filter((i) => i.outcome === 'failed').map((i) => ({ path: i.key, error: i.message ?? 'failed' })),
-      ];
-      const result = saveEvaluation(
-        catalog,
-        {
-          modelId: input.modelId,
-          datasetId: input.datasetId,
-          dataset: input.dataset,
-          split: input.split,
-          jobId,
-          name: input.name,
-          description: input.description,
-          ...(input.decoderBytes !== undefined ? { decoderBytes: input.decoderBytes } : {}),
-          ...(input.start ? { start: { id: input.start.id, name: input.start.name } } : {}),
-          seconds: (Date.now() - started) / 1000,
-        },
-        perImage,
-        failed,
-      );
-      catalog.jobs.finish(jobId, 'done', { result: { evaluationId: result.id, images: result.images, failed: failed.length } });
-      this.emitFinished({ jobId, state: 'done', evaluationId: result.id });
-      return result;
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      catalog.jobs.finish(jobId, 'failed', { error: message });
-      this.emitFinished({ jobId, state: 'failed', error: message });
-      throw err;
-    }
-  }
-}
-
-export function evalJobs(ctx: CoreContext): EvalJobs {
-  return ctx.resource(
-    'metrics.evalJobs',
-    () => new EvalJobs(ctx),
-    (jobs) => jobs.dispose(),
-  );
+/** Starting an evaluation job, and its result for the code-size sweep (the rest is the generic job methods). */
+export function evalJobs(ctx: CoreContext) {
+  const runner = jobRunner(ctx);
+  const catalog = runner.catalogOf();
+  return {
+    async start(req: EvalRequest): Promise<EvalStarted> {
+      const input: EvalJobInput = { ...(await resolveEvalRequest(catalog, req)), maxPixels: await pixelLimit(ctx.home) };
+      const { jobId } = runner.start(evalJob, input, input.images.length);
+      return { jobId, total: input.images.length };
+    },
+    /** The evaluation when the job ends here, or the stored one; a job that did not finish throws why. */
+    async wait(jobId: number): Promise<EvaluationResult> {
+      const o = await runner.wait(evalJob, jobId);
+      if (o.state === 'done' && o.result) return o.result as EvaluationResult;
+      const why = `evaluation job ${jobId} is ${o.state}${o.error ? ` (${o.error})` : ''}; resumeJob continues it`;
+      throw new StudioError(o.state === 'cancelled' ? 'cancelled' : o.state === 'failed' ? 'internal' : 'conflict', why);
+    },
+  };
 }
 
 /** Display name of an image path relative to a common folder (CLI tables). */

@@ -1,8 +1,9 @@
-// Contract handlers for evaluation: jobs (start, wait, cancel, resume), stored evaluations (get,
-// list, export) and the equal-size comparison, which runs in the studio's long-lived compare worker.
+// Contract handlers for evaluation: starting its jobs (the rest of their life is the generic job
+// methods, registry/job-handlers.ts), stored evaluations (get, list, export) and the equal-size
+// comparison, which runs in the studio's long-lived compare worker.
 import path from 'node:path';
 import { getCatalog } from '../catalog/index.js';
-import { calibrationSource } from '../codec/handlers.js';
+import { codingRef } from '../engine/model-resolver.js';
 import { peekLatent } from '../codec/latent-file.js';
 import { DEFAULT_QUALITY } from '../codec/quantize.js';
 import type { evalMethods } from '../contract/eval.js';
@@ -20,15 +21,6 @@ import { pixelLimit } from '../settings/pixel-limit.js';
 export const evalHandlers: Handlers<typeof evalMethods> = {
   async evaluateModel(req, ctx) {
     return evalJobs(ctx).start(req);
-  },
-  async awaitEvaluation(req, ctx) {
-    return evalJobs(ctx).wait(req.jobId);
-  },
-  async cancelEvaluation(req, ctx) {
-    return { cancelled: evalJobs(ctx).cancel(req.jobId) };
-  },
-  async resumeEvaluation(req, ctx) {
-    return evalJobs(ctx).resume(req.jobId);
   },
   async getEvaluation(req, ctx) {
     return loadEvaluation(getCatalog(ctx), req.id);
@@ -76,7 +68,7 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
     if (!rec) throw new StudioError('not-found', `model ${modelId} is not in the catalog (see latent-studio models)`);
     const quality = req.quality ?? DEFAULT_QUALITY;
     const input = {
-      model: { id: rec.id, dir: rec.dir, calibration: calibrationSource(ctx, rec) },
+      model: codingRef(ctx, rec),
       imagePath: imagePath!,
       ...(latentPath ? { latentPath, latentQuality } : {}),
       quality,
@@ -89,11 +81,5 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
   },
   async sweepCodeSizes(req, ctx) {
     return codeSizeJobs(ctx).start(req);
-  },
-  async awaitCodeSizeSweep(req, ctx) {
-    return codeSizeJobs(ctx).wait(req.jobId);
-  },
-  async cancelCodeSizeSweep(req, ctx) {
-    return { cancelled: codeSizeJobs(ctx).cancel(req.jobId) };
   },
 };

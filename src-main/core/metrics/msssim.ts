@@ -5,29 +5,16 @@
 // before the power (as pytorch_msssim does) so a bad reconstruction gives 0, not NaN.
 //
 // Small images: 5 scales need the coarsest scale to still hold an 11x11 window (at least 161 px a
-// side). We use as many scales as fit (an image under 22 px a side gets just one scale, i.e. its
+// side). We use as many scales as fit (an image of at most 20 px a side gets just one scale, i.e. its
 // SSIM) and renormalize the weights of the scales used to sum to 1, so the value stays in [0, 1]
 // and comparable across codecs on the same images. `msssimScales(w, h)` says how many were used.
 // Colour: per RGB channel, then the mean of the channels.
 import type { RawImage } from '../imaging/index.js';
 import { comparable, plane } from '../imaging/pixels.js';
-import { SSIM_WINDOW, ssimPlanes } from './ssim.js';
+import { MSSSIM_WEIGHTS, msssimScales } from './ssim-scales.js';
+import { ssimPlanes } from './ssim.js';
 
-export const MSSSIM_WEIGHTS = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333] as const;
-
-/** Scales used for a width x height image: up to 5, the coarsest at least 11 px a side. */
-export function msssimScales(width: number, height: number): number {
-  let scales = 1;
-  let w = width;
-  let h = height;
-  while (scales < MSSSIM_WEIGHTS.length) {
-    w = Math.ceil(w / 2);
-    h = Math.ceil(h / 2);
-    if (Math.min(w, h) < SSIM_WINDOW) break;
-    scales++;
-  }
-  return scales;
-}
+export { MSSSIM_WEIGHTS, msssimScales };
 
 /** 2x2 mean, output ceil(w/2) x ceil(h/2); an odd edge pairs the last sample with itself. */
 export function downsample2(src: Float64Array, width: number, height: number): { data: Float64Array; width: number; height: number } {

@@ -10,8 +10,10 @@
 import type { RawImage } from '../imaging/index.js';
 import { comparable, plane } from '../imaging/pixels.js';
 import { PEAK } from '../imaging/psnr.js';
+import { SSIM_WINDOW } from './ssim-scales.js';
 
-export const SSIM_WINDOW = 11;
+// The window's side is shared with MS-SSIM's scale rule (browser-safe, for the renderer's note).
+export { SSIM_WINDOW } from './ssim-scales.js';
 export const SSIM_SIGMA = 1.5;
 export const SSIM_K1 = 0.01;
 export const SSIM_K2 = 0.03;

@@ -14,7 +14,7 @@ import type {
   Verdict,
 } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';
-import { bdNumber, bdRates, bdRateVsStart, buildCurves } from './curves.js';
+import { bdNumber, bdPsnrNumber, bdRates, bdRateVsStart, buildCurves } from './curves.js';
 import { verdictOfEvaluation } from './verdict.js';
 
 interface StoredImage {
@@ -199,7 +199,11 @@ export function listEvaluations(catalog: Catalog, options: { model?: string; lim
     const p = rec.points as unknown as PrimaryPoints;
     const codecs = [rec.codec, ...siblingsOf(catalog, rec).map((r) => r.codec)] as EvalCodecName[];
     const bdRatePsnr: EvaluationSummary['bdRatePsnr'] = {};
-    for (const [c, pair] of Object.entries(p.bdRate)) bdRatePsnr[c as keyof typeof bdRatePsnr] = bdNumber(pair?.psnr);
+    const bdPsnr: EvaluationSummary['bdPsnr'] = {};
+    for (const [c, pair] of Object.entries(p.bdRate)) {
+      bdRatePsnr[c as keyof typeof bdRatePsnr] = bdNumber(pair?.psnr);
+      bdPsnr[c as keyof typeof bdPsnr] = bdPsnrNumber(pair?.psnr);
+    }
     out.push({
       id: rec.id,
       name: p.name,
@@ -209,6 +213,7 @@ export function listEvaluations(catalog: Catalog, options: { model?: string; lim
       images: p.images.length,
       createdAt: rec.createdAt,
       bdRatePsnr,
+      bdPsnr,
     });
     if (out.length >= (options.limit ?? 100)) break;
   }

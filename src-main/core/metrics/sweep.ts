@@ -8,8 +8,9 @@
 // either, and the comparison is about the pixels.
 import { stat } from 'node:fs/promises';
 import { compressImage, prepareFile, type PreparedImage } from '../codec/compress.js';
-import type { ModelLoader, LoadedCodecModel } from '../codec/batch.js';
-import { calibratedModel, type CalibrationSource } from '../codec/calibrate.js';
+import type { ModelLoader, LoadedCodecModel } from '../codec/model.js';
+import { calibratedModel } from '../codec/calibrate.js';
+import type { CalibrationSource } from '../engine/open-model.js';
 import { readAnySingle } from '../codec/latent-file.js';
 import { decodeSingle } from '../codec/decompress.js';
 import type { EvalCodecName, ImageEvaluation, RdSample } from '../contract/eval.js';
@@ -118,9 +119,9 @@ export async function runSweep(input: SweepTaskInput, loadModel: ModelLoader | u
   let model: LoadedCodecModel | undefined;
   if (input.model) {
     if (!loadModel) throw new Error('a model loader is needed to evaluate a model');
-    model = await withCalibration(await loadModel(input.model.dir), input.model.calibration);
+    model = await withCalibration(await loadModel(input.model), input.model.calibration);
   }
-  const start = input.model && input.start && loadModel ? await loadModel(input.start.dir) : undefined;
+  const start = input.model && input.start && loadModel ? await loadModel(input.start) : undefined;
   let done = 0;
   let measured = 0;
   let failed = 0;

@@ -1,19 +1,15 @@
 // Where a model stands against JPEG, WebP and AVIF, in words, from the BD-rates of one evaluation
 // (the same numbers the charts and the BD table show). Browser-safe: the renderer phrases the
 // evaluation it shows with this, the CLI prints it, and the catalog keeps it with the evaluation.
+import { CLASSICAL_CODEC_NAMES } from '../contract/eval.js';
 import type { BdRatePair, BdRateResult, ClassicalCodecName, CodecCurve, CodecStanding, Verdict } from '../contract/eval.js';
-
-const LABELS: Record<ClassicalCodecName, string> = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' };
-const ORDER: ClassicalCodecName[] = ['jpeg', 'webp', 'avif'];
+import { CLASSICAL_CODECS } from './codecs.js';
 
 /** "-18 %" style magnitude without the sign: the words carry the direction. */
 function pct(v: number): string {
   const a = Math.abs(v);
   return `${a >= 10 ? a.toFixed(0) : a.toFixed(1)} %`;
 }
-
-/** Under this shared fraction of the two curves' PSNR span, a BD-rate is flagged as resting on a sliver. */
-const THIN_OVERLAP = 0.2;
 
 function dbRange(r: readonly [number, number]): string {
   return `${r[0].toFixed(1)}–${r[1].toFixed(1)} dB`;
@@ -23,10 +19,22 @@ function db(v: number): string {
   return `${Math.abs(v).toFixed(1)} dB`;
 }
 
+/**
+ * Under this fraction of the two curves' joint quality span, a BD-rate rests on a sliver of them
+ * and is not reported: the verdict, the BD table and the evaluation lists follow this one rule, and
+ * give the BD-PSNR at equal size instead.
+ */
+export const MIN_BD_OVERLAP = 0.2;
+
+/** Whether a BD-rate is reported: there is one, and the curves share enough of their quality range. */
+export function isReliableBdRate(r: BdRateResult | undefined): boolean {
+  return r !== undefined && r.ok && r.overlap >= MIN_BD_OVERLAP;
+}
+
 /** One codec's standing from its BD-rate on PSNR. */
 export function standingOf(codec: ClassicalCodecName, r: BdRateResult): CodecStanding {
-  const label = LABELS[codec];
-  if (r.ok && r.overlap >= THIN_OVERLAP) {
+  const label = CLASSICAL_CODECS[codec].shortLabel;
+  if (r.ok && isReliableBdRate(r)) {
     const beats = r.bdRate < 0;
     const text = beats
       ? `beats ${label} by ${pct(r.bdRate)} (BD-rate: that many fewer bytes at equal PSNR)`
@@ -39,7 +47,8 @@ export function standingOf(codec: ClassicalCodecName, r: BdRateResult): CodecSta
     ? `the PSNR ranges share only ${dbRange(r.range)}, ${Math.round(r.overlap * 100)} % of their span, too little for a BD-rate`
     : 'their PSNR ranges do not meet, so no BD-rate';
   const q = r.bdQuality ?? null;
-  const bdRate = r.ok ? r.bdRate : null;
+  // A BD-rate over a sliver is not reported anywhere (bd-rate.ts isReliableBdRate): no figure here either.
+  const bdRate = null;
   if (q !== null && Number.isFinite(q)) {
     const beats = q > 0;
     return {
@@ -68,17 +77,42 @@ function list(labels: string[]): string {
 export const USABLE_PSNR_DB = 20;
 
 /** The verdict of an evaluation: its BD-rates, and how good the model's best point is. */
-export function verdictOfEvaluation(ev: {
-  bdRate: Partial<Record<ClassicalCodecName, BdRatePair>>;
-  curves: Partial<Record<string, CodecCurve>>;
-}): Verdict {
+export function verdictOfEvaluation(
+  ev: {
+    bdRate: Partial<Record<ClassicalCodecName, BdRatePair>>;
+    curves: Partial<Record<string, CodecCurve>>;
+    images?: number;
+    split?: Split | null;
+  },
+  asked?: Split,
+): Verdict {
   const psnr = (ev.curves.latent?.['psnr-rgb'] ?? []).map((v) => (v === null ? Infinity : v));
-  return verdictOf(ev.bdRate, psnr.length ? Math.max(...psnr) : undefined);
+  const v = verdictOf(ev.bdRate, psnr.length ? Math.max(...psnr) : undefined);
+  // Given the split the request asked for (a verdict after training asks VERDICT_EVAL.split), the
+  // verdict says which images it was measured on, and why they are others.
+  return asked !== undefined && ev.images !== undefined && ev.split !== undefined
+    ? { ...v, measuredOn: measuredOn(ev.images, ev.split, asked) }
+    : v;
+}
+
+type Split = 'train' | 'val' | 'test' | 'all';
+const SPLIT_WORDS: Record<Split, string> = { val: 'validation ', test: 'test ', train: 'training ', all: '' };
+
+/**
+ * Which images a verdict was measured on. A request with splitFallback measures on another split
+ * only where the one it asked for is empty (eval-jobs.ts), so a split other than `asked` says why.
+ */
+export function measuredOn(images: number, split: Split | null, asked: Split = VERDICT_EVAL.split): string {
+  const what = `measured on ${images} ${split ? SPLIT_WORDS[split] : ''}image${images === 1 ? '' : 's'}`;
+  if (split === null || split === asked) return what;
+  const missing = asked === 'val' && split === 'train' ? 'validation or test' : SPLIT_WORDS[asked].trim();
+  const trained = split === 'train' ? ', so these are images it was trained on' : '';
+  return `${what}: the dataset has no ${missing} images${trained}`;
 }
 
 /** The verdict of one evaluation's BD-rates (absent codecs are left out). */
 export function verdictOf(bd: Partial<Record<ClassicalCodecName, BdRatePair>>, bestPsnr?: number): Verdict {
-  const standings = ORDER.filter((c) => bd[c]).map((c) => standingOf(c, bd[c]!.psnr));
+  const standings = CLASSICAL_CODEC_NAMES.filter((c) => bd[c]).map((c) => standingOf(c, bd[c]!.psnr));
   const known = standings.filter((s) => s.beats !== null);
   const won = known.filter((s) => s.beats).map((s) => s.label);
   const lost = known.filter((s) => !s.beats).map((s) => s.label);
@@ -118,7 +152,8 @@ export function verdictLine(v: Verdict): string {
           : `${s.label} n/a`,
     )
     .join(', ');
-  return figures ? `${v.summary} (BD-rate ${figures})` : v.summary;
+  const line = figures ? `${v.summary} (BD-rate ${figures})` : v.summary;
+  return v.measuredOn ? `${line}; ${v.measuredOn}` : line;
 }
 
 /** The evaluation a verdict after training runs: the model's validation images, every classical codec. */
@@ -135,6 +170,8 @@ export function verdictRequest(model: { id: string; name: string }, dataset: str
     model: model.id,
     dataset,
     split: VERDICT_EVAL.split,
+    // A dataset too small for validation images is measured on its test, else training, images.
+    splitFallback: true,
     maxImages: VERDICT_EVAL.maxImages,
     qualities: [...VERDICT_EVAL.qualities],
     withStart: false,

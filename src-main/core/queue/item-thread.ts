@@ -6,7 +6,8 @@ import { PixelBudget } from '../batch/pixel-budget.js';
 import { processItem, type ItemEnv } from '../batch/process-item.js';
 import type { CodecModel } from '../codec/model.js';
 import { StudioError, toWireError } from '../contract/errors.js';
-import { loadModel, type LoadedModel } from '../engine/model-io.js';
+import type { LoadedModel } from '../engine/model-io.js';
+import { openModel, WrongWeights } from '../engine/open-model.js';
 import type { FromThread, ThreadData, ThreadModel, ToThread } from './thread-protocol.js';
 
 const port = parentPort;
@@ -16,39 +17,22 @@ const budget = new PixelBudget(data.control, data.budgetPixels);
 const loaded = new Map<string, Promise<LoadedModel>>();
 const never = new AbortController().signal;
 
-class WrongWeights extends StudioError {}
-
+/** One model per weights, id and calibration (a job's model is the same every time): opened once. */
 async function codecModel(m: ThreadModel): Promise<CodecModel> {
-  let p = loaded.get(m.weightsHash);
+  const key = `${m.weightsHash}\0${m.id}\0${m.finestStep ?? ''}`;
+  let p = loaded.get(key);
   if (!p) {
-    p = loadModel(m.dir);
-    loaded.set(m.weightsHash, p);
+    // As the local batch's worker opens it (batch/worker-task.ts), under the submitter's id, with the
+    // submitter's calibration; other weights than the job's are refused (WrongWeights).
+    p = openModel(m, { weightsHash: m.weightsHash, ...(m.finestStep !== undefined ? { finestStep: m.finestStep } : {}) });
+    loaded.set(key, p);
   }
-  let l: LoadedModel;
   try {
-    l = await p;
+    return await p;
   } catch (err) {
-    loaded.delete(m.weightsHash);
+    loaded.delete(key);
     throw err;
   }
-  if (l.weightsHash !== m.weightsHash) {
-    loaded.delete(m.weightsHash);
-    l.dispose();
-    throw new WrongWeights(
-      'bad-request',
-      `model ${m.id}: the weights fetched have hash ${l.weightsHash.slice(0, 12)}, not the job's ${m.weightsHash.slice(0, 12)}`,
-    );
-  }
-  // As the local batch's worker builds it (batch/worker-task.ts), under the submitter's id.
-  const card = m.finestStep !== undefined && !l.learned ? { ...l.card, finestStep: m.finestStep } : l.card;
-  return {
-    id: m.id,
-    weightsHash: l.weightsHash,
-    card,
-    encode: (img) => l.encode(img),
-    decode: (c, w, h) => l.decode(c, w, h),
-    ...(l.learned ? { learned: l.learned } : {}),
-  };
 }
 
 /** A file names its model by id (v1) or tag:<hash prefix> (v2): it must be the job's, hash and all. */

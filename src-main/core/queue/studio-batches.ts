@@ -1,6 +1,6 @@
 // Queue batches a studio submits through the contract (startQueueBatch; the Batch view's "Run on
 // workers"): the same submission as `compress|decompress --queue` (submit.ts), on the queue URL
-// saved in the settings, with its progress and end as the studio's batchProgress / batchFinished
+// saved in the settings, with its progress and end as the studio's jobProgress / jobFinished
 // events. BullMQ and its Redis driver are loaded on the first such batch, not with the studio.
 import { emitBatchFinished, emitBatchProgress, emitBatchState } from '../batch/job-events.js';
 import { batchSummary, finishedEvent } from '../batch/summary.js';

@@ -14,11 +14,11 @@ import { reasonFor, type ItemOptions, type ItemOutcome } from '../batch/process-
 import { getCatalog, type Catalog } from '../catalog/index.js';
 import type { ModelRecord } from '../catalog/types.js';
 import { calibratedModel } from '../codec/calibrate.js';
-import { calibrationSource } from '../codec/handlers.js';
+import { calibrationSource } from '../engine/model-resolver.js';
 import { peekLatent } from '../codec/latent-file.js';
 import type { BatchProgress, BatchRequest, BatchStarted, BatchSummary } from '../contract/batch.js';
 import type { CoreContext } from '../context.js';
-import { loadModel } from '../engine/model-io.js';
+import { openModel } from '../engine/open-model.js';
 import { familyMeta } from '../engine/models/families.js';
 import { resolveRegular } from '../input/open-input.js';
 import { BatchRecord } from './batch-record.js';
@@ -232,9 +232,9 @@ class Submission {
     if (familyMeta(rec.arch)?.learned || (rec.card as { finestStep?: number }).finestStep !== undefined) return undefined;
     const source = calibrationSource(this.ctx, rec);
     if (source.samples.length === 0) return undefined;
-    const loaded = await loadModel(rec.dir);
+    const loaded = await openModel(rec);
     try {
-      const m = await calibratedModel({ ...loaded, id: rec.id }, source);
+      const m = await calibratedModel(loaded, source);
       return m.card.finestStep;
     } finally {
       loaded.dispose();

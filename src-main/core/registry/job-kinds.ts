@@ -1,8 +1,8 @@
 // The one registry of the catalog's job kinds, generated from each kind's declaration (run by the
 // generic runner, jobs/runner.ts). resumeJob, cancelJob, pauseJob and awaitJob, and the studio
-// start that runs jobs left queued, all go through here. Kinds not yet declared for the runner
-// (batch, evaluation, code-size sweep, training on the host) keep their own runner behind the
-// same operations until they move.
+// start that runs jobs left queued, all go through here. A batch this studio sends to the Redis
+// queue is still the queue's own (legacy-kinds.ts); every other job is the runner's.
+import { batchCompressJob, batchDecompressJob } from '../batch/queue.js';
 import { getCatalog } from '../catalog/index.js';
 import { StudioError } from '../contract/errors.js';
 import type { JobState } from '../contract/catalog.js';
@@ -12,10 +12,21 @@ import { trainJob } from '../engine/train-jobs.js';
 import { importJob } from '../imports/import-job.js';
 import type { AnyJobDeclaration } from '../jobs/declaration.js';
 import { jobRunner } from '../jobs/runner.js';
-import { LEGACY_KINDS, type KindOps } from './legacy-kinds.js';
+import { codeSizeJob } from '../metrics/code-size.js';
+import { evalJob } from '../metrics/eval-jobs.js';
+import { remoteTrainJob } from '../remote/remote-train.js';
+import { withQueueBatches, type KindOps } from './legacy-kinds.js';
 
 /** Every kind the runner runs from its declaration. */
-export const JOB_DECLARATIONS: readonly AnyJobDeclaration[] = [importJob, trainJob];
+export const JOB_DECLARATIONS: readonly AnyJobDeclaration[] = [
+  importJob,
+  trainJob,
+  remoteTrainJob,
+  batchCompressJob,
+  batchDecompressJob,
+  evalJob,
+  codeSizeJob,
+];
 
 function opsOf(decl: AnyJobDeclaration): KindOps {
   return {
@@ -27,9 +38,12 @@ function opsOf(decl: AnyJobDeclaration): KindOps {
   };
 }
 
+const DECLARED = Object.fromEntries(JOB_DECLARATIONS.map((d) => [d.kind, opsOf(d)])) as Partial<Record<JobKind, KindOps>>;
+
 export const JOB_KINDS: Readonly<Record<JobKind, KindOps>> = {
-  ...LEGACY_KINDS,
-  ...(Object.fromEntries(JOB_DECLARATIONS.map((d) => [d.kind, opsOf(d)])) as Partial<Record<JobKind, KindOps>>),
+  ...DECLARED,
+  'batch.compress': withQueueBatches('batch.compress', DECLARED['batch.compress']!),
+  'batch.decompress': withQueueBatches('batch.decompress', DECLARED['batch.decompress']!),
 } as Record<JobKind, KindOps>;
 
 for (const k of JOB_KIND_NAMES) if (!JOB_KINDS[k]) throw new Error(`job kind ${k} has no declaration`);
@@ -83,18 +97,13 @@ export async function restoreQueuedJobs(ctx: CoreContext): Promise<number[]> {
   catalog.jobs.recoverAbandoned();
   const queued = catalog.jobs.list({ state: 'queued', limit: 1000 });
   const started: number[] = [];
-  const restored = new Set<KindOps>();
+  // Oldest first: jobs of one group (batches) queue again in the order they were queued.
   for (const job of [...queued].reverse()) {
     const ops = (JOB_KINDS as Record<string, KindOps | undefined>)[job.kind];
     if (!ops) continue;
     try {
-      if (ops.restore) {
-        if (!restored.has(ops)) started.push(...ops.restore(ctx));
-        restored.add(ops);
-      } else {
-        await ops.resume(ctx, job.id);
-        started.push(job.id);
-      }
+      await ops.resume(ctx, job.id);
+      started.push(job.id);
     } catch (err) {
       // One job that cannot run (its model deleted meanwhile, say) must not keep the others from
       // starting; it is marked failed with the reason so listJobs says why it did not run.

@@ -1,8 +1,7 @@
 // Every task a worker thread can run, by name: each domain's task refs, listed once. A bundled
 // build includes exactly these (the dynamic imports in the refs); a test's own task is not here.
-import { batchWorkerTask } from '../batch/tasks.js';
+import { batchWorkerTask, compressFilesTask, decompressFilesTask } from '../batch/tasks.js';
 import { importTask } from '../catalog/tasks.js';
-import { compressTask, decompressTask } from '../codec/tasks/index.js';
 import { backendTask, rdReplicaTask, tileRunnerTask, trainTask } from '../engine/tasks.js';
 import { compareServiceTask, sweepTask } from '../metrics/tasks/index.js';
 import type { AnyTaskRef, WorkerTask } from '../workers/task.js';
@@ -13,8 +12,8 @@ const TASKS: readonly AnyTaskRef[] = [
   backendTask,
   rdReplicaTask,
   tileRunnerTask,
-  compressTask,
-  decompressTask,
+  compressFilesTask,
+  decompressFilesTask,
   sweepTask,
   compareServiceTask,
   batchWorkerTask,

@@ -7,7 +7,4 @@ export const remoteHandlers: Handlers<typeof remoteMethods> = {
   async trainOnHost(req, ctx) {
     return { jobId: await remoteTrainings(ctx).start(req) };
   },
-  async awaitHostTraining(req, ctx) {
-    return remoteTrainings(ctx).wait(req.jobId);
-  },
 };

@@ -1,10 +1,20 @@
 // The batch job the Batch view shows: inputs (a dropped or chosen folder), settings, live
 // progress per file and overall, errors, and the summary. Jobs live in the catalog, so after a
 // restart the view finds them through listJobs (attach) and can resume one.
-import type { BatchFailure, BatchProgress, BatchRequest, BatchSummary, JobInfo, StudioClient } from '../../../src-main/core/api';
+import type {
+  BatchFailure,
+  BatchProgress,
+  BatchRequest,
+  BatchSummary,
+  JobInfo,
+  StudioClient,
+  StudioSettings,
+} from '../../../src-main/core/api';
 import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
 import { errorMessage } from './format';
 import { JobSession } from './job-session.svelte';
+import { library } from './library.svelte';
+import { settings } from './settings.svelte';
 import { studio } from './studio';
 import { DEFAULT_MAX_PIXELS } from '../../../src-main/core/contract/limits';
 
@@ -24,14 +34,26 @@ export type BatchStatus = 'idle' | 'uploading' | 'queued' | 'running' | 'paused'
 
 export { MEGAPIXEL_RANGE } from './pixel-limit';
 
+/**
+ * What the form's defaults follow until the user sets a field: the catalog's models (the first is
+ * the default model) and the saved settings (null until they load: no queue known, the default
+ * limit). A session given none (a test) keeps its fields as set.
+ */
+export interface BatchDefaults {
+  models: () => readonly { id: string }[];
+  settings: () => Pick<StudioSettings, 'queue' | 'maxPixels'> | null;
+}
+
 export class BatchSession {
   readonly #client: StudioClient;
   readonly #job: JobSession<'batch.compress' | 'batch.decompress'>;
   #input = $state.raw<BatchInput | null>(null);
   #upload = $state.raw<UploadProgress | null>(null);
   #uploading = $state(false);
+  readonly #defaults: BatchDefaults | null;
   private kindState = $state<'compress' | 'decompress'>('compress');
-  modelId = $state('');
+  /** The model chosen in the form or by a link ('' none yet: the newest is the default). */
+  #modelId = $state('');
   quality = $state(75);
   private outState = $state('');
   /** The output folder is the studio's default (not typed or chosen): it follows the input and the task. */
@@ -41,10 +63,10 @@ export class BatchSession {
   /** Compress: decode each file once more and record its PSNR (the Library's latent files show it). */
   measure = $state(true);
   format = $state<'png' | 'jpeg' | 'webp'>('png');
-  /** Largest image the job decodes, in megapixels (the core's --max-pixels). */
-  maxMegapixels = $state(DEFAULT_MAX_PIXELS / 1e6);
-  /** Send the batch to the queue's workers (the queue in the settings) instead of this studio's threads. */
-  onWorkers = $state(false);
+  /** "Largest image" as typed, even emptied (null: never typed, the studio's setting). */
+  #maxMegapixels = $state.raw<{ typed: number } | null>(null);
+  /** The user asked for the queue's workers (it counts only while a queue is saved). */
+  #onWorkers = $state(false);
   #runsOnQueue = $state(false);
   #notice = $state<string | null>(null);
   private lastRequest: BatchRequest | null = null;
@@ -55,13 +77,21 @@ export class BatchSession {
   #summary = $state.raw<BatchSummary | null>(null);
   #error = $state<string | null>(null);
 
-  constructor(client: StudioClient) {
+  constructor(client: StudioClient, defaults: BatchDefaults | null = null) {
     this.#client = client;
+    this.#defaults = defaults;
     this.#job = new JobSession(client, ['batch.compress', 'batch.decompress'], {
       progress: (p) => {
         this.#notice = p.notice ?? null;
-        if (p.currentFile) this.#recent = [{ file: p.currentFile, ...(p.error ? { error: p.error } : {}) }, ...this.#recent].slice(0, 200);
-        if (p.error && p.currentFile) this.#errors = [...this.#errors, { path: p.currentFile, error: p.error }];
+        // A file is listed once, with its latest outcome: an event about a file still in progress
+        // (its tiles) or the same file's event again must not add it twice.
+        const file = p.currentFile;
+        if (file) {
+          const entry = { file, ...(p.error ? { error: p.error } : {}) };
+          this.#recent = [entry, ...this.#recent.filter((r) => r.file !== file)].slice(0, 200);
+          const others = this.#errors.filter((e) => e.path !== file);
+          this.#errors = p.error ? [...others, { path: file, error: p.error }] : others;
+        }
       },
       finished: (f) => {
         this.#errors = f.failed;
@@ -69,6 +99,30 @@ export class BatchSession {
         void this.loadSummary();
       },
     });
+  }
+
+  /** The model to compress with: the one chosen, else the newest of the catalog. */
+  get modelId(): string {
+    return this.#modelId || (this.#defaults?.models()[0]?.id ?? '');
+  }
+  set modelId(id: string) {
+    this.#modelId = id;
+  }
+
+  /** Largest image the job decodes, in megapixels (the core's --max-pixels): as typed, else the studio's setting. */
+  get maxMegapixels(): number {
+    return this.#maxMegapixels ? this.#maxMegapixels.typed : (this.#defaults?.settings()?.maxPixels ?? DEFAULT_MAX_PIXELS) / 1e6;
+  }
+  set maxMegapixels(mp: number) {
+    this.#maxMegapixels = { typed: mp };
+  }
+
+  /** Send the batch to the queue's workers instead of this studio's threads: asked for, and a queue is saved. */
+  get onWorkers(): boolean {
+    return this.#onWorkers && (this.#defaults === null || (this.#defaults.settings()?.queue ?? null) !== null);
+  }
+  set onWorkers(on: boolean) {
+    this.#onWorkers = on;
   }
 
   get input(): BatchInput | null {
@@ -279,7 +333,10 @@ export class BatchSession {
   }
 }
 
-export const batch = new BatchSession(studio);
+export const batch = new BatchSession(studio, {
+  models: () => library.models.value ?? [],
+  settings: () => settings.current.value,
+});
 
 /**
  * The overall bar: files done plus the share of the files in progress their tiles say, so one

@@ -82,6 +82,17 @@ export class ChartsState {
   get running(): boolean {
     return this.#running;
   }
+  /**
+   * What cancelling the running evaluation costs, for its confirmation. The core keeps each measured
+   * image as a job item (metrics/eval-jobs.ts), so only the image in progress is lost, and Resume continues.
+   */
+  get cancelLoses(): string {
+    const p = this.#eval.progress;
+    const kept = p
+      ? `The ${p.imagesDone} of ${p.images} image${p.images === 1 ? '' : 's'} measured so far are kept`
+      : 'Images already measured are kept';
+    return `The image being measured is lost. ${kept}, and Resume in the Library continues from there; no curves are drawn until the evaluation finishes.`;
+  }
   get runError(): string | null {
     return this.#runError;
   }

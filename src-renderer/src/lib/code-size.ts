@@ -36,14 +36,3 @@ export function estimateCode(
   const meanBytes = image.meanBytes ?? null;
   return { values, bytes, rawBytes, ratioRaw: rawBytes / bytes, ratioFile: meanBytes && meanBytes > 0 ? meanBytes / bytes : null };
 }
-
-/** A decreasing "sandwich" of hidden layer widths from `first` down towards the code size. */
-export function sandwich(count: number, first: number, codeSize: number): number[] {
-  const out: number[] = [];
-  let w = first;
-  for (let i = 0; i < count; i++) {
-    out.push(Math.max(codeSize, Math.round(w)));
-    w = w / 2;
-  }
-  return out;
-}

@@ -6,6 +6,7 @@ import type { StudioClient } from '../../../src-main/core/api';
 import type { CatalogImage } from '../../../src-main/core/contract/catalog';
 import type { CompareProgress, EncodedImage, EqualSizeComparison, EqualSizeEntry } from '../../../src-main/core/contract/eval';
 import { errorMessage } from './format';
+import { library } from './library.svelte';
 import { studio } from './studio';
 
 export function imageUrl(img: EncodedImage): string {
@@ -14,8 +15,11 @@ export function imageUrl(img: EncodedImage): string {
 
 export class CompareState {
   readonly #client: StudioClient;
+  /** The catalog's models, the newest first: the model compared when none was chosen (none in a test). */
+  readonly #models: () => readonly { id: string }[];
+  /** The model chosen in the view or by a link ('' none yet). */
+  #modelId = $state('');
   // The selection: the view binds these.
-  modelId = $state('');
   imagePath = $state('');
   quality = $state(75);
   /** Which encoding is shown against the original: 'latent', 'jpeg', 'webp' or 'avif'. */
@@ -35,8 +39,17 @@ export class CompareState {
 
   private subscribed = false;
 
-  constructor(client: StudioClient) {
+  constructor(client: StudioClient, models: () => readonly { id: string }[] = () => []) {
     this.#client = client;
+    this.#models = models;
+  }
+
+  /** The model compared: the one chosen, else the newest of the catalog. */
+  get modelId(): string {
+    return this.#modelId || (this.#models()[0]?.id ?? '');
+  }
+  set modelId(id: string) {
+    this.#modelId = id;
   }
 
   /** A comparison is one call, not a job: its progress events name the request they belong to. */
@@ -134,4 +147,4 @@ export class CompareState {
   }
 }
 
-export const compare = new CompareState(studio);
+export const compare = new CompareState(studio, () => library.models.value ?? []);

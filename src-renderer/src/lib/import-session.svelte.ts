@@ -6,6 +6,7 @@ import { DEFAULT_MAX_PIXELS, RAISE_PIXEL_LIMIT } from '../../../src-main/core/co
 import { resolveDropped, type Dropped, type UploadProgress } from './dropped';
 import { errorMessage } from './format';
 import { JobSession } from './job-session.svelte';
+import { megapixelsNeeded } from './pixel-limit';
 import { studio } from './studio';
 
 export type ImportStatus = 'idle' | 'uploading' | 'importing' | 'done' | 'failed' | 'cancelled';
@@ -88,12 +89,20 @@ export class ImportSession {
     this.#failures = s.failed;
     this.#datasetId = s.datasetId;
     if (s.error) this.#error = s.error;
+    this.#offerLimit();
   }
 
   #fail(e: unknown): null {
     this.#stage = 'failed';
     this.#error = errorMessage(e);
+    this.#offerLimit();
     return null;
+  }
+
+  /** An import ended with images refused for their size: the limit offered is the one that lets them in. */
+  #offerLimit(): void {
+    const needed = megapixelsNeeded(this.overLimit.map((f) => f.error));
+    if (needed !== null && this.maxMegapixels < needed) this.maxMegapixels = needed;
   }
 
   /** Upload when needed, then start the import job. Resolves when the job has ended. */

@@ -1,23 +1,33 @@
 // The catalog as the Library shows it: datasets, models (the user's first, then the built-in
 // bases), latent files and jobs, reloaded when a job that changes them ends.
-import type { CatalogLatentFile, DatasetSummary, JobInfo, ModelSummary } from '../../../src-main/core/api';
+import type { CatalogLatentFile, DatasetSummary, JobInfo, ModelSummary, StudioClient } from '../../../src-main/core/api';
 import { userModelsFirst } from './base-models';
 import { Loadable } from './loadable.svelte';
 import { studio } from './studio';
 
-class LibraryState {
-  datasets = new Loadable<DatasetSummary[]>(async () => (await studio.listDatasets({})).datasets);
+export class LibraryState {
+  readonly #client: StudioClient;
+  datasets = new Loadable<DatasetSummary[]>(async () => (await this.#client.listDatasets({})).datasets);
   /** The user's models newest first, then the built-in base models (so views pick a user's model first). */
-  models = new Loadable<ModelSummary[]>(async () => userModelsFirst((await studio.listModels({})).models));
-  latents = new Loadable<CatalogLatentFile[]>(async () => (await studio.listLatentFiles({ limit: 200 })).latentFiles);
-  jobs = new Loadable<JobInfo[]>(async () => (await studio.listJobs({ limit: 50 })).jobs);
+  models = new Loadable<ModelSummary[]>(async () => userModelsFirst((await this.#client.listModels({})).models));
+  latents = new Loadable<CatalogLatentFile[]>(async () => (await this.#client.listLatentFiles({ limit: 200 })).latentFiles);
+  jobs = new Loadable<JobInfo[]>(async () => (await this.#client.listJobs({ limit: 50 })).jobs);
   private subscribed = false;
+
+  constructor(client: StudioClient = studio) {
+    this.#client = client;
+  }
 
   /** First call subscribes to the events after which the lists change. */
   ensure(): void {
     if (!this.subscribed) {
       this.subscribed = true;
-      studio.on('jobFinished', (e) => {
+      // A job started (or resumed, paused) after the list was loaded: list it, in its state, at once.
+      this.#client.on('jobState', (e) => {
+        const listed = this.jobs.value?.find((j) => j.id === e.jobId);
+        if (!listed || listed.state !== e.state) void this.jobs.load();
+      });
+      this.#client.on('jobFinished', (e) => {
         switch (e.kind) {
           case 'import':
             return void Promise.all([this.datasets.load(), this.jobs.load()]);

@@ -1,12 +1,11 @@
 // Turning evaluations into chart series: rate-distortion (bpp against PSNR or MS-SSIM) and
 // compression ratio against quality. Several evaluations can share a chart: each adds its model's
 // latent curve; the classical codecs come from the first (they were measured on its images).
-import type { CodecCurve, EvalCodecName, EvaluationResult } from '../../../src-main/core/contract/eval';
+import { CLASSICAL_CODEC_NAMES } from '../../../src-main/core/contract/eval';
+import type { CodecCurve, EvaluationResult } from '../../../src-main/core/contract/eval';
 import type { Series } from './series';
 
 export type Metric = 'psnr' | 'msssim' | 'ratio';
-
-const CLASSICAL: EvalCodecName[] = ['jpeg', 'webp', 'avif'];
 
 /** What a point is, whatever the chart's axes: its quality setting, PSNR, MS-SSIM and rate. */
 export function pointTip(c: CodecCurve, i: number): string {
@@ -67,7 +66,7 @@ export function seriesFor(results: EvaluationResult[], metric: Metric, withEffec
   });
   const first = results[0];
   if (first) {
-    for (const codec of CLASSICAL) {
+    for (const codec of CLASSICAL_CODEC_NAMES) {
       const c = first.curves[codec];
       if (c) out.push({ label: c.label || codec.toUpperCase(), key: codec, points: points(c, metric) });
     }

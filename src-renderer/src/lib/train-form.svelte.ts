@@ -5,7 +5,7 @@
 import type { ModelSummary } from '../../../src-main/core/api';
 import { TrainRequest } from '../../../src-main/core/contract/engine';
 import { baseHyper, basesFor, fittingBase, shapeKey } from './base-models';
-import { sandwich } from './code-size';
+import { defaultDenseLayers } from '../../../src-main/core/engine/models/layers/dense-widths';
 import {
   DEFAULT_LAMBDAS,
   defaultFamily,
@@ -323,12 +323,17 @@ export class TrainForm {
     return h;
   }
 
-  /** Changing the number of layers regenerates the sandwich from the first layer's width. */
+  /**
+   * Changing the number of layers regenerates the widths by the core's rule (dense-widths.ts: the
+   * family's default for that many layers), from the tile the family resolves and the data's channels.
+   */
   setLayerCount(n: number): void {
     if (!Number.isInteger(n) || n < 1) return;
     this.pristine = false;
     this.layerCount = n;
-    this.layersText = sandwich(n, this.layers[0] ?? 256, num(this.codeSize)).join(', ');
+    const facts = this.facts ?? FALLBACK_FACTS;
+    const tile = num(fromHyper(this.meta.hyper({ ...this.options, layers: undefined }, facts) as Record<string, unknown>, 'tile'));
+    this.layersText = defaultDenseLayers(tile * tile * facts.channels, num(this.codeSize), n).join(', ');
   }
 
   /** Any manual edit: the form stops following the dataset. */

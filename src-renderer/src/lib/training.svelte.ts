@@ -9,7 +9,7 @@ import type { RemoteTrainProgress } from '../../../src-main/core/contract/jobs';
 import { REMOTE_TRAIN_JOB_KIND, type TrainHostProgress } from '../../../src-main/core/contract/remote';
 import type { Verdict } from '../../../src-main/core/contract/eval';
 import type { RdPoint } from '../../../src-main/core/engine/model-card';
-import { verdictOfEvaluation, verdictRequest } from '../../../src-main/core/metrics/verdict';
+import { VERDICT_EVAL, verdictOfEvaluation, verdictRequest } from '../../../src-main/core/metrics/verdict';
 import { familyMeta } from './families';
 import { errorMessage } from './format';
 import { JobSession } from './job-session.svelte';
@@ -303,7 +303,7 @@ export class TrainingSession {
       const outcome = await this.#verdictJob.outcome();
       if (jobId !== this.jobId) return;
       if (!outcome.result) throw new Error(outcome.error ?? `the evaluation ${outcome.state}`);
-      this.#verdict = verdictOfEvaluation(outcome.result);
+      this.#verdict = verdictOfEvaluation(outcome.result, VERDICT_EVAL.split);
       this.#verdictImages = outcome.result.images;
       this.#verdictState = 'done';
     } catch (e) {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '../../../src-main/core/contract/batch.js';
-import { collect, DIGITS, studioWithModel, type BatchFixture } from './helpers.js';
+import { jobResult, onJobProgress } from '../../helpers/jobs.js';
+import { DIGITS, studioWithModel, type BatchFixture } from './helpers.js';
 
 let fx: BatchFixture;
 let dir: string;
@@ -49,10 +50,9 @@ beforeAll(async () => {
   copyFileSync(DIGITS[2]!, f('z-deleted.png'));
 
   // The last file disappears once the batch is under way (one worker, so it has not been read yet).
-  const progress = collect(fx.studio, 'batchProgress');
   let removed = false;
-  const off = fx.studio.on((name) => {
-    if (name === 'batchProgress' && !removed && progress.events.some((e) => e.done >= 1)) {
+  const off = onJobProgress(fx.studio, 'batch.compress', (p) => {
+    if (!removed && p.done >= 1) {
       removed = true;
       rmSync(f('z-deleted.png'));
     }
@@ -64,15 +64,14 @@ beforeAll(async () => {
     modelId: fx.model.id,
     workers: 1,
   });
-  summary = await fx.studio.call('awaitBatch', { jobId });
+  summary = await jobResult(fx.studio, 'batch.compress', jobId);
   off();
-  progress.off();
   const d = await fx.studio.call('startBatch', {
     kind: 'decompress',
     inputs: [path.join(fx.tmp.dir, 'out')],
     outDir: path.join(fx.tmp.dir, 'back'),
   });
-  decompressed = await fx.studio.call('awaitBatch', { jobId: d.jobId });
+  decompressed = await jobResult(fx.studio, 'batch.decompress', d.jobId);
 }, 120_000);
 
 afterAll(async () => {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
-import { collect, digitFolder, noiseImages, OLD_DATE, studioWithModel, type BatchFixture } from './helpers.js';
+import { collectJobEvents, jobResult } from '../../helpers/jobs.js';
+import { digitFolder, noiseImages, OLD_DATE, studioWithModel, type BatchFixture } from './helpers.js';
 
 let fx: BatchFixture;
 
@@ -37,8 +38,8 @@ describe('batch compress and decompress of folders', () => {
     const rels = digitFolder(src);
     const originals = new Map(rels.map((r) => [r, readFileSync(path.join(src, r))]));
     const out = path.join(fx.tmp.dir, 'out');
-    const progress = collect(fx.studio, 'batchProgress');
-    const finished = collect(fx.studio, 'batchFinished');
+    const progress = collectJobEvents(fx.studio, 'batch.compress', 'progress');
+    const finished = collectJobEvents(fx.studio, 'batch.compress', 'finished');
 
     const started = await fx.studio.call('startBatch', {
       kind: 'compress',
@@ -49,7 +50,7 @@ describe('batch compress and decompress of folders', () => {
       quality: 60,
     });
     expect(started).toMatchObject({ kind: 'compress', state: 'running', resumed: false });
-    const s = await fx.studio.call('awaitBatch', { jobId: started.jobId });
+    const s = await jobResult(fx.studio, 'batch.compress', started.jobId);
     progress.off();
     finished.off();
 
@@ -88,7 +89,7 @@ describe('batch compress and decompress of folders', () => {
       modelId: fx.model.id,
       skipExisting: true,
     });
-    const s2 = await fx.studio.call('awaitBatch', { jobId: again.jobId });
+    const s2 = await jobResult(fx.studio, 'batch.compress', again.jobId);
     expect(s2).toMatchObject({ state: 'done', files: [], failed: [] });
     expect(s2.skipped).toHaveLength(rels.length);
     expect(s2.skipped[0]!.reason).toBe('output exists');
@@ -96,7 +97,7 @@ describe('batch compress and decompress of folders', () => {
     // Without it, each existing output is reported and left as it was.
     const before = statSync(s.files[0]!.output).ctimeMs;
     const third = await fx.studio.call('startBatch', { kind: 'compress', inputs: [src], outDir: out, modelId: fx.model.id, fresh: true });
-    const s3 = await fx.studio.call('awaitBatch', { jobId: third.jobId });
+    const s3 = await jobResult(fx.studio, 'batch.compress', third.jobId);
     expect(s3.failed).toHaveLength(rels.length);
     expect(s3.failed[0]!.error).toMatch(/already exists/);
     expect(statSync(s.files[0]!.output).ctimeMs).toBe(before);
@@ -110,7 +111,7 @@ describe('batch compress and decompress of folders', () => {
       modelId: fx.model.id,
       overwrite: true,
     });
-    const s4 = await fx.studio.call('awaitBatch', { jobId: fourth.jobId });
+    const s4 = await jobResult(fx.studio, 'batch.compress', fourth.jobId);
     expect(s4).toMatchObject({ state: 'done', failed: [], skipped: [] });
     expect(s4.files).toHaveLength(rels.length);
     expect(statSync(s.files[0]!.output).ino).not.toBe(ino);
@@ -118,7 +119,7 @@ describe('batch compress and decompress of folders', () => {
     // Decompress the output tree back, with a suffix: images at the original size and date.
     const back = path.join(fx.tmp.dir, 'back');
     const d = await fx.studio.call('startBatch', { kind: 'decompress', inputs: [out], outDir: back, suffix: '-restored', workers: 2 });
-    const ds = await fx.studio.call('awaitBatch', { jobId: d.jobId });
+    const ds = await jobResult(fx.studio, 'batch.decompress', d.jobId);
     expect(ds).toMatchObject({ state: 'done', failed: [] });
     expect(listTree(back)).toEqual(rels.map((r) => r.replace(/\.png$/, '-restored.png')).sort());
     for (const f of ds.files) {
@@ -131,7 +132,7 @@ describe('batch compress and decompress of folders', () => {
   it('pauses and resumes a running job, and a cancelled job resumes without redoing files', async () => {
     const src = await noiseImages(path.join(fx.tmp.dir, 'many'), 24, 320, 240);
     const out = path.join(fx.tmp.dir, 'many-out');
-    const progress = collect(fx.studio, 'batchProgress');
+    const progress = collectJobEvents(fx.studio, 'batch.compress', 'progress');
     const { jobId } = await fx.studio.call('startBatch', {
       kind: 'compress',
       inputs: [path.dirname(src[0]!)],
@@ -148,12 +149,12 @@ describe('batch compress and decompress of folders', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(progress.events.at(-1)!.done).toBe(atPause);
     expect((await fx.studio.call('listJobs', { jobId })).jobs[0]!.state).toBe('paused');
-    await fx.studio.call('resumeBatch', { jobId });
+    await fx.studio.call('resumeJob', { jobId });
 
     // Cancel a few files later.
     await until(() => progress.events.at(-1)!.done >= atPause + 3);
     expect(await fx.studio.call('cancelJob', { jobId })).toMatchObject({ cancelled: true });
-    const cancelled = await fx.studio.call('awaitBatch', { jobId });
+    const cancelled = await jobResult(fx.studio, 'batch.compress', jobId);
     expect(cancelled.state).toBe('cancelled');
     expect(cancelled.done).toBeLessThan(src.length);
     const firstRun = new Map(cancelled.files.map((f) => [f.output, statSync(f.output).ctimeMs]));
@@ -169,7 +170,7 @@ describe('batch compress and decompress of folders', () => {
       workers: 2,
     });
     expect(again).toMatchObject({ jobId, resumed: true });
-    const s = await fx.studio.call('awaitBatch', { jobId });
+    const s = await jobResult(fx.studio, 'batch.compress', jobId);
     progress.off();
     expect(s).toMatchObject({ state: 'done', done: src.length, failed: [], skipped: [] });
     expect(s.files).toHaveLength(src.length);
@@ -199,10 +200,7 @@ describe('batch compress and decompress of folders', () => {
     });
     expect([a.state, b.state, c.state]).toEqual(['running', 'queued', 'queued']);
     expect(await fx.studio.call('cancelJob', { jobId: c.jobId })).toMatchObject({ cancelled: true, state: 'cancelled' });
-    const [sa, sb] = await Promise.all([
-      fx.studio.call('awaitBatch', { jobId: a.jobId }),
-      fx.studio.call('awaitBatch', { jobId: b.jobId }),
-    ]);
+    const [sa, sb] = await Promise.all([jobResult(fx.studio, 'batch.compress', a.jobId), jobResult(fx.studio, 'batch.compress', b.jobId)]);
     expect([sa.state, sb.state]).toEqual(['done', 'done']);
     expect(sb.files).toHaveLength(6);
     expect(existsSync(path.join(fx.tmp.dir, 'qc'))).toBe(false);

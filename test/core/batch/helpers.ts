@@ -4,7 +4,6 @@ import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
-import type { EventName, StudioEvents } from '../../../src-main/core/api.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { DIGITS, trainTinyModel, type TinyModel } from '../codec/tiny-model.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
@@ -89,13 +88,4 @@ export async function noiseImages(dir: string, count: number, width: number, hei
     files.push(file);
   }
   return files;
-}
-
-/** Collects one event's payloads. */
-export function collect<E extends EventName>(studio: Studio, name: E): { events: StudioEvents[E][]; off: () => void } {
-  const events: StudioEvents[E][] = [];
-  const off = studio.on((n: string, p: unknown) => {
-    if (n === name) events.push(p as StudioEvents[E]);
-  });
-  return { events, off };
 }

@@ -5,9 +5,10 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
-import { batchQueue } from '../../../src-main/core/batch/queue.js';
+import { restoreQueuedJobs } from '../../../src-main/core/registry/job-kinds.js';
 import { Studio } from '../../../src-main/core/studio.js';
-import { collect, noiseImages, studioWithModel, type BatchFixture } from './helpers.js';
+import { collectJobEvents, jobResult } from '../../helpers/jobs.js';
+import { noiseImages, studioWithModel, type BatchFixture } from './helpers.js';
 
 let fx: BatchFixture;
 
@@ -24,7 +25,7 @@ describe('queue across a restart', () => {
     const dir = path.dirname((await noiseImages(path.join(fx.tmp.dir, 'in'), 16, 320, 240))[0]!);
     const outA = path.join(fx.tmp.dir, 'a');
     const outB = path.join(fx.tmp.dir, 'b');
-    const progress = collect(fx.studio, 'batchProgress');
+    const progress = collectJobEvents(fx.studio, 'batch.compress', 'progress');
     const a = await fx.studio.call('startBatch', { kind: 'compress', inputs: [dir], outDir: outA, modelId: fx.model.id, workers: 1 });
     const b = await fx.studio.call('startBatch', { kind: 'compress', inputs: [dir], outDir: outB, modelId: fx.model.id, workers: 1 });
     expect(b.state).toBe('queued');
@@ -48,10 +49,10 @@ describe('queue across a restart', () => {
         .map((n) => [n, statSync(path.join(outA, n)).ino]),
     );
 
-    expect(batchQueue(second.context).restore()).toEqual([b.jobId]);
-    const resumed = await second.call('resumeBatch', { jobId: a.jobId });
+    expect(await restoreQueuedJobs(second.context)).toEqual([b.jobId]);
+    const resumed = await second.call('resumeJob', { jobId: a.jobId });
     expect(resumed.state).toBe('queued'); // behind the restored job
-    const [sb, sa] = await Promise.all([second.call('awaitBatch', { jobId: b.jobId }), second.call('awaitBatch', { jobId: a.jobId })]);
+    const [sb, sa] = await Promise.all([jobResult(second, 'batch.compress', b.jobId), jobResult(second, 'batch.compress', a.jobId)]);
     expect(sb).toMatchObject({ state: 'done', done: 16, failed: [] });
     expect(sa).toMatchObject({ state: 'done', done: 16, failed: [], skipped: [] });
     for (const [name, ino] of kept) expect(statSync(path.join(outA, name)).ino).toBe(ino);

@@ -11,6 +11,7 @@ import { studioHome } from '../../../src-main/core/system/home.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { writeDistinctJpegs } from './catalog-fixtures.js';
+import { jobResult } from '../../helpers/jobs.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeEach(() => (tmp = makeTmpDir('ls-crash-')));
@@ -159,7 +160,7 @@ describe('crash safety', () => {
       const before = itemsOf(home.catalogFile, jobId);
 
       await studio.call('resumeJob', { jobId });
-      const summary = await studio.call('awaitImport', { jobId });
+      const summary = await jobResult(studio, 'import', jobId);
       expect(summary).toMatchObject({ state: 'done', total: 8, added: 8, failed: [] });
       const final = itemsOf(home.catalogFile, jobId);
       for (const [key, at] of before) expect(final.get(key)).toBe(at);

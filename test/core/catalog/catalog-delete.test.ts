@@ -6,6 +6,7 @@ import { thumbnailPath } from '../../../src-main/core/catalog/thumbnails.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { copyLandscapes, sha256File, writeModelFolder } from './catalog-fixtures.js';
+import { jobResult } from '../../helpers/jobs.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -17,7 +18,7 @@ beforeEach(async () => {
   catalog = getCatalog(studio.context);
   originals = copyLandscapes(path.join(tmp.dir, 'photos'));
   const { jobId } = await studio.call('importPaths', { paths: [path.join(tmp.dir, 'photos')], dataset: 'trip' });
-  expect((await studio.call('awaitImport', { jobId })).added).toBe(6);
+  expect((await jobResult(studio, 'import', jobId)).added).toBe(6);
 });
 afterEach(async () => {
   await studio.close();
@@ -79,7 +80,7 @@ describe('deleting a dataset', () => {
 
   it('keeps thumbnails another dataset still uses', async () => {
     const { jobId } = await studio.call('importPaths', { paths: [originals[0]!], dataset: 'favourites' });
-    await studio.call('awaitImport', { jobId });
+    await jobResult(studio, 'import', jobId);
     const r = await studio.call('deleteDataset', { dataset: 'trip' });
     expect(r.dependents.thumbnails).toBe(5);
     expect(existsSync(thumbnailPath(studio.home.thumbnailsDir, sha256File(originals[0]!)))).toBe(true);

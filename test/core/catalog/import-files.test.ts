@@ -9,6 +9,7 @@ import { thumbnailPath } from '../../../src-main/core/catalog/thumbnails.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { LANDSCAPE_FILES, LANDSCAPES, sha256File, writeBadFiles, writeDistinctJpegs } from './catalog-fixtures.js';
+import { jobResult, onJobFinished, onJobProgress } from '../../helpers/jobs.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -24,16 +25,14 @@ afterEach(async () => {
 function recordEvents() {
   const progress: ImportProgress[] = [];
   const finished: ImportSummary[] = [];
-  studio.on((name, payload) => {
-    if (name === 'importProgress') progress.push(payload as ImportProgress);
-    if (name === 'importFinished') finished.push(payload as ImportSummary);
-  });
+  onJobProgress(studio, 'import', (p) => progress.push(p));
+  onJobFinished(studio, 'import', (f) => finished.push(f));
   return { progress, finished };
 }
 
 async function importAndWait(paths: string[], dataset: string): Promise<ImportSummary> {
   const { jobId } = await studio.call('importPaths', { paths, dataset });
-  return studio.call('awaitImport', { jobId });
+  return jobResult(studio, 'import', jobId);
 }
 
 describe('import', () => {
@@ -46,7 +45,7 @@ describe('import', () => {
     const refused = await importAndWait([big], 'big');
     expect(refused.failed[0]?.error).toMatch(/7000x6000 is 42\.0 megapixels, over the limit of 40\.0 megapixels .*--max-pixels N/);
     const { jobId } = await studio.call('importPaths', { paths: [big], dataset: 'big', maxPixels: 42_000_000 });
-    const summary = await studio.call('awaitImport', { jobId });
+    const summary = await jobResult(studio, 'import', jobId);
     expect(summary).toMatchObject({ state: 'done', added: 1, failed: [] });
     const { images } = await studio.call('listImages', { dataset: 'big', withThumbnails: true });
     expect(images[0]).toMatchObject({ width: 7000, height: 6000 });
@@ -129,13 +128,13 @@ describe('import', () => {
     const events = recordEvents();
     const { jobId } = await studio.call('importPaths', { paths: [path.join(tmp.dir, 'many')], dataset: 'many' });
     let cancelled = false;
-    studio.on((name, p) => {
-      if (name === 'importProgress' && (p as ImportProgress).done >= 3 && !cancelled) {
+    onJobProgress(studio, 'import', (p) => {
+      if (p.done >= 3 && !cancelled) {
         cancelled = true;
-        void studio.call('cancelImport', { jobId });
+        void studio.call('cancelJob', { jobId });
       }
     });
-    const stopped = await studio.call('awaitImport', { jobId });
+    const stopped = await jobResult(studio, 'import', jobId);
     expect(stopped.state).toBe('cancelled');
     expect(stopped.added).toBeGreaterThanOrEqual(3);
     expect(stopped.added).toBeLessThan(40);
@@ -144,7 +143,7 @@ describe('import', () => {
     const firstPass = new Set(catalog.jobs.items(jobId).map((i) => i.key));
     events.progress.length = 0;
     await studio.call('resumeJob', { jobId });
-    const done = await studio.call('awaitImport', { jobId });
+    const done = await jobResult(studio, 'import', jobId);
     expect(done).toMatchObject({ state: 'done', total: 40, added: 40, skipped: 0, failed: [] });
     // The resumed run reported only the files it had left.
     const current = events.progress.flatMap((p) => (p.current ? [p.current] : []));
@@ -156,7 +155,7 @@ describe('import', () => {
     writeDistinctJpegs(path.join(tmp.dir, 'many'), 40);
     const homeDir = studio.home.root;
     const { jobId } = await studio.call('importPaths', { paths: [path.join(tmp.dir, 'many')], dataset: 'many' });
-    await new Promise<void>((resolve) => studio.on((name, p) => name === 'importProgress' && (p as ImportProgress).done >= 2 && resolve()));
+    await new Promise<void>((resolve) => onJobProgress(studio, 'import', (p) => p.done >= 2 && resolve()));
     await studio.close();
 
     studio = new Studio({ homeDir, host: 'test' });
@@ -164,7 +163,7 @@ describe('import', () => {
     expect(job).toMatchObject({ kind: 'import', state: 'interrupted', resumable: true, error: 'the studio closed' });
     expect(job!.done).toBeLessThan(40);
     await studio.call('resumeJob', { jobId });
-    expect(await studio.call('awaitImport', { jobId })).toMatchObject({ state: 'done', added: 40 });
+    expect(await jobResult(studio, 'import', jobId)).toMatchObject({ state: 'done', added: 40 });
     expect((await studio.call('listJobs', { kind: 'import', state: 'done' })).jobs.map((j) => j.id)).toEqual([jobId]);
     await expect(studio.call('resumeJob', { jobId })).rejects.toThrow(`job ${jobId} is already done`);
   });

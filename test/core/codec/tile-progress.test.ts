@@ -1,21 +1,22 @@
 // Progress within one large image: compress and decompress of a file of several tiles report its
-// tiles as they finish, before the file's own event (codec/batch.ts, decompress-batch.ts), a
-// folder batch says them in batchProgress (working), and the CLI's bar moves within the file.
+// tiles as they finish, before the file's own event (batch/compress-files.ts, decompress-files.ts), a
+// folder batch says them in its jobProgress (working), and the CLI's bar moves within the file.
 // A real tiny learned model (built weights, real tables), real files, tfjs in this thread.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgressBar } from '../../../src-main/cli/progress.js';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
-import { runCompressBatch, type BatchIO } from '../../../src-main/core/codec/batch.js';
-import { runDecompressBatch } from '../../../src-main/core/codec/decompress-batch.js';
-import { throttledTiles } from '../../../src-main/core/codec/tile-progress.js';
+import { runCompressBatch, type BatchIO } from '../../../src-main/core/batch/compress-files.js';
+import { runDecompressBatch } from '../../../src-main/core/batch/decompress-files.js';
+import { throttledTiles, tilePasses } from '../../../src-main/core/codec/tile-progress.js';
 import type { BatchProgress } from '../../../src-main/core/contract/batch.js';
 import type { CompressProgress } from '../../../src-main/core/contract/codec.js';
 import { saveLearnedDir } from '../../../src-main/core/engine/learned-io.js';
-import { loadModel } from '../../../src-main/core/engine/model-io.js';
+import { openModel } from '../../../src-main/core/engine/open-model.js';
 import { encodeImage, type RawImage } from '../../../src-main/core/imaging/index.js';
 import { Studio } from '../../../src-main/core/studio.js';
+import { jobResult, onJobProgress } from '../../helpers/jobs.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { builtRuntime, CASES, tinyCard } from '../engine/learned/learned-fixtures.js';
 import { mosaic } from '../engine/tiling/tiling-fixtures.js';
@@ -27,7 +28,7 @@ let weightsHash = '';
 let photo = '';
 
 /** 64-pixel tiles: the 357x171 mosaic is 6 x 3 of them. */
-const load = (dir: string) => loadModel(dir, { tiling: { core: 64 }, onnx: false });
+const load = (ref: { id: string; dir: string }) => openModel(ref, { tiling: { core: 64 }, onnx: false });
 
 /** The photo repeated (or cut) to width x height. */
 function tiled(m: RawImage, width: number, height: number): RawImage {
@@ -86,7 +87,12 @@ describe('tile progress within one file', () => {
     const d = recorder();
     const out = path.join(tmp.dir, 'mosaic.png');
     const back = await runDecompressBatch(
-      { models: { 'm-factorized': modelDir }, items: [{ input: latent, output: out, modelId: 'm-factorized', pack: false }], format: 'png', tileReportMs: 0 },
+      {
+        models: { 'm-factorized': modelDir },
+        items: [{ input: latent, output: out, modelId: 'm-factorized', pack: false }],
+        format: 'png',
+        tileReportMs: 0,
+      },
       load,
       d.io,
     );
@@ -94,13 +100,46 @@ describe('tile progress within one file', () => {
     expectTilesThenDone(d.events, latent);
   }, 120_000);
 
+  it('with PSNR measured, the measuring decode reports its tiles too, under one total known from the first tile', async () => {
+    const c = recorder();
+    await runCompressBatch(
+      {
+        modelId: 'm-factorized',
+        modelDir,
+        items: [{ input: photo, output: path.join(tmp.dir, 'measured.latent') }],
+        quality: 50,
+        measure: true,
+        tileReportMs: 0,
+      },
+      load,
+      c.io,
+    );
+    const tiles = c.events.filter((e) => e.tiles).map((e) => e.tiles!);
+    // 6 x 3 tiles encoded, then the same 18 decoded: 36 from the first report on.
+    expect(new Set(tiles.map((t) => t.total))).toEqual(new Set([36]));
+    const counts = tiles.map((t) => t.done);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBe(35);
+    expect(c.events.at(-1)).toEqual({ done: 1, total: 1, path: photo });
+  }, 120_000);
+
+  it('passes of one tile say nothing, and a pass beyond the count grows the total instead of overflowing it', () => {
+    const seen: Array<[number, number]> = [];
+    const next = tilePasses((d, t) => seen.push([d, t]), 1);
+    next()!(1, 1);
+    expect(seen).toEqual([]);
+    next()!(2, 4);
+    expect(seen).toEqual([[6, 8]]);
+    expect(tilePasses(undefined, 2)()).toBeUndefined();
+  });
+
   it('an image of one tile reports no tiles, and the throttle lets the first tile of a pass through', async () => {
     const c = recorder();
     const small = path.join(tmp.dir, 'in', 'small.png');
     writeFileSync(small, await encodeImage(tiled(await mosaic(), 200, 40), 'png'));
     await runCompressBatch(
       { modelId: 'm-factorized', modelDir, items: [{ input: small, output: path.join(tmp.dir, 'small.latent') }], tileReportMs: 0 },
-      (dir) => loadModel(dir, { onnx: false }),
+      (ref) => openModel(ref, { onnx: false }),
       c.io,
     );
     expect(c.events).toEqual([{ done: 1, total: 1, path: small }]);
@@ -112,7 +151,7 @@ describe('tile progress within one file', () => {
     expect(seen).toEqual([1, 1]);
   }, 60_000);
 
-  it('a folder batch says the tiles of the file in progress (batchProgress working) before the file is done', async () => {
+  it('a folder batch says the tiles of the file in progress (jobProgress working) before the file is done', async () => {
     const studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
     try {
       getCatalog(studio.context).models.add({
@@ -129,11 +168,15 @@ describe('tile progress within one file', () => {
       mkdirSync(folder);
       writeFileSync(path.join(folder, 'wide.png'), await encodeImage(tiled(await mosaic(), 1200, 171), 'png'));
       const events: BatchProgress[] = [];
-      studio.on((name, p) => {
-        if (name === 'batchProgress') events.push(p as BatchProgress);
+      onJobProgress(studio, 'batch.compress', (p) => events.push(p));
+      const started = await studio.call('startBatch', {
+        kind: 'compress',
+        inputs: [folder],
+        outDir: path.join(tmp.dir, 'wide-out'),
+        modelId: 'm-factorized',
+        workers: 1,
       });
-      const started = await studio.call('startBatch', { kind: 'compress', inputs: [folder], outDir: path.join(tmp.dir, 'wide-out'), modelId: 'm-factorized', workers: 1 });
-      const summary = await studio.call('awaitBatch', { jobId: started.jobId });
+      const summary = await jobResult(studio, 'batch.compress', started.jobId);
       expect(summary.failed).toEqual([]);
       const working = events.filter((e) => e.working);
       expect(working.length).toBeGreaterThan(0);

@@ -2,7 +2,8 @@
 // reading the folder, so a new fragment is checked without being listed here):
 // - no two fragments declare the same method or event (api.ts spreads them: a repeat would
 //   silently replace one), and every declared one is in the composed contract;
-// - every request schema, and every object nested in one, is strict: unknown keys are refused.
+// - every request schema, and every object nested in one, is strict: unknown keys are refused;
+// - a job's life after its start is the generic job methods and events, for every kind.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { studioEvents, studioMethods } from '../../../src-main/core/api.js';
 import type { EventSpec, MethodSpec } from '../../../src-main/core/contract/define.js';
+import { jobEvents, jobMethods } from '../../../src-main/core/contract/jobs.js';
 
 const CONTRACT_DIR = path.resolve(__dirname, '../../../src-main/core/contract');
 
@@ -23,7 +25,9 @@ interface Declared {
 }
 
 function isMethodSpec(v: unknown): v is MethodSpec {
-  return typeof v === 'object' && v !== null && (v as MethodSpec).input instanceof z.ZodType && typeof (v as MethodSpec).description === 'string';
+  return (
+    typeof v === 'object' && v !== null && (v as MethodSpec).input instanceof z.ZodType && typeof (v as MethodSpec).description === 'string'
+  );
 }
 
 function isEventSpec(v: unknown): v is EventSpec {
@@ -33,7 +37,9 @@ function isEventSpec(v: unknown): v is EventSpec {
 /** Every method and event map each contract file exports (a `...Methods` / `...Events` object of specs). */
 async function declared(): Promise<Declared[]> {
   const out: Declared[] = [];
-  for (const file of readdirSync(CONTRACT_DIR).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(CONTRACT_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     const mod = (await import(pathToFileURL(path.join(CONTRACT_DIR, file)).href)) as Record<string, unknown>;
     for (const [exportName, value] of Object.entries(mod)) {
       if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof z.ZodType) continue;
@@ -82,7 +88,8 @@ function looseObjects(schema: z.ZodType, at = '(request)', seen = new Set<z.ZodT
       const r = schema.safeParse({ [UNKNOWN_KEY]: 1 });
       const refused = !r.success && r.error.issues.some((i) => i.code === 'unrecognized_keys' && i.keys.includes(UNKNOWN_KEY));
       if (!refused) found.push(at);
-      for (const [key, field] of Object.entries((schema as z.ZodObject).shape)) found.push(...looseObjects(field as z.ZodType, `${at}.${key}`, seen));
+      for (const [key, field] of Object.entries((schema as z.ZodObject).shape))
+        found.push(...looseObjects(field as z.ZodType, `${at}.${key}`, seen));
       return found;
     }
     case 'optional':
@@ -112,6 +119,17 @@ function looseObjects(schema: z.ZodType, at = '(request)', seen = new Set<z.ZodT
   }
 }
 
+/**
+ * Names that would give one job kind a lifecycle of its own beside the generic one
+ * (contract/jobs.ts): a job is started by its own method, then only the job methods and events.
+ */
+function perKindLifecycle(methods: readonly string[], events: readonly string[]): string[] {
+  return [
+    ...methods.filter((n) => /^(await|cancel|pause|resume)[A-Z]/.test(n) && !Object.hasOwn(jobMethods, n)).map((n) => `method ${n}`),
+    ...events.filter((n) => /Finished$/.test(n) && !Object.hasOwn(jobEvents, n)).map((n) => `event ${n}`),
+  ];
+}
+
 describe('the contract', () => {
   it('finds the fragments it checks', async () => {
     const all = await declared();
@@ -127,10 +145,16 @@ describe('the contract', () => {
 
   it('composes every declared method and event, and no method is named like the client subscription', async () => {
     const all = await declared();
-    const missing = all.filter((d) => !Object.hasOwn(d.kind === 'method' ? studioMethods : studioEvents, d.name)).map((d) => `${d.kind} ${d.name} (${d.where})`);
+    const missing = all
+      .filter((d) => !Object.hasOwn(d.kind === 'method' ? studioMethods : studioEvents, d.name))
+      .map((d) => `${d.kind} ${d.name} (${d.where})`);
     expect(missing).toEqual([]);
     // StudioClient is the methods plus on(event, listener).
     expect(Object.keys(studioMethods)).not.toContain('on');
+  });
+
+  it('has one job lifecycle: no per-kind await, cancel, pause or resume method, and no per-kind end event', () => {
+    expect(perKindLifecycle(Object.keys(studioMethods), Object.keys(studioEvents))).toEqual([]);
   });
 
   it('refuses unknown keys in every request, nested objects included', () => {
@@ -139,6 +163,15 @@ describe('the contract', () => {
   });
 
   // The checks themselves: each finds the fault it is there for.
+  it('would catch a per-kind job method or end event', () => {
+    expect(
+      perKindLifecycle(
+        ['awaitJob', 'awaitThing', 'cancelJob', 'resumeThing', 'getBatch'],
+        ['jobFinished', 'thingFinished', 'compareProgress'],
+      ),
+    ).toEqual(['method awaitThing', 'method resumeThing', 'event thingFinished']);
+  });
+
   it('would catch a repeated name and a schema that is not strict', () => {
     const spec = (description: string): MethodSpec => ({ input: z.object({}).strict(), description });
     expect(

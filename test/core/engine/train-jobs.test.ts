@@ -5,6 +5,7 @@ import type { TrainFinishedPayload, TrainProgressPayload } from '../../../src-ma
 import { Studio } from '../../../src-main/core/studio.js';
 import { FIXTURES } from '../../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { jobResult, onJobFinished, onJobProgress } from '../../helpers/jobs.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -13,7 +14,7 @@ beforeEach(async () => {
   tmp = makeTmpDir();
   studio = new Studio({ homeDir: tmp.dir, host: 'test' });
   const { jobId } = await studio.call('importPaths', { paths: [path.join(FIXTURES, 'digits')], dataset: 'digits' });
-  await studio.call('awaitImport', { jobId });
+  await jobResult(studio, 'import', jobId);
 });
 afterEach(async () => {
   await studio.close();
@@ -24,12 +25,10 @@ describe('training jobs', () => {
   it('train in a worker, report progress per batch and epoch, register the model', async () => {
     const progress: TrainProgressPayload[] = [];
     const finished: TrainFinishedPayload[] = [];
-    studio.on((name, p) => {
-      if (name === 'trainProgress') progress.push(p as TrainProgressPayload);
-      if (name === 'trainFinished') finished.push(p as TrainFinishedPayload);
-    });
+    onJobProgress(studio, 'train', (p) => progress.push(p));
+    onJobFinished(studio, 'train', (f) => finished.push(f));
     const { jobId } = await studio.call('trainModel', { dataset: 'digits', arch: 'dense-prior', epochs: 3, seed: 5, codeSize: 16 });
-    const result = await studio.call('awaitTraining', { jobId });
+    const result = await jobResult(studio, 'train', jobId);
     expect(result).toMatchObject({ arch: 'dense-prior', epochs: 3, seed: 5, codeValues: 16 });
     expect(['wasm', 'tensorflow']).toContain(result.backend);
     expect(progress.filter((p) => p.kind === 'epoch')).toHaveLength(3);
@@ -52,14 +51,26 @@ describe('training jobs', () => {
     expect(detail.runs[0]?.state).toBe('done');
   });
 
+  it('a cancel right after the start ends the job as cancelled without training a step', async () => {
+    const batches: number[] = [];
+    let jobId = 0;
+    onJobProgress(studio, 'train', (q, id) => {
+      if (id === jobId && q.kind === 'batch') batches.push(q.step ?? 0);
+    });
+    jobId = (await studio.call('trainModel', { dataset: 'digits', arch: 'dense', epochs: 50, batchSize: 8 })).jobId;
+    await studio.call('cancelJob', { jobId });
+    const outcome = await studio.call('awaitJob', { jobId });
+    expect(outcome.state).toBe('cancelled');
+    expect(batches).toEqual([]);
+    expect((await studio.call('listModels', {})).models.filter((m) => !m.builtin)).toEqual([]);
+  });
+
   it('pause holds the job; cancel ends it without saving a model', async () => {
     const epochs: number[] = [];
     let jobId = 0;
     let pausedAt = -1;
-    studio.on((name, p) => {
-      const q = p as TrainProgressPayload;
-      if (name !== 'trainProgress' || q.jobId !== jobId) return;
-      if (q.kind === 'batch') epochs.push(q.epoch);
+    onJobProgress(studio, 'train', (q, id) => {
+      if (id === jobId && q.kind === 'batch') epochs.push(q.epoch);
     });
     jobId = (await studio.call('trainModel', { dataset: 'digits', arch: 'dense', epochs: 200, batchSize: 8 })).jobId;
     while (epochs.length < 3) await new Promise((r) => setTimeout(r, 20));

@@ -7,13 +7,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import { IMPORT_JOB_KIND } from '../../../src-main/core/catalog/import/job-input.js';
-import type { TrainProgressPayload } from '../../../src-main/core/contract/engine.js';
-import type { CodeSizeProgress } from '../../../src-main/core/contract/eval.js';
 import { restoreQueuedJobs } from '../../../src-main/core/registry/job-kinds.js';
 import { EVAL_JOB_KIND, resolveEvalRequest } from '../../../src-main/core/metrics/eval-jobs.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { FIXTURES, fixtureFiles } from '../../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { collectJobEvents, jobResult, onJobProgress } from '../../helpers/jobs.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -30,7 +29,7 @@ beforeAll(async () => {
   tmp = makeTmpDir('ls-job-kinds-');
   studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
   const { jobId } = await studio.call('importPaths', { paths: [digits], dataset: 'digits' });
-  await studio.call('awaitImport', { jobId });
+  await jobResult(studio, 'import', jobId);
 }, 60_000);
 
 afterAll(async () => {
@@ -45,9 +44,8 @@ describe('one set of job methods for every kind', () => {
     const epochs: number[] = [];
     let batches = 0;
     let jobId = 0;
-    studio.on((name, p) => {
-      const q = p as TrainProgressPayload;
-      if (name !== 'trainProgress' || q.jobId !== jobId) return;
+    onJobProgress(studio, 'train', (q, id) => {
+      if (id !== jobId) return;
       if (q.kind === 'epoch') epochs.push(q.epoch);
       if (q.kind === 'batch') batches++;
     });
@@ -71,7 +69,7 @@ describe('one set of job methods for every kind', () => {
     expect((await studio.call('listJobs', { jobId })).jobs[0]!.done).toBeGreaterThanOrEqual(1);
 
     expect(await studio.call('cancelJob', { jobId })).toMatchObject({ jobId, cancelled: true });
-    await expect(studio.call('awaitTraining', { jobId })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(jobResult(studio, 'train', jobId)).rejects.toMatchObject({ code: 'cancelled' });
     expect(await stateOf(jobId)).toBe('cancelled');
     expect(existsSync(path.dirname(checkpoint))).toBe(false);
   }, 60_000);
@@ -86,7 +84,7 @@ describe('one set of job methods for every kind', () => {
       message: expect.stringContaining(`job ${job.id}: import jobs cannot be paused`),
     });
     expect(await studio.call('resumeJob', { jobId: job.id })).toEqual({ jobId: job.id, kind: 'import', state: 'running' });
-    expect(await studio.call('awaitImport', { jobId: job.id })).toMatchObject({ state: 'done', total: fixtureFiles('digits').length });
+    expect(await jobResult(studio, 'import', job.id)).toMatchObject({ state: 'done', total: fixtureFiles('digits').length });
     expect(await studio.call('cancelJob', { jobId: job.id })).toEqual({ jobId: job.id, cancelled: false, state: 'done' });
   });
 
@@ -101,7 +99,7 @@ describe('one set of job methods for every kind', () => {
     const a = make();
     catalog.jobs.finish(a.id, 'interrupted', { error: 'the process running it stopped' });
     expect(await studio.call('resumeJob', { jobId: a.id })).toEqual({ jobId: a.id, kind: 'eval', state: 'running' });
-    expect(await studio.call('awaitEvaluation', { jobId: a.id })).toMatchObject({ images: 3 });
+    expect(await jobResult(studio, 'eval', a.id)).toMatchObject({ images: 3 });
     await expect(studio.call('pauseJob', { jobId: a.id })).rejects.toThrow('evaluation jobs cannot be paused');
 
     const b = make();
@@ -111,8 +109,7 @@ describe('one set of job methods for every kind', () => {
   });
 
   it('code-size sweep and batch: cancelJob stops a sweep, resumeJob skips its finished code size; batch jobs pause and resume', async () => {
-    const events: CodeSizeProgress[] = [];
-    const off = studio.on((name, p) => name === 'codeSizeProgress' && events.push(p as CodeSizeProgress));
+    const { events, off } = collectJobEvents(studio, 'eval.codesize', 'progress');
     const { jobId } = await studio.call('sweepCodeSizes', {
       dataset: 'digits',
       codeSizes: [4, 8],
@@ -126,14 +123,14 @@ describe('one set of job methods for every kind', () => {
     const first = events.find((e) => e.index === 0 && e.phase === 'done');
     expect(first).toBeDefined();
     expect(await studio.call('cancelJob', { jobId })).toMatchObject({ jobId, cancelled: true });
-    await expect(studio.call('awaitCodeSizeSweep', { jobId })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(jobResult(studio, 'eval.codesize', jobId)).rejects.toMatchObject({ code: 'cancelled' });
     const firstModel = getCatalog(studio.context).jobs.items(jobId, 'done')[0];
     expect(firstModel?.key).toBe('code 4');
     await expect(studio.call('pauseJob', { jobId })).rejects.toMatchObject({ code: 'unsupported' });
 
     events.length = 0;
     expect(await studio.call('resumeJob', { jobId })).toEqual({ jobId, kind: 'eval.codesize', state: 'running' });
-    const r = await studio.call('awaitCodeSizeSweep', { jobId });
+    const r = await jobResult(studio, 'eval.codesize', jobId);
     off();
     // Code size 4 was not trained again: only code size 8 went through training.
     expect(events.filter((e) => e.phase === 'train').map((e) => e.codeSize)).toEqual([8]);
@@ -150,8 +147,8 @@ describe('one set of job methods for every kind', () => {
     expect(two.state).toBe('queued');
     expect(await studio.call('pauseJob', { jobId: two.jobId })).toEqual({ jobId: two.jobId, state: 'paused' });
     expect(await studio.call('resumeJob', { jobId: two.jobId })).toMatchObject({ jobId: two.jobId, kind: 'batch.compress' });
-    await studio.call('awaitBatch', { jobId: one.jobId });
-    const summary = await studio.call('awaitBatch', { jobId: two.jobId });
+    await jobResult(studio, 'batch.compress', one.jobId);
+    const summary = await jobResult(studio, 'batch.compress', two.jobId);
     expect(summary).toMatchObject({ state: 'done', total: 20, done: 20 });
     expect(summary.files).toHaveLength(20);
     expect(readdirSync(path.join(tmp.dir, 'out-2')).filter((n) => n.endsWith('.latent'))).toHaveLength(20);
@@ -176,7 +173,7 @@ describe('one set of job methods for every kind', () => {
     const interrupted = catalog.jobs.create({ kind: IMPORT_JOB_KIND, input });
     catalog.jobs.finish(interrupted.id, 'interrupted', { error: 'the process running it stopped' });
     expect(await restoreQueuedJobs(studio.context)).toEqual([queued.id]);
-    expect(await studio.call('awaitImport', { jobId: queued.id })).toMatchObject({ state: 'done' });
+    expect(await jobResult(studio, 'import', queued.id)).toMatchObject({ state: 'done' });
     expect(await stateOf(interrupted.id)).toBe('interrupted');
   });
 });

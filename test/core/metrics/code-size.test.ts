@@ -2,11 +2,11 @@
 // in code size, each evaluated on the same test images beside WebP; one table and one set of curves.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CodeSizeProgress } from '../../../src-main/core/contract/eval.js';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import { trainRequestFor } from '../../../src-main/core/metrics/code-size.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { collectJobEvents, jobOutcome, jobResult, onJobProgress } from '../../helpers/jobs.js';
 
 const sample = path.resolve(__dirname, '../../../resources/sample/digits');
 let tmp: ReturnType<typeof makeTmpDir>;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   tmp = makeTmpDir();
   studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
   const imp = await studio.call('importPaths', { paths: [sample], dataset: 'digits' });
-  await studio.call('awaitImport', { jobId: imp.jobId });
+  await jobResult(studio, 'import', imp.jobId);
 }, 60_000);
 
 afterAll(async () => {
@@ -26,10 +26,7 @@ afterAll(async () => {
 
 describe('code-size sweep', () => {
   it('trains models differing only in code size and evaluates each on the same images', async () => {
-    const seen: CodeSizeProgress[] = [];
-    studio.on((name, p) => {
-      if (name === 'codeSizeProgress') seen.push(p as CodeSizeProgress);
-    });
+    const { events: seen, off } = collectJobEvents(studio, 'eval.codesize', 'progress');
     const started = await studio.call('sweepCodeSizes', {
       dataset: 'digits',
       codeSizes: [4, 32],
@@ -39,7 +36,8 @@ describe('code-size sweep', () => {
       classicalQualities: { webp: [10, 50, 90] },
       maxImages: 4,
     });
-    const r = await studio.call('awaitCodeSizeSweep', { jobId: started.jobId });
+    const r = await jobResult(studio, 'eval.codesize', started.jobId);
+    off();
     expect(r.rows.map((row) => row.codeSize)).toEqual([4, 32]);
     expect(r.images).toBe(4);
     expect(Object.keys(r.curves).sort()).toEqual(['latent-32', 'latent-4', 'webp']);
@@ -78,7 +76,7 @@ describe('code-size sweep', () => {
     expect(evs.evaluations.map((e) => Object.keys(e.bdRatePsnr))).toEqual([['webp'], ['webp']]);
     expect(seen.map((p) => `${p.codeSize}:${p.phase}`)).toEqual(['4:train', '4:eval', '4:done', '32:train', '32:eval', '32:done']);
     // Stored with the job: readable again once finished.
-    expect(await studio.call('awaitCodeSizeSweep', { jobId: started.jobId })).toEqual(JSON.parse(JSON.stringify(r)));
+    expect(await jobResult(studio, 'eval.codesize', started.jobId)).toEqual(JSON.parse(JSON.stringify(r)));
   });
 
   it('maps the code size onto the architecture parameter', () => {
@@ -94,11 +92,11 @@ describe('code-size sweep', () => {
 
   it('cancels the training in progress and ends the job as cancelled', async () => {
     let jobId = 0;
-    const off = studio.on((name, p) => {
+    const off = onJobProgress(studio, 'eval.codesize', (p) => {
       // The job id is known before the first event.
-      if (name === 'codeSizeProgress' && (p as CodeSizeProgress).phase === 'train') {
-        expect((p as CodeSizeProgress).jobId).toBe(jobId);
-        void studio.call('cancelCodeSizeSweep', { jobId });
+      if (p.phase === 'train') {
+        expect(p.jobId).toBe(jobId);
+        void studio.call('cancelJob', { jobId });
       }
     });
     const started = await studio.call('sweepCodeSizes', {
@@ -108,13 +106,16 @@ describe('code-size sweep', () => {
       codecs: ['webp'],
     });
     jobId = started.jobId;
-    await expect(studio.call('awaitCodeSizeSweep', { jobId })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(jobResult(studio, 'eval.codesize', jobId)).rejects.toMatchObject({ code: 'cancelled' });
     off();
     const job = getCatalog(studio.context).jobs.get(jobId)!;
     expect(job.state).toBe('cancelled');
     // Cancelled during the first model's training: nothing was evaluated.
     expect((await studio.call('listEvaluations', {})).evaluations.filter((e) => e.name.startsWith('code size 8 '))).toEqual([]);
-    await expect(studio.call('awaitCodeSizeSweep', { jobId })).rejects.toThrow(/is cancelled/);
+    // Awaited again once ended: answered at once, cancelled, with no result.
+    const again = await jobOutcome(studio, 'eval.codesize', jobId);
+    expect(again).toMatchObject({ state: 'cancelled' });
+    expect(again.result).toBeUndefined();
   });
 
   it('refuses an unknown dataset', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { jobResult } from '../../helpers/jobs.js';
 
 const land = path.resolve(__dirname, '../../fixtures/landscapes-small');
 let tmp: ReturnType<typeof makeTmpDir>;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   tmp = makeTmpDir();
   studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
   const imp = await studio.call('importPaths', { paths: [land], dataset: 'land' });
-  await studio.call('awaitImport', { jobId: imp.jobId });
+  await jobResult(studio, 'import', imp.jobId);
   const t = await studio.call('trainModel', {
     dataset: 'land',
     arch: 'conv',
@@ -26,7 +27,7 @@ beforeAll(async () => {
     batchSize: 8,
     seed: 2,
   });
-  modelId = (await studio.call('awaitTraining', t)).model;
+  modelId = (await jobResult(studio, 'train', t.jobId)).model;
 }, 180_000);
 
 afterAll(async () => {
@@ -58,7 +59,7 @@ describe('evaluating a conv model', () => {
       codecs: [],
       qualities: [10, 90],
     });
-    const ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+    const ev = await jobResult(studio, 'eval', started.jobId);
     expect(ev.failed).toEqual([]);
     expect(ev.curves.latent!.bytes[0]!).toBeLessThan(ev.curves.latent!.bytes[1]!);
   });

@@ -7,6 +7,7 @@ import type { EvalProgress } from '../../../src-main/core/contract/eval.js';
 import { openCatalog } from '../../../src-main/core/catalog/index.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { jobResult, onJobProgress } from '../../helpers/jobs.js';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
 const photos = ['beach0', 'canyon0', 'forest0'].map((n) => path.join(fixtures, 'landscapes-small', `${n}.jpg`));
@@ -25,16 +26,14 @@ afterEach(async () => {
 describe('evaluation jobs (classical codecs)', () => {
   it('sweeps JPEG and WebP on the same images, stores the result and exports it', async () => {
     const progress: EvalProgress[] = [];
-    studio.on((name, p) => {
-      if (name === 'evalProgress') progress.push(p as EvalProgress);
-    });
+    onJobProgress(studio, 'eval', (p) => progress.push(p));
     const started = await studio.call('evaluateModel', {
       paths: [...photos, path.join(tmp.dir, 'missing.png')],
       codecs: ['jpeg', 'webp'],
       classicalQualities: { jpeg: [20, 60, 90], webp: [20, 60, 90] },
     });
     expect(started.total).toBe(3);
-    const ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+    const ev = await jobResult(studio, 'eval', started.jobId);
     expect(ev.images).toBe(3);
     expect(ev.failed).toEqual([{ path: path.join(tmp.dir, 'missing.png'), error: expect.stringMatching(/missing\.png: no such file/) }]);
     expect(Object.keys(ev.curves)).toEqual(['jpeg', 'webp']);
@@ -93,15 +92,15 @@ describe('evaluation jobs (classical codecs)', () => {
   it('cancels, keeps the finished images, and resumes without redoing them', async () => {
     let jobId = 0;
     let cancelled = false;
-    studio.on((name, p) => {
-      if (name === 'evalProgress' && !cancelled && (p as EvalProgress).imagesDone >= 1) {
+    onJobProgress(studio, 'eval', (p) => {
+      if (!cancelled && p.imagesDone >= 1) {
         cancelled = true;
-        void studio.call('cancelEvaluation', { jobId });
+        void studio.call('cancelJob', { jobId });
       }
     });
     const started = await studio.call('evaluateModel', { paths: photos, codecs: ['jpeg'], classicalQualities: { jpeg: [30, 70] } });
     jobId = started.jobId;
-    await expect(studio.call('awaitEvaluation', { jobId })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(jobResult(studio, 'eval', jobId)).rejects.toMatchObject({ code: 'cancelled' });
     const cat = openCatalog(studio.home.catalogFile);
     expect(cat.jobs.get(jobId)!.state).toBe('cancelled');
     const kept = cat.jobs.items(jobId).length;
@@ -111,11 +110,9 @@ describe('evaluation jobs (classical codecs)', () => {
     cat.close();
 
     const steps: EvalProgress[] = [];
-    studio.on((name, p) => {
-      if (name === 'evalProgress') steps.push(p as EvalProgress);
-    });
-    await studio.call('resumeEvaluation', { jobId });
-    const ev = await studio.call('awaitEvaluation', { jobId });
+    onJobProgress(studio, 'eval', (p) => steps.push(p));
+    await studio.call('resumeJob', { jobId });
+    const ev = await jobResult(studio, 'eval', jobId);
     expect(ev.images).toBe(3);
     expect(ev.perImage.map((i) => i.path)).toEqual(photos);
     expect(steps.length).toBe((3 - kept) * 2);
@@ -126,7 +123,7 @@ describe('evaluation jobs (classical codecs)', () => {
     await expect(studio.call('evaluateModel', { model: 'nope', paths: photos })).rejects.toThrow(/model nope is not in the catalog/);
     await expect(studio.call('evaluateModel', { paths: photos, dataset: 'x' })).rejects.toThrow(/either dataset or paths/);
     const imp = await studio.call('importPaths', { paths: [path.join(fixtures, 'landscapes-small')], dataset: 'land' });
-    await studio.call('awaitImport', { jobId: imp.jobId });
+    await jobResult(studio, 'import', imp.jobId);
     const started = await studio.call('evaluateModel', {
       dataset: 'land',
       split: 'all',
@@ -134,7 +131,7 @@ describe('evaluation jobs (classical codecs)', () => {
       classicalQualities: { avif: [30, 60] },
       maxImages: 2,
     });
-    const ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+    const ev = await jobResult(studio, 'eval', started.jobId);
     expect(ev).toMatchObject({ dataset: 'land', split: 'all', images: 2 });
     expect(ev.perImage.every((i) => typeof i.imageId === 'number')).toBe(true);
     expect(ev.curves.avif!['psnr-rgb'][1]!).toBeGreaterThan(ev.curves.avif!['psnr-rgb'][0]!);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import { compressImage, prepareFile } from '../../../src-main/core/codec/compress.js';
 import { loadModel } from '../../../src-main/core/engine/model-io.js';
+import { openModel } from '../../../src-main/core/engine/open-model.js';
 import { compareService } from '../../../src-main/core/metrics/compare-service.js';
 import { CompareSession } from '../../../src-main/core/metrics/equal-size.js';
 import { loadEngineModel } from '../../../src-main/core/metrics/tasks/model-loader.js';
@@ -17,6 +18,7 @@ import type { CompareProgress } from '../../../src-main/core/contract/eval.js';
 import { formatBytes } from '../../../src-main/core/system/units.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { jobResult } from '../../helpers/jobs.js';
 
 const sample = path.resolve(__dirname, '../../../resources/sample/digits');
 let tmp: ReturnType<typeof makeTmpDir>;
@@ -28,9 +30,9 @@ beforeAll(async () => {
   tmp = makeTmpDir();
   studio = new Studio({ homeDir: path.join(tmp.dir, 'home'), host: 'test' });
   const imp = await studio.call('importPaths', { paths: [sample], dataset: 'digits' });
-  await studio.call('awaitImport', { jobId: imp.jobId });
+  await jobResult(studio, 'import', imp.jobId);
   const t = await studio.call('trainModel', { dataset: 'digits', arch: 'dense-prior', codeSize: 16, epochs: 4, seed: 3 });
-  modelId = (await studio.call('awaitTraining', t)).model;
+  modelId = (await jobResult(studio, 'train', t.jobId)).model;
   const cat = getCatalog(studio.context);
   testImages = cat.images.forDataset(cat.datasets.byName('digits')!.id, 'test').map((i) => i.path);
 }, 120_000);
@@ -50,7 +52,7 @@ describe('evaluating a trained model', () => {
       classicalQualities: { webp: [5, 50, 95] },
       maxImages: 5,
     });
-    const ev = await studio.call('awaitEvaluation', { jobId: started.jobId });
+    const ev = await jobResult(studio, 'eval', started.jobId);
     expect(ev.model).toBe(modelId);
     expect(ev.images).toBe(5);
     const latent = ev.curves.latent!;
@@ -189,10 +191,10 @@ describe('evaluating a trained model', () => {
       ssim: false,
     };
     const io = { progress: () => {}, checkpoint: async () => {} };
-    await runSweep(input, loadModel, io);
+    await runSweep(input, openModel, io);
     const before = tf.memory().numTensors;
-    await runSweep(input, loadModel, io);
-    await runSweep(input, loadModel, io);
+    await runSweep(input, openModel, io);
+    await runSweep(input, openModel, io);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,7 +1,8 @@
 // The verdict phrases the BD-rates the charts show: who wins, by how much, in words and units.
 import { describe, expect, it } from 'vitest';
 import { bdRate, type RdPoint } from '../../../src-main/core/metrics/bd-rate.js';
-import { verdictLine, verdictOf } from '../../../src-main/core/metrics/verdict.js';
+import { isReliableBdRate, verdictLine, verdictOf } from '../../../src-main/core/metrics/verdict.js';
+import { bdNumber, bdPsnrNumber } from '../../../src-main/core/metrics/curves.js';
 import type { BdRatePair } from '../../../src-main/core/contract/eval.js';
 
 /** A curve PSNR = a + 4 log2(bpp), sampled at the given rates. */
@@ -44,6 +45,26 @@ describe('verdict', () => {
     const t = verdictOf({ jpeg: pair(high, low) }).standings[0]!;
     expect(t.beats).toBe(false);
     expect(t.text).toMatch(/^\d+\.\d dB worse than JPEG at equal size \(the PSNR ranges share only 12\.3–12\.4 dB/);
+  });
+
+  it('a BD-rate over too little overlap is reported nowhere: the verdict, its line and the tables give the BD-PSNR', () => {
+    const low: RdPoint[] = [2, 4, 8].map((rate, i) => ({ rate, quality: 12 + 0.2 * i }));
+    const high: RdPoint[] = [2, 4, 8].map((rate, i) => ({ rate, quality: 12.3 + 8 * i }));
+    const p = pair(high, low);
+    // bdRate() still computes a number over the sliver...
+    expect(p.psnr.ok).toBe(true);
+    expect(isReliableBdRate(p.psnr)).toBe(false);
+    // ...but the one rule withholds it from the verdict, its line and the evaluation lists alike.
+    const v = verdictOf({ webp: p });
+    expect(v.standings[0]!.bdRate).toBeNull();
+    expect(verdictLine(v)).not.toMatch(/WebP [+-]\d+\.\d %/);
+    expect(verdictLine(v)).toMatch(/WebP -\d+\.\d\d dB/);
+    expect(bdNumber(p.psnr)).toBeNull();
+    expect(bdPsnrNumber(p.psnr)).toBeCloseTo(v.standings[0]!.bdPsnr!, 9);
+    // Curves that share most of their range keep their BD-rate everywhere.
+    const good = pair(curve(30, R), curve(32, R));
+    expect(isReliableBdRate(good.psnr)).toBe(true);
+    expect(bdNumber(good.psnr)).toBeCloseTo(verdictOf({ webp: good }).standings[0]!.bdRate!, 9);
   });
 
   it('a model whose best point is a blur is never good news', () => {

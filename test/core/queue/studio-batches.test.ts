@@ -10,6 +10,7 @@ import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { haveRedis, RedisServer } from './redis-server.js';
 import { WorkerProcess } from './worker-process.js';
+import { jobResult } from '../../helpers/jobs.js';
 
 const PASSWORD = 'pw-studio-batches-never-shown';
 const DIGITS = path.resolve(import.meta.dirname, '../../fixtures/digits');
@@ -70,14 +71,14 @@ describe.skipIf(!haveRedis)('startQueueBatch', () => {
       modelId: 'base-small',
       workers: 1,
     });
-    await studio.call('awaitBatch', { jobId: local.jobId });
+    await jobResult(studio, 'batch.compress', local.jobId);
 
     const out = path.join(tmp.dir, 'shared', 'out');
     const started = await studio.call('startQueueBatch', { kind: 'compress', inputs: [inputs], outDir: out, modelId: 'base-small' });
     expect(started).toMatchObject({ kind: 'compress', state: 'running', resumed: false });
     // A batch on the workers cannot pause, and resuming it does not run it here as well.
     await expect(studio.call('pauseJob', { jobId: started.jobId })).rejects.toThrow("runs on the queue's workers, which do not pause");
-    const summary = await studio.call('awaitBatch', { jobId: started.jobId });
+    const summary = await jobResult(studio, 'batch.compress', started.jobId);
     expect(summary).toMatchObject({ state: 'done', total: 12, done: 12, failed: [], skipped: [], workers: 1 });
     expect(summary.files).toHaveLength(12);
 
@@ -86,11 +87,14 @@ describe.skipIf(!haveRedis)('startQueueBatch', () => {
     expect(readdirSync(out).sort()).toEqual(files);
     for (const f of files) expect(readFileSync(path.join(out, f)).equals(readFileSync(path.join(localOut, f))), f).toBe(true);
 
-    const mine = <T>(name: string) =>
-      events.filter((e) => e.name === name && (e.payload as { jobId: number }).jobId === started.jobId).map((e) => e.payload as T);
-    const progress = mine<BatchProgress>('batchProgress');
+    const mine = <T>(name: 'jobProgress' | 'jobFinished') =>
+      events.flatMap((e) => {
+        const ev = e.payload as { jobId: number; kind: string; payload: T };
+        return e.name === name && ev.kind === 'batch.compress' && ev.jobId === started.jobId ? [ev.payload] : [];
+      });
+    const progress = mine<BatchProgress>('jobProgress');
     expect(progress.at(-1)).toMatchObject({ done: 12, total: 12, written: 12, workers: 1 });
-    expect(mine<BatchFinished>('batchFinished')).toEqual([expect.objectContaining({ state: 'done', written: 12, total: 12 })]);
+    expect(mine<BatchFinished>('jobFinished')).toEqual([expect.objectContaining({ state: 'done', written: 12, total: 12 })]);
     // The job is this studio's, listed like a local batch.
     const { jobs } = await studio.call('listJobs', { jobId: started.jobId });
     expect(jobs[0]).toMatchObject({ kind: 'batch.compress', state: 'done', done: 12 });
@@ -104,12 +108,12 @@ describe.skipIf(!haveRedis)('startQueueBatch', () => {
     const started = await studio.call('startQueueBatch', req);
     // No worker runs: nothing can finish before the cancel.
     expect(await studio.call('cancelJob', { jobId: started.jobId })).toMatchObject({ cancelled: true });
-    const stopped = await studio.call('awaitBatch', { jobId: started.jobId });
+    const stopped = await jobResult(studio, 'batch.compress', started.jobId);
     expect(stopped).toMatchObject({ state: 'cancelled', done: 0 });
     worker = await WorkerProcess.start(redis.url, path.join(tmp.dir, 'worker-home'), [path.join(tmp.dir, 'shared')]);
     const again = await studio.call('startQueueBatch', req);
     expect(again).toMatchObject({ jobId: started.jobId, resumed: true });
-    expect(await studio.call('awaitBatch', { jobId: started.jobId })).toMatchObject({ state: 'done', done: 12, failed: [] });
+    expect(await jobResult(studio, 'batch.compress', started.jobId)).toMatchObject({ state: 'done', done: 12, failed: [] });
     expect(readdirSync(out)).toHaveLength(12);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Studio } from '../../../src-main/core/studio.js';
 import { findSampleDir } from '../../../src-main/core/ui/sample.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { jobResult } from '../../helpers/jobs.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -35,7 +36,7 @@ describe('getSample', () => {
   it('reports the sample as loaded once imported under its dataset name', async () => {
     const info = await studio.call('getSample', {});
     const { jobId } = await studio.call('importPaths', { paths: [info.path!], dataset: info.dataset });
-    const summary = await studio.call('awaitImport', { jobId });
+    const summary = await jobResult(studio, 'import', jobId);
     expect(summary.added).toBe(400);
     expect(summary.failed).toEqual([]);
     expect((await studio.call('getSample', {})).loaded).toBe(true);

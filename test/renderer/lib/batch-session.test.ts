@@ -83,6 +83,36 @@ describe('BatchSession', () => {
     await fake.called('getBatch');
   });
 
+  test('lists a file once: its tile events, and an event of the same file again, add no second entry', async () => {
+    const fake = new FakeStudio();
+    const events = jobEvents(fake);
+    fake.handle('startBatch', () => ({ jobId: 9, kind: 'compress', state: 'running', resumed: false }));
+    const batch = session(fake);
+    await batch.start();
+
+    const tiles = (done: number, extra: Partial<BatchProgress> = {}) =>
+      progress(9, 0, { working: [{ file: '/photos/big.png', tilesDone: done, tilesTotal: 64 }], ...extra });
+    // As the core sends them: tile events name no finished file, then the file's own event.
+    events.progress('batch.compress', 9, tiles(1));
+    events.progress('batch.compress', 9, tiles(20));
+    expect(batch.recent).toEqual([]);
+    // Were a tile event to carry the file in progress, the file's own event still leaves one entry.
+    events.progress('batch.compress', 9, tiles(40, { currentFile: '/photos/big.png' }));
+    events.progress('batch.compress', 9, progress(9, 1, { currentFile: '/photos/big.png' }));
+    events.progress(
+      'batch.compress',
+      9,
+      progress(9, 2, { currentFile: '/photos/bad.png', error: '/photos/bad.png: not an image', failed: 1 }),
+    );
+    events.progress(
+      'batch.compress',
+      9,
+      progress(9, 2, { currentFile: '/photos/bad.png', error: '/photos/bad.png: not an image', failed: 1 }),
+    );
+    expect(batch.recent.map((r) => r.file)).toEqual(['/photos/bad.png', '/photos/big.png']);
+    expect(batch.errors).toEqual([{ path: '/photos/bad.png', error: '/photos/bad.png: not an image' }]);
+  });
+
   test('shows the batch still running after a reload, or the one the address names', async () => {
     const fake = new FakeStudio();
     fake.handle(

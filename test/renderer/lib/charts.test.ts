@@ -139,6 +139,23 @@ describe('ChartsState', () => {
     expect([charts.running, charts.jobId]).toEqual([false, null]);
   });
 
+  test('says what cancelling a running evaluation costs: only the image in progress', async () => {
+    const fake = studioWith([]);
+    const events = jobEvents(fake);
+    fake.handle('evaluateModel', () => ({ jobId: 31, total: 8 }));
+    const result = deferred<EvaluationResult>();
+    events.awaits('eval', () => result.promise);
+    const charts = new ChartsState(fake.client);
+    const running = charts.evaluate('m7', 'digits', 4);
+    await events.waited('eval');
+    events.progress('eval', 31, step(31, 2));
+    expect(charts.cancelLoses).toBe(
+      'The image being measured is lost. The 1 of 4 images measured so far are kept, and Resume in the Library continues from there; no curves are drawn until the evaluation finishes.',
+    );
+    result.resolve(evaluation(8, 'digits'));
+    await running;
+  });
+
   test('cancels the evaluation and the sweep through cancelJob', async () => {
     const fake = studioWith([]);
     const events = jobEvents(fake);

@@ -118,7 +118,6 @@ describe('ImportSession', () => {
     await session.cancel();
 
     expect(fake.callsOf('cancelJob')).toEqual([{ jobId: 3 }]);
-    expect(fake.callsOf('cancelImport')).toEqual([]);
   });
 
   test('a refused start is a failure with its reason, and no job', async () => {

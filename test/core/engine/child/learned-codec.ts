@@ -1,4 +1,4 @@
-// Run in a fresh process by test/core/engine/learned/coding.test.ts (backend forced through
+// Run in a fresh process by test/core/engine/models/learned.coding.test.ts (backend forced through
 // LATENT_STUDIO_BACKEND): loads saved learned models, decodes the parent's streams, codes the same
 // images itself, and decodes corrupt streams. Reads a job JSON, writes the results as JSON.
 import { readFile, writeFile } from 'node:fs/promises';

@@ -1,20 +1,20 @@
-// Compress batches of files (decompress-batch.ts does the other way): the work the codec worker
-// tasks do. A bad file is reported with a one-line reason naming it and the batch goes on;
-// outputs are written atomically and never replace an existing file unless asked.
+// Compress a list of files with one model (decompress-files.ts does the other way): the work of
+// the single-file task (compressImages: the CLI's files, the studio's single images). Each file
+// goes through the per-file step every file job uses (process-item.ts); a pack codes the list into
+// one file. A bad file is reported with a one-line reason naming it and the list goes on; outputs
+// are written atomically and never replace an existing file unless asked.
 import { resolveRegular } from '../input/open-input.js';
 import path from 'node:path';
 import type { CodecFailure, CompressedFile, CompressProgress } from '../contract/codec.js';
-import { toWireError } from '../contract/errors.js';
+import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
+import type { CalibrationSource } from '../engine/open-model.js';
 import { writeFileAtomic } from '../imaging/index.js';
-import { calibratedModel, type CalibrationSource } from './calibrate.js';
-import { compressImage, compressPack, prepareFile, type PreparedImage } from './compress.js';
-import type { CodecModel } from './model.js';
-import { throttledTiles } from './tile-progress.js';
-
-export interface LoadedCodecModel extends CodecModel {
-  dispose(): void;
-}
-export type ModelLoader = (dir: string) => Promise<LoadedCodecModel>;
+import { calibratedModel } from '../codec/calibrate.js';
+import { compressPack, prepareFile, type CompressResult, type PreparedImage } from '../codec/compress.js';
+import type { CodecModel, ModelLoader } from '../codec/model.js';
+import { throttledTiles } from '../codec/tile-progress.js';
+import { createControl, PixelBudget } from './pixel-budget.js';
+import { processItem, reasonFor, type ItemEnv, type ItemOptions, type SingleFileCalls } from './process-item.js';
 
 export interface BatchIO {
   progress(p: CompressProgress): void;
@@ -48,22 +48,9 @@ export interface CompressBatchResult {
   pack?: { output: string; bytes: number; images: number; bpp: number };
 }
 
-/** A one-line reason that names the file. */
+/** A one-line reason that names the file (process-item.ts words it). */
 export function failure(file: string, err: unknown): CodecFailure {
-  const message = toWireError(err).message;
-  return { path: file, error: message.includes(file) ? message : `${file}: ${message}` };
-}
-
-/** The loaded model under the catalog's id (the id the .latent files name). */
-export function asCatalogModel(model: LoadedCodecModel, id: string): CodecModel {
-  return {
-    id,
-    weightsHash: model.weightsHash,
-    card: model.card,
-    encode: (img) => model.encode(img),
-    decode: (c, w, h) => model.decode(c, w, h),
-    ...(model.learned ? { learned: model.learned } : {}),
-  };
+  return { path: file, error: reasonFor(file, err) };
 }
 
 async function fileBytes(file: string): Promise<number> {
@@ -75,50 +62,78 @@ async function fileBytes(file: string): Promise<number> {
 }
 
 export async function runCompressBatch(input: CompressBatchInput, load: ModelLoader, io: BatchIO): Promise<CompressBatchResult> {
-  const loaded = await load(input.modelDir);
+  const loaded = await load({ id: input.modelId, dir: input.modelDir });
   try {
-    const model = await calibratedModel(asCatalogModel(loaded, input.modelId), input.calibration);
+    const model = await calibratedModel(loaded, input.calibration);
     return input.pack ? await compressToPack(model, input, input.pack, io) : await compressEach(model, input, io);
   } finally {
     loaded.dispose();
   }
 }
 
+/**
+ * The per-file step's surroundings for one file of the single-file path: a pixel budget of its own
+ * (one file at a time), no cancel signal (the checkpoint stops between files), and its calls.
+ */
+export function singleEnv(options: ItemOptions, model: () => Promise<CodecModel>, io: BatchIO, single: SingleFileCalls): ItemEnv {
+  return {
+    options,
+    budget: new PixelBudget(createControl(), options.maxPixels),
+    signal: new AbortController().signal,
+    model,
+    checkpoint: () => io.checkpoint(),
+    single,
+  };
+}
+
+/** Each file through the per-file step every file job uses (process-item.ts). */
 async function compressEach(model: CodecModel, input: CompressBatchInput, io: BatchIO): Promise<CompressBatchResult> {
   const files: CompressedFile[] = [];
   const failed: CodecFailure[] = [];
   const total = input.items.length;
+  const options: ItemOptions = {
+    kind: 'compress',
+    skipExisting: false,
+    overwrite: input.overwrite ?? false,
+    maxPixels: input.maxPixels ?? DEFAULT_MAX_PIXELS,
+    keepMetadata: input.keepMetadata ?? true,
+    format: 'png',
+    settings: {
+      ...(input.quality !== undefined ? { quality: input.quality } : {}),
+      ...(input.targetPsnr !== undefined ? { targetPsnr: input.targetPsnr } : {}),
+      ...(input.targetBpp !== undefined ? { targetBpp: input.targetBpp } : {}),
+      ...(input.measure ? { measure: true } : {}),
+    },
+  };
   for (const [k, item] of input.items.entries()) {
     await io.checkpoint();
-    try {
-      const img = await prepareFile(model, item.input, input.keepMetadata ?? true, input.maxPixels);
-      const r = await compressImage(model, img, {
-        ...(input.quality !== undefined ? { quality: input.quality } : {}),
-        ...(input.targetPsnr !== undefined ? { targetPsnr: input.targetPsnr } : {}),
-        ...(input.targetBpp !== undefined ? { targetBpp: input.targetBpp } : {}),
-        ...(input.measure ? { measure: true } : {}),
-        // Within the file: a photo of a few hundred tiles takes a minute.
-        onTiles: throttledTiles((d, t) => io.progress({ done: k, total, path: item.input, tiles: { done: d, total: t } }), input.tileReportMs),
-      });
-      await writeFileAtomic(item.output, r.bytes, { overwrite: input.overwrite ?? false });
-      const original = await fileBytes(item.input);
+    let coded: CompressResult | undefined;
+    const env = singleEnv(options, async () => model, io, { compressed: (_, r) => (coded = r), unpacked: () => {} });
+    // Within the file: a photo of a few hundred tiles takes a minute.
+    const onTiles = throttledTiles(
+      (d, t) => io.progress({ done: k, total, path: item.input, tiles: { done: d, total: t } }),
+      input.tileReportMs,
+    );
+    const r = await processItem(env, item, onTiles);
+    if (r.outcome === 'failed') failed.push({ path: item.input, error: r.error });
+    else if (r.outcome === 'skipped' || !coded)
+      failed.push(failure(item.input, new Error(r.outcome === 'skipped' ? r.reason : 'not coded')));
+    else {
+      const f = r.file;
       files.push({
-        input: item.input,
-        output: item.output,
-        bytes: r.bytes.length,
-        width: r.width,
-        height: r.height,
-        channels: r.channels,
-        quality: r.quality,
-        step: r.step,
-        bpp: r.bpp,
-        ratio: original / r.bytes.length,
-        ...(r.psnr !== undefined ? { psnr: r.psnr } : {}),
-        ...(r.target ? { target: r.target } : {}),
+        input: f.input,
+        output: f.output,
+        bytes: f.bytes,
+        width: coded.width,
+        height: coded.height,
+        channels: coded.channels,
+        quality: coded.quality,
+        step: coded.step,
+        bpp: coded.bpp,
+        ratio: f.ratio ?? 0,
+        ...(coded.psnr !== undefined ? { psnr: coded.psnr } : {}),
+        ...(coded.target ? { target: coded.target } : {}),
       });
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      failed.push(failure(item.input, err));
     }
     io.progress({ done: k + 1, total, path: item.input });
   }

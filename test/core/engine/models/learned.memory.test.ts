@@ -10,7 +10,7 @@ import { toBytes } from '../../../../src-main/core/imaging/pixels.js';
 import { trainRateDistortion } from '../../../../src-main/core/engine/train-rd.js';
 import { collectingIO } from '../../../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../../../helpers/tmp-home.js';
-import { CASES, builtRuntime, implOf, rdOptions, testImage, tinyCard } from './learned-fixtures.js';
+import { CASES, builtRuntime, implOf, rdOptions, testImage, tinyCard } from '../learned/learned-fixtures.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeAll(async () => {

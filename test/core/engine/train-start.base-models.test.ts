@@ -234,13 +234,41 @@ describe('built-in base models', () => {
     expect((JSON.parse(byName.stdout) as { startedFrom?: { id: string } }).startedFrom?.id).toBe('base-tiny');
     // The lambdas' count shapes the gain vectors, their values only the training: the same count starts
     // from the base with the values asked for; another count does not fit it.
-    const moved = await cli(home, '--json', 'train', '--dataset', 'digits', '--color', 'gray', '--init-from', 'base-tiny', '--lambdas', '0.005,0.04', '--steps', '2');
+    const moved = await cli(
+      home,
+      '--json',
+      'train',
+      '--dataset',
+      'digits',
+      '--color',
+      'gray',
+      '--init-from',
+      'base-tiny',
+      '--lambdas',
+      '0.005,0.04',
+      '--steps',
+      '2',
+    );
     expect(moved.code, moved.stderr).toBe(0);
     const movedOut = JSON.parse(moved.stdout) as { startedFrom?: { id: string }; model: string };
     expect(movedOut.startedFrom?.id).toBe('base-tiny');
     const movedCard = (JSON.parse((await cli(home, '--json', 'models', 'show', movedOut.model)).stdout) as { card: ModelCard }).card;
     expect((movedCard.hyper as { lambdas: number[] }).lambdas).toEqual([0.005, 0.04]);
-    const three = await cli(home, '--json', 'train', '--dataset', 'digits', '--color', 'gray', '--init-from', 'base-tiny', '--lambdas', '0.005,0.01,0.04', '--steps', '2');
+    const three = await cli(
+      home,
+      '--json',
+      'train',
+      '--dataset',
+      'digits',
+      '--color',
+      'gray',
+      '--init-from',
+      'base-tiny',
+      '--lambdas',
+      '0.005,0.01,0.04',
+      '--steps',
+      '2',
+    );
     expect(three.code).toBe(1);
     expect(three.stderr).toMatch(/its shapes .* differ from the options asked for/);
   });

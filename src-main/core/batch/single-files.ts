@@ -1,20 +1,20 @@
-// Contract handlers for the codec: resolve models through the catalog, plan output names, run the
-// batch in a worker thread with progress events, and record each latent file in the catalog.
-import { familyByFormatId } from '../engine/models/families.js';
+// The codec contract's file methods, compressImages and decompressFiles (the CLI's files, the
+// studio's single images): resolve the model (engine/model-resolver.ts), plan output names, run the
+// list in one worker thread with progress events, and record each latent file in the catalog.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { getCatalog, type ModelRecord } from '../catalog/index.js';
-import type { CodecFailure, CompressImagesResult, LatentInfo, codecMethods } from '../contract/codec.js';
+import { getCatalog } from '../catalog/index.js';
+import type { CodecFailure, CompressImagesResult, codecMethods } from '../contract/codec.js';
 import { StudioError } from '../contract/errors.js';
+import { resolveModel } from '../engine/model-resolver.js';
 import { outputNameProblem } from '../system/output-name.js';
 import type { CoreContext, Handlers } from '../context.js';
 import { startWorkerTask } from '../workers/host.js';
-import { compressTask, decompressTask } from './tasks/index.js';
-import { failure, type CompressBatchInput } from './batch.js';
-import type { DecompressBatchInput } from './decompress-batch.js';
-import type { CalibrationSource } from './calibrate.js';
-import { FORMAT_VERSION, tagHex, tagMatches, weightsTag } from './container.js';
-import { PackFile, peekLatent, readPackV2File, readSingleFile } from './latent-file.js';
+import { compressFilesTask, decompressFilesTask } from './tasks.js';
+import { failure, type CompressBatchInput } from './compress-files.js';
+import type { DecompressBatchInput } from './decompress-files.js';
+import { tagHex, tagMatches, weightsTag } from '../codec/container.js';
+import { PackFile, peekLatent, readPackV2File, readSingleFile } from '../codec/latent-file.js';
 import { pixelLimit } from '../settings/pixel-limit.js';
 
 async function isFolder(p: string): Promise<boolean> {
@@ -36,24 +36,9 @@ function modelRecord(ctx: CoreContext, id: string) {
   return getCatalog(ctx).models.get(id);
 }
 
-/** The model's calibration cache and its dataset's validation images (see calibrate.ts). */
-export function calibrationSource(ctx: CoreContext, rec: ModelRecord): CalibrationSource {
-  const catalog = getCatalog(ctx);
-  const samples =
-    rec.datasetId === null
-      ? []
-      : catalog.images
-          .forDataset(rec.datasetId, 'val')
-          .map((i) => i.path)
-          .sort()
-          .slice(0, 8);
-  return { file: path.join(ctx.home.root, 'cache', 'codec', `${rec.id}.calibration.json`), samples };
-}
-
-export const codecHandlers: Handlers<typeof codecMethods> = {
+export const singleFileHandlers: Pick<Handlers<typeof codecMethods>, 'compressImages' | 'decompressFiles'> = {
   async compressImages(req, ctx) {
-    const rec = modelRecord(ctx, req.model);
-    if (!rec) throw new StudioError('not-found', `model ${req.model} is not in the catalog (see latent-studio models)`);
+    const { rec, ref } = resolveModel(ctx, req.model);
     const outDir = path.resolve(req.outDir);
     const failed: CodecFailure[] = [];
     const items: CompressBatchInput['items'] = [];
@@ -84,10 +69,10 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
     const offset = failed.length;
     if (items.length === 0) return { model: rec.id, files: [], failed };
     const task = startWorkerTask(
-      compressTask,
+      compressFilesTask,
       {
-        modelId: rec.id,
-        modelDir: rec.dir,
+        modelId: ref.id,
+        modelDir: ref.dir,
         items,
         ...(pack ? { pack } : {}),
         ...(req.quality !== undefined ? { quality: req.quality } : {}),
@@ -96,7 +81,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         ...(req.measure ? { measure: true } : {}),
         keepMetadata: req.keepMetadata ?? true,
         overwrite: req.overwrite ?? false,
-        calibration: calibrationSource(ctx, rec),
+        ...(ref.calibration ? { calibration: ref.calibration } : {}),
         maxPixels: await pixelLimit(ctx.home, req.maxPixels),
       },
       { onProgress: (p) => ctx.emit('compressProgress', { ...p, done: p.done + offset, total }) },
@@ -169,7 +154,7 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
     const offset = failed.length;
     if (items.length === 0) return { files: [], failed };
     const task = startWorkerTask(
-      decompressTask,
+      decompressFilesTask,
       {
         models,
         items,
@@ -183,109 +168,5 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
     );
     const result = await task.result;
     return { files: result.files, failed: [...failed, ...result.failed] };
-  },
-
-  async inspectLatent(req, ctx) {
-    const file = path.resolve(req.path);
-    const { params, pack, bytes } = await peekLatent(file);
-    if ('version' in params && pack) {
-      const p = await readPackV2File(file);
-      const rec = modelRecord(ctx, params.modelId);
-      return {
-        path: file,
-        formatVersion: 2,
-        bytes,
-        model: rec?.id ?? params.modelId,
-        modelInCatalog: rec !== undefined,
-        weightsTag: tagHex(params.weightsTag),
-        step: 0,
-        predictor: 'none',
-        tile: 0,
-        family: familyByFormatId(params.family)?.name ?? `unknown family ${params.family}`,
-        quality: params.quality,
-        kind: 'pack',
-        headerBytes: p.header.headerLength,
-        images: p.header.entries.map((e) => ({
-          width: e.width,
-          height: e.height,
-          channels: e.channels,
-          codeGrid: [0, 0, 0] as [number, number, number],
-          ...(e.name !== undefined ? { name: e.name } : {}),
-          exif: e.exifLength > 0,
-          icc: e.iccLength > 0,
-        })),
-      } satisfies LatentInfo;
-    }
-    if ('version' in params) {
-      const s = await readSingleFile(file);
-      if (s.kind !== 'single-v2') throw new StudioError('internal', `${file}: read as version 1 after a version-2 header`);
-      const e = s.image;
-      const payload = e.streams.reduce((n, st) => n + st.length, 0) + (e.alpha?.length ?? 0) + (e.exif?.length ?? 0) + (e.icc?.length ?? 0);
-      const rec = modelRecord(ctx, params.modelId);
-      return {
-        path: file,
-        formatVersion: 2,
-        bytes,
-        model: rec?.id ?? params.modelId,
-        modelInCatalog: rec !== undefined,
-        weightsTag: tagHex(params.weightsTag),
-        step: 0,
-        predictor: 'none',
-        tile: 0,
-        family: familyByFormatId(params.family)?.name ?? `unknown family ${params.family}`,
-        quality: params.quality,
-        kind: 'single',
-        headerBytes: bytes - payload,
-        images: [
-          { width: e.width, height: e.height, channels: e.channels, codeGrid: [0, 0, 0], exif: Boolean(e.exif), icc: Boolean(e.icc) },
-        ],
-      } satisfies LatentInfo;
-    }
-    const base = {
-      path: file,
-      formatVersion: FORMAT_VERSION,
-      bytes,
-      model: params.modelId,
-      modelInCatalog: modelRecord(ctx, params.modelId) !== undefined,
-      weightsTag: tagHex(params.weightsTag),
-      step: params.step,
-      predictor: params.predictor,
-      tile: params.tile,
-    };
-    if (pack) {
-      const h = (await PackFile.open(file)).header;
-      return {
-        ...base,
-        kind: 'pack',
-        headerBytes: h.headerLength,
-        images: h.images.map((e) => ({
-          width: e.width,
-          height: e.height,
-          channels: e.channels,
-          codeGrid: [e.gh, e.gw, params.codeChannels],
-          ...(e.name !== undefined ? { name: e.name } : {}),
-          exif: e.exifLen > 0,
-          icc: e.iccLen > 0,
-        })),
-      } satisfies LatentInfo;
-    }
-    const s = await readSingleFile(file);
-    if (s.kind !== 'single') throw new StudioError('internal', `${file}: read as version 2 after a version-1 header`);
-    const e = s.image;
-    return {
-      ...base,
-      kind: 'single',
-      headerBytes: s.bytes - s.payload.length - (s.alpha?.length ?? 0) - (e.exif?.length ?? 0) - (e.icc?.length ?? 0),
-      images: [
-        {
-          width: e.width,
-          height: e.height,
-          channels: e.channels,
-          codeGrid: [e.gh, e.gw, params.codeChannels],
-          exif: Boolean(e.exif),
-          icc: Boolean(e.icc),
-        },
-      ],
-    } satisfies LatentInfo;
   },
 };

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPackHeaderV2 } from '../../../src-main/core/codec/container-v2.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
-import { v2Pack } from './bombs.js';
+import { v2Pack } from '../codec/bombs.js';
+import { jobResult } from '../../helpers/jobs.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -67,7 +68,7 @@ describe('decompressing a pack', () => {
     write(dir, 'fine.latent', good);
     const out = path.join(tmp.dir, 'batch-out');
     const { jobId } = await studio.call('startBatch', { kind: 'decompress', inputs: [dir], outDir: out, workers: 1 });
-    const s = await studio.call('awaitBatch', { jobId });
+    const s = await jobResult(studio, 'batch.decompress', jobId);
     expect(s.failed).toHaveLength(1);
     expect(s.failed[0]!.error).toMatch(/broken\.latent.*CRC mismatch in block 3/);
     expect(readdirSync(out)).toEqual(['fine']);

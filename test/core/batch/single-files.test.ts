@@ -1,12 +1,13 @@
 // The codec's contract methods through the Studio (validation, worker task, events, catalog).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import type { CompressProgress } from '../../../src-main/core/contract/codec.js';
 import { Studio } from '../../../src-main/core/studio.js';
+import { jobResult } from '../../helpers/jobs.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
-import { DIGITS, trainTinyModel, type TinyModel } from './tiny-model.js';
+import { DIGITS, trainTinyModel, type TinyModel } from '../codec/tiny-model.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -65,6 +66,50 @@ describe('codec contract', () => {
       images: [{ width: 20, height: 20, channels: 1, codeGrid: [1, 1, 16], exif: false, icc: false }],
     });
     expect(info.headerBytes).toBe(32 + model.id.length);
+  });
+
+  it('codes a file as a folder batch does (one per-file step): the same bytes each way, and the same pixels back', async () => {
+    const folder = path.join(tmp.dir, 'same-in');
+    mkdirSync(folder, { recursive: true });
+    const names = ['a.png', 'b.png'];
+    names.forEach((n, i) => copyFileSync(DIGITS[i]!, path.join(folder, n)));
+    const inputs = names.map((n) => path.join(folder, n));
+    const single = await studio.call('compressImages', {
+      model: model.id,
+      paths: inputs,
+      outDir: path.join(tmp.dir, 'same-single'),
+      quality: 40,
+    });
+    expect(single.failed).toEqual([]);
+    const started = await studio.call('startBatch', {
+      kind: 'compress',
+      inputs: [folder],
+      outDir: path.join(tmp.dir, 'same-batch'),
+      modelId: model.id,
+      quality: 40,
+      workers: 1,
+    });
+    const batch = await jobResult(studio, 'batch.compress', started.jobId);
+    expect(batch.failed).toEqual([]);
+    const byInput = new Map(batch.files.map((f) => [f.input, f.output]));
+    for (const f of single.files) expect(readFileSync(f.output).equals(readFileSync(byInput.get(f.input)!)), f.input).toBe(true);
+
+    const back = await studio.call('decompressFiles', {
+      paths: single.files.map((f) => f.output),
+      outDir: path.join(tmp.dir, 'same-back'),
+    });
+    expect(back.failed).toEqual([]);
+    const started2 = await studio.call('startBatch', {
+      kind: 'decompress',
+      inputs: [path.join(tmp.dir, 'same-batch')],
+      outDir: path.join(tmp.dir, 'same-batch-back'),
+      workers: 1,
+    });
+    const batchBack = await jobResult(studio, 'batch.decompress', started2.jobId);
+    expect(batchBack.failed).toEqual([]);
+    const backByName = new Map(batchBack.files.map((f) => [path.basename(f.output), f.output]));
+    for (const f of back.files)
+      expect(readFileSync(f.output).equals(readFileSync(backByName.get(path.basename(f.output))!)), f.output).toBe(true);
   });
 
   it('validates requests at the boundary and names files in its errors', async () => {

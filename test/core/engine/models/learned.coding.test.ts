@@ -28,7 +28,7 @@ import {
   totalBytes,
   type FamilyCase,
   type TinyHyper,
-} from './learned-fixtures.js';
+} from '../learned/learned-fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const run = promisify(execFile);

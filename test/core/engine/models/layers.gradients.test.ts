@@ -18,7 +18,7 @@ import { gaussianLikelihood, SCALE_FLOOR } from '../../../../src-main/core/engin
 import { addGdn, gdn, gdnEffective } from '../../../../src-main/core/engine/models/layers/gdn.js';
 import { ParamStore, SeedSequence } from '../../../../src-main/core/engine/models/layers/params.js';
 import { Mulberry32 } from '../../../../src-main/core/engine/random.js';
-import { maxAbsDiff } from './learned-fixtures.js';
+import { maxAbsDiff } from '../learned/learned-fixtures.js';
 
 beforeAll(async () => {
   await chooseBackend();

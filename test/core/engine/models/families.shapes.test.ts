@@ -9,7 +9,7 @@ import { factorizedMeta } from '../../../../src-main/core/engine/models/factoriz
 import { hyperpriorMeta } from '../../../../src-main/core/engine/models/hyperprior/meta.js';
 import { densePriorMeta } from '../../../../src-main/core/engine/models/dense-prior/meta.js';
 import { learnedImpl } from '../../../../src-main/core/engine/models/registry.js';
-import { CASES, TINY_DENSE_PRIOR, implOf, type FamilyCase } from './learned-fixtures.js';
+import { CASES, TINY_DENSE_PRIOR, implOf, type FamilyCase } from '../learned/learned-fixtures.js';
 
 beforeAll(async () => {
   await chooseBackend();

@@ -5,12 +5,12 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chooseBackend } from '../../../../src-main/core/engine/backend.js';
-import { readRdCheckpoint, writeRdCheckpoint } from '../../../../src-main/core/engine/train-rd-checkpoint.js';
-import { trainRateDistortion, type RdState, type RdTrained } from '../../../../src-main/core/engine/train-rd.js';
-import { collectingIO } from '../../../helpers/engine-fixtures.js';
-import { makeTmpDir } from '../../../helpers/tmp-home.js';
-import { CASES, firstDifference, rdOptions } from './learned-fixtures.js';
+import { chooseBackend } from '../../../src-main/core/engine/backend.js';
+import { readRdCheckpoint, writeRdCheckpoint } from '../../../src-main/core/engine/train-rd-checkpoint.js';
+import { trainRateDistortion, type RdState, type RdTrained } from '../../../src-main/core/engine/train-rd.js';
+import { collectingIO } from '../../helpers/engine-fixtures.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { CASES, firstDifference, rdOptions } from './learned/learned-fixtures.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeAll(async () => {
