@@ -93,6 +93,15 @@ export class ChartsState {
       : 'Images already measured are kept';
     return `The image being measured is lost. ${kept}, and Resume in the Library continues from there; no curves are drawn until the evaluation finishes.`;
   }
+  /** What cancelling the code-size sweep loses (finished code sizes are kept; resume continues). */
+  get sweepCancelLoses(): string {
+    const p = this.#sweepJob.progress;
+    const done = p ? p.index + (p.phase === 'done' ? 1 : 0) : 0;
+    const kept = p
+      ? `The ${done} of ${p.count} code size${p.count === 1 ? '' : 's'} finished so far are kept`
+      : 'Code sizes already finished are kept';
+    return `The model being trained or measured now is lost. ${kept}, and Resume in the Library continues from there.`;
+  }
   get runError(): string | null {
     return this.#runError;
   }

@@ -112,6 +112,9 @@ describe('ChartsState', () => {
     expect([charts.running, charts.sweepRunning]).toEqual([true, true]);
     events.progress('eval.codesize', 41, { jobId: 41, codeSize: 16, index: 1, count: 2, phase: 'eval', evalJobId: 40 });
     expect(charts.sweepProgress?.codeSize).toBe(16);
+    expect(charts.sweepCancelLoses).toBe(
+      'The model being trained or measured now is lost. The 1 of 2 code sizes finished so far are kept, and Resume in the Library continues from there.',
+    );
     evalEnd.resolve(evaluation(12, 'digits'));
     sweepEnd.resolve({
       jobId: 41,
