@@ -1,4 +1,4 @@
-// Child process for catalog-crash.test.ts (run with `node bin/run-ts.js`): starts a real import
+// Child process for catalog.crash.test.ts (run with `node bin/run-ts.js`): starts a real import
 // job, imports two files through the product code, then runs a long write transaction (deleting
 // a dataset of many rows) and announces it from inside the transaction so the test can SIGKILL
 // it mid-write. Usage: catalog-crash-writer.ts <catalog file> <thumbnails dir> <photos dir> <rows>

@@ -1,5 +1,5 @@
 // Evaluation through the contract (Studio.call), on real files with real sharp encoders and a real
-// catalog file; classical codecs only here (the latent codec is covered in eval-model.test.ts).
+// catalog file; classical codecs only here (the latent codec is covered in eval-jobs.model.test.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
