@@ -126,7 +126,7 @@ describe('built-in base models', () => {
     const show = JSON.parse((await cli(home, '--json', 'models', 'show', r.model)).stdout) as { card: ModelCard; dir: string };
     const shipped = readFileSync(path.join(tmp.dir, 'resources', 'models', 'base-tiny', 'params.bin'));
     expect(show.card.startedFrom?.paramsHash).toBe(createHash('sha256').update(shipped).digest('hex'));
-    // Small images fine-tune at the family's full rate (photos at a tenth: test/cli/train-estimate.test.ts).
+    // Small images fine-tune at the family's full rate (photos at a tenth: test/cli/commands/train.estimate.test.ts).
     expect(show.card.training.learningRate).toBeCloseTo(1e-3 * FINE_TUNE_RATE_FACTOR.small, 12);
     const start = show.card.startedFrom!.rd!;
     expect(start).toHaveLength(2);

@@ -2,10 +2,10 @@
 // progress on stderr, the model registered; one-line usage errors.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { FIXTURES } from '../helpers/engine-fixtures.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { sink } from '../helpers/text-sink.js';
+import { main } from '../../../src-main/cli/main.js';
+import { FIXTURES } from '../../helpers/engine-fixtures.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { sink } from '../../helpers/text-sink.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeAll(() => (tmp = makeTmpDir('ls-cli-train-')));

@@ -1,14 +1,14 @@
 // `latent-studio eval` through main(argv): classical codecs on real files (the model case is in
-// eval-model.test.ts). Checks the --json document of DESIGN.md section 5, the table, exports and
+// eval.model.test.ts). Checks the --json document of DESIGN.md section 5, the table, exports and
 // exit statuses.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { sink } from '../helpers/text-sink.js';
+import { main } from '../../../src-main/cli/main.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { sink } from '../../helpers/text-sink.js';
 
-const land = path.resolve(__dirname, '../fixtures/landscapes-small');
+const land = path.resolve(__dirname, '../../fixtures/landscapes-small');
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeEach(() => (tmp = makeTmpDir()));
 afterEach(() => tmp.cleanup());

@@ -5,13 +5,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedFileBytes, expectedTrainSeconds } from '../../src-main/core/engine/train-estimate.js';
-import { FIXTURES } from '../helpers/engine-fixtures.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { runCli } from './run-cli.js';
-import type { ModelCard } from '../../src-main/core/engine/model-card.js';
-import { familyMeta } from '../../src-main/core/engine/models/families.js';
-import { FINE_TUNE_RATE_FACTOR } from '../../src-main/core/engine/models/family-meta.js';
+import { expectedFileBytes, expectedTrainSeconds } from '../../../src-main/core/engine/train-estimate.js';
+import { FIXTURES } from '../../helpers/engine-fixtures.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { runCli } from '../run-cli.js';
+import type { ModelCard } from '../../../src-main/core/engine/model-card.js';
+import { familyMeta } from '../../../src-main/core/engine/models/families.js';
+import { FINE_TUNE_RATE_FACTOR } from '../../../src-main/core/engine/models/family-meta.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeAll(() => {
@@ -21,7 +21,7 @@ afterAll(() => tmp?.cleanup());
 
 // Long enough that the fixed start-up cost (a second on a quiet machine, more under load) is not the whole run.
 const MINUTES = 0.25;
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '../../..');
 
 function within2x(actual: number, expected: number): void {
   expect(actual / expected, `actual ${actual} against estimate ${expected}`).toBeGreaterThanOrEqual(0.5);

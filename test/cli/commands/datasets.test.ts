@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { openCatalog } from '../../src-main/core/catalog/index.js';
-import { studioHome } from '../../src-main/core/system/home.js';
-import { LANDSCAPES, writeBadFiles, writeModelFolder } from '../core/catalog/catalog-fixtures.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { sink } from '../helpers/text-sink.js';
+import { main } from '../../../src-main/cli/main.js';
+import { openCatalog } from '../../../src-main/core/catalog/index.js';
+import { studioHome } from '../../../src-main/core/system/home.js';
+import { LANDSCAPES, writeBadFiles, writeModelFolder } from '../../core/catalog/catalog-fixtures.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { sink } from '../../helpers/text-sink.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 beforeEach(() => (tmp = makeTmpDir('ls-cli-catalog-')));

@@ -7,15 +7,15 @@ import { chmodSync, copyFileSync, mkdirSync, symlinkSync, truncateSync, writeFil
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openCatalog } from '../../src-main/core/catalog/index.js';
-import type { ImportSummary } from '../../src-main/core/contract/catalog.js';
-import { studioHome } from '../../src-main/core/system/home.js';
-import { readImage } from '../../src-main/core/imaging/index.js';
-import { LANDSCAPE_FILES, LANDSCAPES } from '../core/catalog/catalog-fixtures.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { runCli } from './run-cli.js';
+import { openCatalog } from '../../../src-main/core/catalog/index.js';
+import type { ImportSummary } from '../../../src-main/core/contract/catalog.js';
+import { studioHome } from '../../../src-main/core/system/home.js';
+import { readImage } from '../../../src-main/core/imaging/index.js';
+import { LANDSCAPE_FILES, LANDSCAPES } from '../../core/catalog/catalog-fixtures.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { runCli } from '../run-cli.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const isRoot = process.getuid?.() === 0;
 
 let tmp: ReturnType<typeof makeTmpDir>;

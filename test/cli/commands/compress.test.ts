@@ -4,13 +4,13 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { openCatalog } from '../../src-main/core/catalog/index.js';
-import { FORMAT_VERSION, readSingle, writeSingle } from '../../src-main/core/codec/container.js';
-import { studioHome } from '../../src-main/core/system/home.js';
-import { DIGITS, catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { sink } from '../helpers/text-sink.js';
+import { main } from '../../../src-main/cli/main.js';
+import { openCatalog } from '../../../src-main/core/catalog/index.js';
+import { FORMAT_VERSION, readSingle, writeSingle } from '../../../src-main/core/codec/container.js';
+import { studioHome } from '../../../src-main/core/system/home.js';
+import { DIGITS, catalogedTinyModel, type TinyModel } from '../../core/codec/tiny-model.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { sink } from '../../helpers/text-sink.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let home: string;

@@ -8,15 +8,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { Studio } from '../../src-main/core/studio.js';
-import { FIXTURES } from '../helpers/engine-fixtures.js';
-import { collectJobEvents, jobResult, onJobProgress } from '../helpers/jobs.js';
-import { sink } from '../helpers/text-sink.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { DEFAULT_MAX_PIXELS } from '../../src-main/core/contract/limits.js';
+import { main } from '../../../src-main/cli/main.js';
+import { Studio } from '../../../src-main/core/studio.js';
+import { FIXTURES } from '../../helpers/engine-fixtures.js';
+import { collectJobEvents, jobResult, onJobProgress } from '../../helpers/jobs.js';
+import { sink } from '../../helpers/text-sink.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { DEFAULT_MAX_PIXELS } from '../../../src-main/core/contract/limits.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/latent-studio.js');
+const BIN = path.resolve(import.meta.dirname, '../../../bin/latent-studio.js');
 const TOKEN = 'host-token-0123456789abcdef-never-printed';
 /** A tiny learned model, one epoch, one thread: seconds, not minutes, beside the background training. */
 const TRAIN = ['--arch', 'dense-prior', '--code-size', '8', '--layers', '32', '--epochs', '1', '--seed', '5', '--workers', '1'];

@@ -9,15 +9,15 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { QUEUE_NAME, QUEUE_PREFIX, queueJobData } from '../../src-main/core/queue/job-data.js';
-import { haveRedis, RedisServer } from '../core/queue/redis-server.js';
-import { WorkerProcess } from '../core/queue/worker-process.js';
-import { sink } from '../helpers/text-sink.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
+import { main } from '../../../src-main/cli/main.js';
+import { QUEUE_NAME, QUEUE_PREFIX, queueJobData } from '../../../src-main/core/queue/job-data.js';
+import { haveRedis, RedisServer } from '../../core/queue/redis-server.js';
+import { WorkerProcess } from '../../core/queue/worker-process.js';
+import { sink } from '../../helpers/text-sink.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
 
 const PASSWORD = 'pw-Qx7-never-printed';
-const DIGITS = path.resolve(import.meta.dirname, '../fixtures/digits');
+const DIGITS = path.resolve(import.meta.dirname, '../../fixtures/digits');
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let redis: RedisServer;
@@ -197,7 +197,7 @@ describe.skipIf(!haveRedis)('batches on a Redis queue with worker processes', ()
   it('the submitter killed (-9) mid-batch: the same command continues its job, each file counted once', async () => {
     const out = path.join(shared, 'out-resumed');
     const home = path.join(tmp.dir, 'home-resume');
-    const bin = path.resolve(import.meta.dirname, '../../bin/latent-studio.js');
+    const bin = path.resolve(import.meta.dirname, '../../../bin/latent-studio.js');
     const first = spawn(
       process.execPath,
       [bin, '--home', home, '--json', 'compress', '--model', 'base-small', inputs, '--out', out, '--queue', redis.url],

@@ -6,16 +6,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCatalog } from '../../src-main/core/catalog/index.js';
-import type { RemoteTrainProgress } from '../../src-main/core/contract/jobs.js';
-import { jobRunner } from '../../src-main/core/jobs/runner.js';
-import { remoteTrainJob } from '../../src-main/core/remote/remote-train.js';
-import { Studio } from '../../src-main/core/studio.js';
-import { fixtureFiles } from '../helpers/engine-fixtures.js';
-import { jobOutcome, jobResult, onJobProgress } from '../helpers/jobs.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
+import { getCatalog } from '../../../src-main/core/catalog/index.js';
+import type { RemoteTrainProgress } from '../../../src-main/core/contract/jobs.js';
+import { jobRunner } from '../../../src-main/core/jobs/runner.js';
+import { remoteTrainJob } from '../../../src-main/core/remote/remote-train.js';
+import { Studio } from '../../../src-main/core/studio.js';
+import { fixtureFiles } from '../../helpers/engine-fixtures.js';
+import { jobOutcome, jobResult, onJobProgress } from '../../helpers/jobs.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/latent-studio.js');
+const BIN = path.resolve(import.meta.dirname, '../../../bin/latent-studio.js');
 const TOKEN = 'crash-test-token-0123456789abcdef';
 
 let tmp: ReturnType<typeof makeTmpDir>;

@@ -3,12 +3,12 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { openCatalog } from '../../src-main/core/catalog/index.js';
-import { digitFolder } from '../core/batch/helpers.js';
-import { catalogedTinyModel, type TinyModel } from '../core/codec/tiny-model.js';
-import { sink } from '../helpers/text-sink.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
+import { main } from '../../../src-main/cli/main.js';
+import { openCatalog } from '../../../src-main/core/catalog/index.js';
+import { digitFolder } from '../../core/batch/helpers.js';
+import { catalogedTinyModel, type TinyModel } from '../../core/codec/tiny-model.js';
+import { sink } from '../../helpers/text-sink.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let home: string;

@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latentVersion, readSingleV2 } from '../../src-main/core/codec/container-v2.js';
-import type { Verdict } from '../../src-main/core/contract/eval.js';
-import { FIXTURES } from '../helpers/engine-fixtures.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { runCli } from './run-cli.js';
+import { latentVersion, readSingleV2 } from '../../../src-main/core/codec/container-v2.js';
+import type { Verdict } from '../../../src-main/core/contract/eval.js';
+import { FIXTURES } from '../../helpers/engine-fixtures.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { runCli } from '../run-cli.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 

@@ -7,17 +7,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCatalog } from '../../src-main/core/catalog/index.js';
-import type { TrainProgressPayload, TrainRequest } from '../../src-main/core/contract/engine.js';
-import { readRdCheckpoint } from '../../src-main/core/engine/train-rd-checkpoint.js';
-import type { TrainJobRecordInput } from '../../src-main/core/engine/train-jobs.js';
-import { studioHome } from '../../src-main/core/system/home.js';
-import { Studio } from '../../src-main/core/studio.js';
-import { FIXTURES } from '../helpers/engine-fixtures.js';
-import { jobResult, onJobProgress } from '../helpers/jobs.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
+import { openCatalog } from '../../../src-main/core/catalog/index.js';
+import type { TrainProgressPayload, TrainRequest } from '../../../src-main/core/contract/engine.js';
+import { readRdCheckpoint } from '../../../src-main/core/engine/train-rd-checkpoint.js';
+import type { TrainJobRecordInput } from '../../../src-main/core/engine/train-jobs.js';
+import { studioHome } from '../../../src-main/core/system/home.js';
+import { Studio } from '../../../src-main/core/studio.js';
+import { FIXTURES } from '../../helpers/engine-fixtures.js';
+import { jobResult, onJobProgress } from '../../helpers/jobs.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const EPOCHS = 8;
 const REQUEST: TrainRequest = { dataset: 'digits', epochs: EPOCHS, batchSize: 4, seed: 11, codeSize: 16 };
 

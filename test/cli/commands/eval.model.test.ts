@@ -2,13 +2,13 @@
 // digits: the --json document of DESIGN.md section 5 with a latent curve and a BD-rate per codec.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
-import { Studio } from '../../src-main/core/studio.js';
-import { makeTmpDir } from '../helpers/tmp-home.js';
-import { sink } from '../helpers/text-sink.js';
-import { jobResult } from '../helpers/jobs.js';
+import { main } from '../../../src-main/cli/main.js';
+import { Studio } from '../../../src-main/core/studio.js';
+import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { sink } from '../../helpers/text-sink.js';
+import { jobResult } from '../../helpers/jobs.js';
 
-const sample = path.resolve(__dirname, '../../resources/sample/digits');
+const sample = path.resolve(__dirname, '../../../resources/sample/digits');
 let tmp: ReturnType<typeof makeTmpDir>;
 let home: string;
 let modelId: string;
