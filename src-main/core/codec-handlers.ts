@@ -20,10 +20,10 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
   async inspectLatent(req, ctx) {
     const file = path.resolve(req.path);
     const { params, pack, bytes } = await peekLatent(file);
-    if ('version' in params && pack) {
-      const p = await readPackV2File(file);
+    if ('version' in params) {
+      // What a v2 header says the same way for packs and single files (v2 has no step, predictor or tile).
       const rec = modelRecord(ctx, params.modelId);
-      return {
+      const v2 = {
         path: file,
         formatVersion: 2,
         bytes,
@@ -35,37 +35,30 @@ export const codecHandlers: Handlers<typeof codecMethods> = {
         tile: 0,
         family: familyByFormatId(params.family)?.name ?? `unknown family ${params.family}`,
         quality: params.quality,
-        kind: 'pack',
-        headerBytes: p.header.headerLength,
-        images: p.header.entries.map((e) => ({
-          width: e.width,
-          height: e.height,
-          channels: e.channels,
-          codeGrid: [0, 0, 0] as [number, number, number],
-          ...(e.name !== undefined ? { name: e.name } : {}),
-          exif: e.exifLength > 0,
-          icc: e.iccLength > 0,
-        })),
-      } satisfies LatentInfo;
-    }
-    if ('version' in params) {
+      } as const;
+      if (pack) {
+        const p = await readPackV2File(file);
+        return {
+          ...v2,
+          kind: 'pack',
+          headerBytes: p.header.headerLength,
+          images: p.header.entries.map((e) => ({
+            width: e.width,
+            height: e.height,
+            channels: e.channels,
+            codeGrid: [0, 0, 0] as [number, number, number],
+            ...(e.name !== undefined ? { name: e.name } : {}),
+            exif: e.exifLength > 0,
+            icc: e.iccLength > 0,
+          })),
+        } satisfies LatentInfo;
+      }
       const s = await readSingleFile(file);
       if (s.kind !== 'single-v2') throw new StudioError('internal', `${file}: read as version 1 after a version-2 header`);
       const e = s.image;
       const payload = e.streams.reduce((n, st) => n + st.length, 0) + (e.alpha?.length ?? 0) + (e.exif?.length ?? 0) + (e.icc?.length ?? 0);
-      const rec = modelRecord(ctx, params.modelId);
       return {
-        path: file,
-        formatVersion: 2,
-        bytes,
-        model: rec?.id ?? params.modelId,
-        modelInCatalog: rec !== undefined,
-        weightsTag: tagHex(params.weightsTag),
-        step: 0,
-        predictor: 'none',
-        tile: 0,
-        family: familyByFormatId(params.family)?.name ?? `unknown family ${params.family}`,
-        quality: params.quality,
+        ...v2,
         kind: 'single',
         headerBytes: bytes - payload,
         images: [
