@@ -45,7 +45,7 @@ function post(msg: FromThread): void {
   port!.postMessage(msg);
 }
 
-async function run(msg: ToThread): Promise<void> {
+async function run(msg: Extract<ToThread, { type: 'item' }>): Promise<void> {
   const started = performance.now();
   try {
     const model = await codecModel(msg.model);
@@ -68,4 +68,5 @@ async function run(msg: ToThread): Promise<void> {
 
 port.on('message', (msg: ToThread) => {
   if (msg.type === 'item') void run(msg);
+  else process.exit(0);
 });

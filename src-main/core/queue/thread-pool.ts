@@ -8,7 +8,7 @@ import type { ItemOptions, ItemOutcome } from '../batch/process-item.js';
 import { createControl } from '../batch/pixel-budget.js';
 import { StudioError } from '../contract/errors.js';
 import { POOL_PIXEL_BUDGET } from '../contract/limits.js';
-import { FROM_SOURCES, startSourceThread } from '../workers/host.js';
+import { EXIT_GRACE_MS, FROM_SOURCES, startSourceThread } from '../workers/host.js';
 import type { FromThread, ThreadData, ThreadModel, ToThread } from './thread-protocol.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -101,8 +101,18 @@ export class ThreadPool {
     });
   }
 
+  /** Ends every thread: asked to end between two turns of its loop, stopped from outside after EXIT_GRACE_MS (workers/host.ts). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.members.map((m) => m.worker.terminate()));
+    await Promise.all(
+      this.members.map(async (m) => {
+        const exited = new Promise<void>((r) => m.worker.once('exit', () => r()));
+        if (m.dead) return;
+        m.worker.postMessage({ type: 'close' } satisfies ToThread);
+        const hard = setTimeout(() => void m.worker.terminate(), EXIT_GRACE_MS).unref();
+        await exited;
+        clearTimeout(hard);
+      }),
+    );
   }
 }

@@ -16,7 +16,10 @@ export interface ThreadData {
   budgetPixels: number;
 }
 
-export type ToThread = { type: 'item'; id: number; input: string; output: string; options: ItemOptions; model: ThreadModel };
+export type ToThread =
+  | { type: 'item'; id: number; input: string; output: string; options: ItemOptions; model: ThreadModel }
+  /** Ends the thread between two turns of its loop (stopping it from outside mid-onnxruntime-run aborts the process). */
+  | { type: 'close' };
 
 export type FromThread =
   | { type: 'result'; id: number; outcome: ItemOutcome; ms: number }

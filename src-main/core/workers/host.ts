@@ -31,6 +31,9 @@ export interface StartOptions<P> {
   transfer?: readonly Transferable[];
 }
 
+/** How long a thread that has reported its result (or was told to crash) may take to end by itself. */
+export const EXIT_GRACE_MS = 10_000;
+
 const here = fileURLToPath(import.meta.url);
 
 /** Whether this code runs from the source tree (through tsx) rather than a bundled build. */
@@ -81,6 +84,24 @@ export function startWorkerTask<I, P, R>(task: TaskRef<I, P, R>, input: I, optio
     for (const w of list) w();
   };
 
+  // Stopping a thread from outside while it is inside a native call (an onnxruntime run) aborts the
+  // whole process ("terminate called after throwing an instance of 'Napi::Error'"): a thread that
+  // has reported its result ends by itself (workers/serve.ts) and is stopped only if it has not
+  // within EXIT_GRACE_MS; terminate() asks the thread to end between two turns of its loop.
+  let hardStop: NodeJS.Timeout | undefined;
+  let gone = false;
+  const stopLater = () => {
+    if (gone) return;
+    hardStop ??= setTimeout(() => {
+      console.warn(`worker ${task.name} had not ended ${EXIT_GRACE_MS / 1000} s after it was told to: stopped from outside`);
+      void worker.terminate();
+    }, EXIT_GRACE_MS).unref();
+  };
+  void exited.then(() => {
+    gone = true;
+    clearTimeout(hardStop);
+  });
+
   const result = new Promise<R>((resolve, reject) => {
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -91,7 +112,7 @@ export function startWorkerTask<I, P, R>(task: TaskRef<I, P, R>, input: I, optio
       wake(resumeWaiters);
       pauseWaiters = [];
       resumeWaiters = [];
-      void worker.terminate();
+      stopLater();
     };
     const onAbort = () => send({ type: 'cancel' });
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -135,7 +156,8 @@ export function startWorkerTask<I, P, R>(task: TaskRef<I, P, R>, input: I, optio
     pause: () => ask({ type: 'pause' }, 'pause'),
     resume: () => ask({ type: 'resume' }, 'resume'),
     terminate: async () => {
-      await worker.terminate();
+      send({ type: 'crash' });
+      stopLater();
       await exited;
     },
   };

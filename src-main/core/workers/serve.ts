@@ -3,13 +3,13 @@
 // acknowledged only when the task reaches a checkpoint and stops there.
 import { parentPort } from 'node:worker_threads';
 import { toWireError } from '../contract/errors.js';
-import { abortError, type FromWorker, type TaskIO, type ToWorker, type WorkerTask } from './task.js';
+import { abortError, CRASH_EXIT_CODE, type FromWorker, type TaskIO, type ToWorker, type WorkerTask } from './task.js';
 
 type Loader = () => Promise<{ default: WorkerTask<unknown, unknown, unknown> }>;
 
 export function serveTasks(lookup: (name: string) => Loader | undefined, options: { fromSources: boolean }): void {
+  if (!parentPort) throw new Error('a worker entry must run in a worker thread');
   const port = parentPort;
-  if (!port) throw new Error('a worker entry must run in a worker thread');
   const controller = new AbortController();
   /** Set by 'pause'; the task parks on it at its next checkpoint. */
   let gate: { promise: Promise<void>; release: () => void } | null = null;
@@ -39,6 +39,9 @@ export function serveTasks(lookup: (name: string) => Loader | undefined, options
     } catch (err) {
       post({ type: 'error', error: controller.signal.aborted ? { code: 'cancelled', message: 'cancelled' } : toWireError(err) });
     }
+    // The thread ends by itself once what the task left under way has finished (an onnxruntime run
+    // it did not wait for): the host never has to stop it from outside (see host.ts, EXIT_GRACE_MS).
+    port.unref();
   }
 
   port.on('message', (msg: ToWorker) => {
@@ -62,6 +65,9 @@ export function serveTasks(lookup: (name: string) => Loader | undefined, options
         gate = null;
         post({ type: 'resumed' });
         break;
+      case 'crash':
+        // Ends the thread between two turns of its event loop, never inside a native call (see host.ts).
+        process.exit(CRASH_EXIT_CODE);
     }
   });
 }

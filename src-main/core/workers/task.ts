@@ -48,7 +48,12 @@ export type ToWorker =
   | { type: 'start'; task: string; input: unknown; moduleFile?: string }
   | { type: 'cancel' }
   | { type: 'pause' }
-  | { type: 'resume' };
+  | { type: 'resume' }
+  /** Ends the thread at once, as a crash would (WorkerHandle.terminate). */
+  | { type: 'crash' };
+
+/** The exit code of a thread ended by a 'crash' message. */
+export const CRASH_EXIT_CODE = 70;
 
 /** 'paused' is sent when the task has stopped at a checkpoint, 'resumed' when it goes on. */
 export type FromWorker =

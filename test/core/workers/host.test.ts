@@ -1,9 +1,26 @@
 // The worker plumbing with a real worker thread: progress, cancel, pause acknowledged only once
-// the task has stopped at its checkpoint, errors, a crash; and no test task in the registry.
+// the task has stopped at its checkpoint, errors, a crash; a thread busy in onnxruntime is never
+// stopped from outside; and no test task in the registry.
 import { describe, expect, it } from 'vitest';
 import { taskLoader } from '../../../src-main/core/registry/task-registry.js';
 import { startWorkerTask } from '../../../src-main/core/workers/host.js';
+import { chooseBackend } from '../../../src-main/core/engine/backend.js';
+import { learnedImpl } from '../../../src-main/core/engine/models/registry.js';
+import { transformParams } from '../../../src-main/core/engine/onnx/from-params.js';
+import { SYNTHESIS_INPUT, synthesisModel } from '../../../src-main/core/engine/onnx/transforms-graph.js';
 import { countTask } from './count-ref.js';
+import { onnxBusyTask } from './onnx-busy-ref.js';
+
+/** A small hyperprior's synthesis graph (N 16, M 24) and an input of 16x16 latents (a 256x256 image). */
+async function synthesisGraph(): Promise<{ model: Uint8Array; inputName: string; shape: number[] }> {
+  await chooseBackend();
+  const p = learnedImpl('hyperprior').build({ arch: 'hyperprior', n: 16, m: 24, lambdas: [0.005, 0.02], crop: 64 }, 3, 1);
+  try {
+    return { model: synthesisModel(transformParams(p, 4).weights, 4), inputName: SYNTHESIS_INPUT, shape: [1, 16, 16, 24] };
+  } finally {
+    p.dispose();
+  }
+}
 
 describe('worker host', () => {
   it('runs a task in a worker thread and reports progress', async () => {
@@ -56,6 +73,29 @@ describe('worker host', () => {
   it('reports a thread that ends mid-task as a failure', async () => {
     const h = startWorkerTask(countTask, { to: 1000, delayMs: 5 }, { onProgress: (p) => p.at === 2 && void h.terminate() });
     await expect(h.result).rejects.toThrow(/exited with code/);
+  });
+
+  // Stopping a thread from outside while it is inside an onnxruntime run aborts the whole process
+  // ("terminate called after throwing an instance of 'Napi::Error'"): had the host done so, this
+  // test file's process would die here.
+  it('a thread that returns with onnxruntime runs still under way finishes them and ends by itself', async () => {
+    const model = await synthesisGraph();
+    for (let k = 0; k < 3; k++) {
+      const seen: number[] = [];
+      const h = startWorkerTask(onnxBusyTask, { ...model, runs: 40 }, { onProgress: (p) => seen.push(p.run) });
+      expect(await h.result).toEqual({ started: true });
+      await h.exited;
+      expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    }
+  });
+
+  it('terminate() ends a thread busy in onnxruntime runs without taking the process with it', async () => {
+    const model = await synthesisGraph();
+    for (let k = 0; k < 5; k++) {
+      const h = startWorkerTask(onnxBusyTask, { ...model, runs: 0 }, { onProgress: (p) => p.run === 3 + k && void h.terminate() });
+      await expect(h.result).rejects.toThrow(/exited with code/);
+      await h.exited;
+    }
   });
 
   it('registers no test task in production', () => {
