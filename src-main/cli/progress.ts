@@ -6,9 +6,18 @@ export interface ProgressPart {
   unit: string;
 }
 
+/** Where the work says it is, when it knows better than done/total (a training on a time budget). */
+export interface ProgressKnown {
+  fraction: number;
+  etaSeconds: number | null;
+}
+
 export interface ProgressBar {
-  /** `part`: the bar and the ETA move within item done+1, which the line names ("file 1/1 · tile 12/96"). */
-  update(done: number, total: number, detail?: string, part?: ProgressPart): void;
+  /**
+   * `part`: the bar and the ETA move within item done+1, which the line names ("file 1/1 · tile 12/96").
+   * `known`: the bar and the ETA are the work's own (the count still reads done/total).
+   */
+  update(done: number, total: number, detail?: string, part?: ProgressPart, known?: ProgressKnown): void;
   done(message?: string): void;
 }
 
@@ -17,14 +26,15 @@ export function createProgressBar(stream: NodeJS.WritableStream & { isTTY?: bool
   let lastLine = 0;
   const tty = Boolean(stream.isTTY);
   return {
-    update(done, total, detail = '', part) {
+    update(done, total, detail = '', part, known) {
       const now = Date.now();
       if (!tty && now - lastLine < 2000 && done < total) return;
       lastLine = now;
       const within = part && part.total > 0 && done < total ? Math.min(1, part.done / part.total) : 0;
-      const frac = total > 0 ? Math.min(1, (done + within) / total) : 0;
+      const frac = known ? Math.min(1, Math.max(0, known.fraction)) : total > 0 ? Math.min(1, (done + within) / total) : 0;
       const elapsed = (now - started) / 1000;
-      const eta = frac > 0 && frac < 1 ? ` ETA ${formatSeconds((elapsed * (1 - frac)) / frac)}` : '';
+      const left = known ? known.etaSeconds : frac > 0 ? (elapsed * (1 - frac)) / frac : null;
+      const eta = frac > 0 && frac < 1 && left !== null ? ` ETA ${formatSeconds(left)}` : '';
       const width = 24;
       const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
       const count = within > 0 ? `file ${done + 1}/${total} · ${part!.unit} ${part!.done}/${part!.total}` : `${done}/${total}`;

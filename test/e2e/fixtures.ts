@@ -18,6 +18,8 @@ export interface StudioServer {
 }
 
 const root = path.resolve(import.meta.dirname, '../..');
+/** Servers a test has finished with (their exit is expected). */
+const stopping = new WeakSet<ChildProcess>();
 
 export async function startStudioServer(
   home: string,
@@ -43,7 +45,20 @@ export async function startStudioServer(
     });
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
+  // A studio that dies under a test shows up as "Failed to fetch" in the page: say why here.
+  proc.once('exit', (code, signal) => {
+    if (!stopping.has(proc)) console.error(`latent-studio serve (${home}) exited with ${signal ?? code} during the test:\n${stderr.slice(-4000)}`);
+  });
   return { url: launchUrl.slice(0, launchUrl.indexOf('?')), launchUrl, proc };
+}
+
+/** Stops a server started by startStudioServer and waits for it to exit. */
+export async function stopStudioServer(proc: ChildProcess): Promise<void> {
+  stopping.add(proc);
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
 }
 
 export const test = base.extend<{ studioServer: StudioServer }>({
@@ -58,8 +73,7 @@ export const test = base.extend<{ studioServer: StudioServer }>({
       return m[1]!;
     };
     await use({ url, launchUrl, home, token });
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    await stopStudioServer(proc);
     rmSync(home, { recursive: true, force: true });
   },
 });

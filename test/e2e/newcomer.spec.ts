@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, startStudioServer, test } from './fixtures.ts';
+import { expect, startStudioServer, stopStudioServer, test } from './fixtures.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const sampleDir = path.join(root, 'resources/sample/digits');
@@ -219,7 +219,7 @@ test('a newcomer loads the sample, trains, compares, charts and batch-compresses
     await jobs.getByRole('link', { name: 'Show' }).first().click();
     await expect(page.getByTestId('batch-summary')).toContainText('5 written');
   } finally {
-    again.proc.kill('SIGTERM');
+    await stopStudioServer(again.proc);
   }
 
   expect(errors).toEqual([]);

@@ -11,6 +11,7 @@ import { VERDICT_EVAL, verdictLine, verdictOfEvaluation, verdictRequest } from '
 import { FAMILY_NAMES } from '../../core/engine/models/families.js';
 import { backendLine } from '../../core/engine/backend-words.js';
 import { UsageError, type CliCommand } from '../command.js';
+import type { ProgressKnown } from '../progress.js';
 import { jobResult, onJobProgress } from '../job-events.js';
 import { helpLines, schemaFlag, schemaHelp, schemaOptions } from '../schema-flags.js';
 
@@ -91,6 +92,7 @@ export const trainCommand: CliCommand = {
     let jobId = 0;
     let epochs = req?.epochs ?? 0;
     let epoch = 0;
+    let known: ProgressKnown | undefined;
     const off = onJobProgress(studio, ['train', 'train.remote'], (id, p) => {
       if (id !== jobId) return;
       if (p.kind === 'host') {
@@ -103,10 +105,13 @@ export const trainCommand: CliCommand = {
           p.valBpp !== undefined
             ? `val ${p.valBpp.toFixed(3)} bpp ${p.valPsnr?.toFixed(2) ?? '-'} dB`
             : `val ${p.valLoss?.toFixed(4) ?? '-'}`;
-        bar.update(epoch, epochs, `loss ${p.loss.toFixed(4)} ${rd} ${Math.round(p.samplesPerSecond)}/s`);
+        if (known) known = { ...known, etaSeconds: p.etaSeconds };
+        bar.update(epoch, epochs, `loss ${p.loss.toFixed(4)} ${rd} ${Math.round(p.samplesPerSecond)}/s`, undefined, known);
       } else if (p.kind === 'batch' && epochs > 0) {
         const rd = p.bpp !== undefined ? ` ${p.bpp.toFixed(3)} bpp ${p.psnr?.toFixed(2)} dB` : '';
-        bar.update(epoch, epochs, `epoch ${p.epoch} batch ${p.batch} loss ${p.loss.toFixed(4)}${rd} ${Math.round(p.samplesPerSecond)}/s`);
+        // The trainer knows how far it is within the epoch and in its time budget; the epoch count only estimates it.
+        if (p.fraction !== undefined) known = { fraction: p.fraction, etaSeconds: p.etaSeconds };
+        bar.update(epoch, epochs, `epoch ${p.epoch} batch ${p.batch} loss ${p.loss.toFixed(4)}${rd} ${Math.round(p.samplesPerSecond)}/s`, undefined, known);
       } else if (p.kind === 'skipped') {
         env.stderr.write(`\nskipped ${p.reason}\n`);
       } else if (p.kind === 'backend' && p.backend !== 'tensorflow') {
