@@ -175,10 +175,10 @@ async function readLearnedFiles(dir: string, card: ModelCard): Promise<LearnedFi
 }
 
 /** A learned model's parameters as float32 arrays in manifest order: where a fine-tune starts. */
-export async function readLearnedWeights(dir: string, card: ModelCard): Promise<Float32Array[]> {
+export async function readLearnedWeights(dir: string, card: ModelCard): Promise<{ arrays: Float32Array[]; manifest: ParamManifestEntry[] }> {
   const f = await readLearnedFiles(dir, card);
   try {
-    return f.params.toArrays();
+    return { arrays: f.params.toArrays(), manifest: f.params.manifest() };
   } finally {
     f.params.dispose();
   }

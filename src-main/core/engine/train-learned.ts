@@ -14,6 +14,7 @@ import { familyMeta } from './models/families.js';
 import { toBytes, type FloatImage } from '../imaging/pixels.js';
 import { readRdCheckpoint, writeRdCheckpoint } from './train-rd-checkpoint.js';
 import { trainRateDistortion, type LearnedHyper, type RdEpochRecord } from './train-rd.js';
+import { startGainsAt } from './models/layers/gains.js';
 import type { TrainJobInput } from './train-task.js';
 import type { TrainProgress } from './train.js';
 import { resultOf } from './train-task.js';
@@ -56,8 +57,11 @@ export async function trainLearned(catalog: Catalog, input: TrainJobInput, io: T
   let startedFrom: StartedFrom | undefined;
   if (o.start) {
     const startCard = await readCard(o.start.dir);
-    const weights = await readLearnedWeights(o.start.dir, startCard);
-    if (!from) init = weights;
+    const stored = await readLearnedWeights(o.start.dir, startCard);
+    const weights = stored.arrays;
+    // Other rate points than the start model's (same count): each level starts at the gains it would have there.
+    const startLambdas = (startCard.hyper as { lambdas?: number[] } | undefined)?.lambdas;
+    if (!from) init = startLambdas ? startGainsAt(weights, stored.manifest, startLambdas, hyper.lambdas) : weights;
     startedFrom = {
       id: o.start.id,
       name: o.start.name,

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../src-main/core/engine/backend.js';
 import { writeBaseModel } from '../../../src-main/core/engine/base-export.js';
-import { saveLearnedDir } from '../../../src-main/core/engine/learned-io.js';
+import { paramsHash, saveLearnedDir } from '../../../src-main/core/engine/learned-io.js';
+import { startGainsAt } from '../../../src-main/core/engine/models/layers/gains.js';
+import type { ParamManifestEntry } from '../../../src-main/core/engine/models/layers/params.js';
 import type { ModelCard } from '../../../src-main/core/engine/model-card.js';
 import type { FactorizedHyper } from '../../../src-main/core/engine/models/factorized/meta.js';
 import { FINE_TUNE_RATE_FACTOR } from '../../../src-main/core/engine/models/family-meta.js';
@@ -254,6 +256,20 @@ describe('built-in base models', () => {
     expect(movedOut.startedFrom?.id).toBe('base-tiny');
     const movedCard = (JSON.parse((await cli(home, '--json', 'models', 'show', movedOut.model)).stdout) as { card: ModelCard }).card;
     expect((movedCard.hyper as { lambdas: number[] }).lambdas).toEqual([0.005, 0.04]);
+    // Its gain rows start where the base's would be at the new lambdas, the other weights as shipped.
+    const baseDir = path.join(tmp.dir, 'resources', 'models', 'base-tiny');
+    const { manifest } = JSON.parse(readFileSync(path.join(baseDir, 'params.json'), 'utf8')) as { manifest: ParamManifestEntry[] };
+    const bin = readFileSync(path.join(baseDir, 'params.bin'));
+    let at = 0;
+    const shipped = manifest.map((e) => {
+      const n = e.shape.reduce((a, b) => a * b, 1);
+      const a = new Float32Array(bin.buffer.slice(bin.byteOffset + at * 4, bin.byteOffset + (at + n) * 4));
+      at += n;
+      return a;
+    });
+    const startAt = startGainsAt(shipped, manifest, BASE.lambdas, [0.005, 0.04]);
+    expect(startAt.filter((a, i) => a !== shipped[i]).length).toBe(2);
+    expect(movedCard.startedFrom?.paramsHash).toBe(paramsHash(startAt));
     const three = await cli(
       home,
       '--json',

@@ -72,3 +72,48 @@ export function gainsAtQuality(
     igain: interpolateGains(p.float64('igain'), lambdas.length, channels, level),
   };
 }
+
+/**
+ * Gain rows (levels x channels) trained for `from` lambdas, moved to `to` lambdas of the same count:
+ * each channel's log gain is piecewise linear in log lambda through the trained points, extended
+ * past the ends along the end segments. A fine-tune that asks for other rate points than its start
+ * model then starts each level where the start model would be at that lambda, not at the gains of
+ * another rate (a fine-tune's small learning rate moves them little).
+ */
+export function gainsForLambdas(rows: Float32Array, from: readonly number[], to: readonly number[], channels: number): Float32Array {
+  if (from.length !== to.length || rows.length !== from.length * channels)
+    throw new RangeError(`gains: ${rows.length} values for ${from.length} lambdas x ${channels} channels, asked for ${to.length}`);
+  const out = new Float32Array(rows.length);
+  const lx = from.map(Math.log);
+  for (let k = 0; k < to.length; k++) {
+    const x = Math.log(to[k]!);
+    // The segment x falls in, or the end segment it extends.
+    let i = 0;
+    while (i < lx.length - 2 && x > lx[i + 1]!) i++;
+    for (let c = 0; c < channels; c++) {
+      const a = Math.log(Math.max(rows[i * channels + c]!, 1e-6));
+      if (lx.length === 1) {
+        out[k * channels + c] = Math.exp(a);
+        continue;
+      }
+      const b = Math.log(Math.max(rows[(i + 1) * channels + c]!, 1e-6));
+      const t = (x - lx[i]!) / (lx[i + 1]! - lx[i]!);
+      out[k * channels + c] = Math.exp(a + t * (b - a));
+    }
+  }
+  return out;
+}
+
+/** A start model's arrays (manifest order) with its gain and inverse gain rows moved from its lambdas to a fine-tune's. */
+export function startGainsAt(
+  arrays: Float32Array[],
+  manifest: readonly { name: string; shape: number[] }[],
+  from: readonly number[],
+  to: readonly number[],
+): Float32Array[] {
+  if (from.length !== to.length || from.every((l, i) => l === to[i])) return arrays;
+  return arrays.map((a, i) => {
+    const e = manifest[i]!;
+    return e.name === 'gain' || e.name === 'igain' ? gainsForLambdas(a, from, to, e.shape[1]!) : a;
+  });
+}
