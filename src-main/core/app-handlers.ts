@@ -8,6 +8,7 @@ import type { appMethods, DirEntry } from './contract/app.js';
 import type { Handlers } from './context.js';
 import { fileProblem } from './input/file-problem.js';
 import { settingsHandlers } from './settings-handlers.js';
+import { compareNames } from './system/compare-names.js';
 import { APP_VERSION } from './version.js';
 
 /** Where browsing starts without a path: the user's Pictures folder where there is one, else home. */
@@ -50,7 +51,7 @@ export const appHandlers: Handlers<typeof appMethods> = {
     const entries: DirEntry[] = dirents
       .filter((d) => !d.name.startsWith('.') && (d.isDirectory() || d.isFile()))
       .map((d) => ({ name: d.name, path: path.join(dir, d.name), kind: d.isDirectory() ? ('dir' as const) : ('file' as const) }))
-      .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+      .sort((a, b) => (a.kind === b.kind ? compareNames(a.name, b.name) : a.kind === 'dir' ? -1 : 1));
     const parent = path.dirname(dir);
     return { path: dir, parent: parent === dir ? null : parent, entries };
   },

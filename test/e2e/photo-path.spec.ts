@@ -69,6 +69,26 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     await imp.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(imp.getByText(new RegExp(`^Done: ${n} added`))).toBeVisible({ timeout: 60_000 });
     await shot(page, '1-import');
+    // The studio machine's folder browser counts the images a folder holds (never just "No
+    // sub-folders") and opens again where the last folder was chosen.
+    await imp.getByRole('button', { name: 'Browse the studio machine…' }).click();
+    const browser = page.getByRole('dialog', { name: /A folder of images to import/ });
+    await browser.getByLabel('Folder path').fill(photos);
+    await browser.getByRole('button', { name: 'Go', exact: true }).click();
+    await expect(browser.getByTestId('folder-files')).toHaveText(new RegExp(`^${n} images here: endless-sky-`));
+    await expect(
+      browser
+        .getByRole('list', { name: 'Folder contents' })
+        .getByRole('listitem')
+        .filter({ hasText: /\.png$/ }),
+    ).toHaveCount(n);
+    await shot(page, '1b-folder-browser');
+    await browser.getByRole('button', { name: 'Choose this folder' }).click();
+    await expect(imp.getByText('1 item ready (landscapes)')).toBeVisible();
+    await imp.getByRole('button', { name: 'Discard' }).click();
+    await imp.getByRole('button', { name: 'Browse the studio machine…' }).click();
+    await expect(browser.getByLabel('Folder path')).toHaveValue(photos);
+    await browser.getByRole('button', { name: 'Cancel', exact: true }).click();
 
     // 2. Train what the data selects: the photo family, from the photo base, with its estimates.
     await imp.getByRole('link', { name: 'Train a model on it →' }).click();
@@ -86,11 +106,14 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     const bar = train.getByRole('progressbar', { name: 'Training progress' });
     const epochNow = train.locator('.stats strong').first();
     await expect
-      .poll(async () => {
-        const moved = Number((await bar.getAttribute('aria-valuenow')) ?? 0) > 0;
-        const epoch = await epochNow.textContent();
-        return moved ? (epoch === '0' ? 'moved in epoch 0' : `first moved in epoch ${epoch}`) : 'not yet';
-      }, { timeout: 60_000 })
+      .poll(
+        async () => {
+          const moved = Number((await bar.getAttribute('aria-valuenow')) ?? 0) > 0;
+          const epoch = await epochNow.textContent();
+          return moved ? (epoch === '0' ? 'moved in epoch 0' : `first moved in epoch ${epoch}`) : 'not yet';
+        },
+        { timeout: 60_000 },
+      )
       .toBe('moved in epoch 0');
     await expect(train.getByText(/of 18 s budget · ETA (<1|\d+) s/)).toBeVisible();
     await shot(page, '2b-training-epoch-0');
@@ -164,6 +187,8 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     await batch.getByLabel('Output folder').fill(latentDir);
     await batch.getByRole('button', { name: 'Start compress' }).click();
     await expect(batch.getByTestId('batch-summary')).toContainText(`Finished: ${n} written`, { timeout: 180_000 });
+    // Sizes and the ratio in the units the CLI prints too (core/system/units.ts).
+    await expect(batch.getByTestId('batch-summary')).toContainText(/\d (B|KB|MB) → [\d.]+ (B|KB|MB) \(\d+(\.\d)?:1\)/);
     await shot(page, '7-batch-compress');
     expect(readdirSync(latentDir).filter((f) => f.endsWith('.latent'))).toHaveLength(n);
 
@@ -188,7 +213,9 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
     await nav(page, 'Library');
     const latents = page.getByRole('region', { name: 'Latent files' });
     await expect(latents.getByRole('cell', { name: /^\d+\.\d dB$/ }).first()).toBeVisible();
-    await expect(page.getByTestId('backend')).toHaveText(/^backend: (native TensorFlow|WebAssembly \(.+\)|plain JavaScript \(.+\))( · coding: onnxruntime)?$/);
+    await expect(page.getByTestId('backend')).toHaveText(
+      /^backend: (native TensorFlow|WebAssembly \(.+\)|plain JavaScript \(.+\))( · coding: onnxruntime)?$/,
+    );
 
     // 9. Every view at two common window sizes: no card cuts its text off.
     const clipped: string[] = [];
@@ -201,10 +228,13 @@ test('import, train, reload, verdict, compare, evaluate, batch-compress and deco
         if (view === 'Compare') await expect(main.getByRole('table')).toBeVisible({ timeout: 120_000 });
         if (view === 'Charts') await expect(main.getByRole('figure').first()).toBeVisible({ timeout: 60_000 });
         if (view === 'Library') await expect(main.getByRole('table').first()).toBeVisible();
-        if (view === 'Import') await expect(main.getByRole('list', { name: 'Images of landscapes' }).getByRole('listitem').first()).toBeVisible();
+        if (view === 'Import')
+          await expect(main.getByRole('list', { name: 'Images of landscapes' }).getByRole('listitem').first()).toBeVisible();
         if (view === 'Train') await expect(main.getByTestId('file-estimate')).toBeVisible();
         await page.screenshot({ path: `test-results/photo-path-layout-${view.toLowerCase()}-${size.width}.png`, fullPage: true });
         for (const c of await clippedText(page)) clipped.push(`${view} at ${size.width}x${size.height}: ${c}`);
+        // No project jargon, and sizes in the one unit spelling (KB, as the CLI prints them).
+        expect(await main.innerText(), view).not.toMatch(/[Ss]andwich|[Tt]he seed's|\d kB\b/);
       }
     }
     expect(clipped).toEqual([]);

@@ -15,6 +15,7 @@ import {
 } from '../../core/contract/eval.js';
 import { isReliableBdRate, verdictLine, verdictOfEvaluation } from '../../core/metrics/verdict.js';
 import { bdNumber } from '../../core/metrics/curves.js';
+import { formatRatio } from '../../core/system/units.js';
 import { stringFlag, UsageError, type CliCommand } from '../command.js';
 import { flagName, schemaFlag } from '../schema-flags.js';
 import { jobResult, onJobProgress } from '../job-events.js';
@@ -51,8 +52,9 @@ function curveTable(c: CodecCurve, withEffective: boolean): string[] {
     fmt(c['psnr-rgb'][i], 2),
     fmt(c['ms-ssim-rgb'][i], 4),
     ...(c.ssim ? [fmt(c.ssim[i], 4)] : []),
-    fmt(c.ratio[i], 1),
-    fmt(c.rawRatio[i], 1),
+    // Ratios read as everywhere else (125:1), the studio's formatter.
+    formatRatio(c.ratio[i]),
+    formatRatio(c.rawRatio[i]),
     fmt(c.encoding_time[i], 3),
     fmt(c.decoding_time[i], 3),
   ]);

@@ -1,11 +1,14 @@
-// `import <path...> --dataset NAME`: files or folders (recursive) into a dataset.
+// `import <path...> [--dataset NAME]`: files or folders (recursive) into a dataset (by default the
+// one the studio would name: the folder's name, else "images" and the day).
 // --json: {"dataset", "added", "skipped", "failed": [{"path", "error"}], ...}; exit 2 when some failed.
 // `import --resume JOB` continues an interrupted import without redoing finished files.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { jobResult, onJobProgress } from '../job-events.js';
 import { catalogMethods, type ImportSummary } from '../../core/contract/catalog.js';
 import { JobRef } from '../../core/contract/common.js';
 import { StudioError } from '../../core/contract/errors.js';
+import { defaultDatasetName, folderOfPath } from '../../core/input/dataset-name.js';
 import { stringFlag, UsageError, type CliCommand } from '../command.js';
 import { schemaFlag } from '../schema-flags.js';
 
@@ -15,20 +18,36 @@ function summaryText(s: ImportSummary): string {
   return lines.join('\n');
 }
 
+/** Without --dataset: the studio's one rule (a folder's name, or the folder holding the files). */
+async function datasetFor(paths: readonly string[]): Promise<string> {
+  const folders = await Promise.all(
+    paths.map(async (p) => {
+      const abs = path.resolve(p);
+      // A path that is not there is reported by the import itself; its name still says a folder.
+      const isDir = await stat(abs).then(
+        (s) => s.isDirectory(),
+        () => null,
+      );
+      return isDir === null ? folderOfPath(abs) : isDir ? abs : path.dirname(abs);
+    }),
+  );
+  return defaultDatasetName(folders);
+}
+
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'import image files or folders (recursive) into a dataset',
-  usage: 'import <path...> --dataset NAME [--description TEXT] [--max-pixels N] | import --resume JOB',
+  usage: "import <path...> [--dataset NAME, default: the folder's name] [--description TEXT] [--max-pixels N] | import --resume JOB",
   options: { dataset: { type: 'string' }, description: { type: 'string' }, resume: { type: 'string' }, 'max-pixels': { type: 'string' } },
   positionals: true,
   async run({ values, positionals }, env) {
     const resume = schemaFlag(JobRef, 'jobId', values, 'resume');
-    const dataset = stringFlag(values, 'dataset');
+    let dataset = stringFlag(values, 'dataset');
     const description = stringFlag(values, 'description');
     const maxPixels = schemaFlag(catalogMethods.importPaths.input, 'maxPixels', values);
     if (resume === undefined) {
-      if (!dataset) throw new UsageError('--dataset is required');
       if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+      dataset ||= await datasetFor(positionals);
     } else if (positionals.length > 0 || dataset) {
       throw new UsageError('--resume takes only the job id (the paths and dataset are stored in the job)');
     }

@@ -8,6 +8,7 @@ import {
   fittingBase as coreFittingBase,
   weightShapeKey,
 } from '../../../src-main/core/engine/models/base-fit';
+import { compareNames } from '../../../src-main/core/system/compare-names';
 import type { FamilyMeta } from './families';
 import { asCard, rdOf } from './model-card';
 
@@ -65,5 +66,5 @@ export function startCurveOf(card: Record<string, unknown>): RdPoint[] {
 
 /** The user's models first (newest first, as listed), then the built-in bases by name. */
 export function userModelsFirst(models: readonly ModelSummary[]): ModelSummary[] {
-  return [...models.filter((m) => !m.builtin), ...models.filter((m) => m.builtin).sort((a, b) => a.name.localeCompare(b.name))];
+  return [...models.filter((m) => !m.builtin), ...models.filter((m) => m.builtin).sort((a, b) => compareNames(a.name, b.name))];
 }

@@ -2,7 +2,7 @@
 // core can read. Electron gives real paths (window.studioHost.pathForFile); the browser studio
 // cannot see paths, so it walks dropped folders and uploads the bytes to the server, which
 // answers with the paths it wrote (under <home>/uploads/<batch>/, folder structure kept).
-import { isImageName } from '../../../src-main/core/input/extensions';
+import { defaultDatasetName as coreDefaultDatasetName, folderOfPath } from '../../../src-main/core/input/dataset-name';
 import { TOKEN_HEADER, uploadUrl, type Envelope, type UploadResult } from '../../../src-main/core/contract/wire';
 import { studioToken } from './studio';
 
@@ -108,23 +108,13 @@ function lastSegment(p: string): string {
 }
 
 /**
- * The one rule for a new dataset's default name: the folder the images came from (a dropped or
- * chosen folder, or the folder holding the chosen files), else, for loose uploaded files whose
- * folder the browser does not say, "images" and the day.
+ * A new dataset's default name: the core's one rule (input/dataset-name.ts, the CLI's too) over the
+ * folders the images came from: a dropped or chosen path's (a folder, or an image's folder), an
+ * uploaded file's top folder, none for a loose uploaded file (the browser does not say its folder).
  */
 export function defaultDatasetName(d: Dropped, today: Date = new Date()): string {
-  const dated = `images ${today.toISOString().slice(0, 10)}`;
-  if (d.kind === 'paths') {
-    const first = d.paths[0];
-    if (!first) return dated;
-    const parts = first.split(/[\\/]/).filter(Boolean);
-    const last = parts.at(-1) ?? '';
-    // A chosen file names its folder; a chosen folder names itself.
-    return (isImageName(last) ? parts.at(-2) : last) ?? dated;
-  }
-  const tops = new Set(d.files.map((f) => topSegment(f.relPath)));
-  const onlyTop = tops.size === 1 ? [...tops][0] : null;
-  return onlyTop ?? dated;
+  const folders = d.kind === 'paths' ? d.paths.map(folderOfPath) : d.files.map((f) => topSegment(f.relPath));
+  return coreDefaultDatasetName(folders, today);
 }
 
 export interface UploadProgress {

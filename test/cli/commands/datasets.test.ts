@@ -64,8 +64,10 @@ describe('cli import', () => {
   });
 
   it('gives one-line usage errors', async () => {
-    const noDataset = await run('import', LANDSCAPES);
-    expect(noDataset).toMatchObject({ code: 1, stderr: 'latent-studio: --dataset is required\n' });
+    // Without --dataset: the studio's default name (input/dataset-name.ts), the folder's.
+    const named = await run('import', LANDSCAPES);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout).toMatch(new RegExp(`^dataset ${path.basename(LANDSCAPES)}: 6 added`));
     const noPaths = await run('import', '--dataset', 'x');
     expect(noPaths).toMatchObject({ code: 1, stderr: 'latent-studio: import needs at least one file or folder\n' });
     const unknownJob = await run('import', '--resume', '77');

@@ -72,6 +72,8 @@ describe('cli eval (classical codecs)', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^AVIF$/m);
     expect(r.stdout).toMatch(/quality\s+bpp\s+PSNR dB\s+MS-SSIM/);
+    // Ratios as the studio writes them (core/system/units.ts): 125:1, never 22.6 or 22.6x.
+    expect(r.stdout).toMatch(/^\s+40\s.*\s\d+(\.\d)?:1\s+\d+(\.\d)?:1\s/m);
     expect(r.stdout).toMatch(/^failed: .*bad\.jpg: /m);
     expect(readFileSync(csv, 'utf8').split('\n')[1]).toMatch(/^mean,,avif,40,/);
     expect(JSON.parse(readFileSync(cai, 'utf8'))[0]).toMatchObject({ name: 'avif', results: { bpp: [expect.any(Number)] } });

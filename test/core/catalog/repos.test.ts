@@ -40,9 +40,9 @@ function deadPid(): number {
 }
 
 describe('datasets and images', () => {
-  it('lists datasets by name whatever the case', () => {
-    for (const n of ['beach', 'Alps', 'coast', 'Zebra']) catalog.datasets.ensure(n);
-    expect(catalog.datasets.list().map((d) => d.name)).toEqual(['Alps', 'beach', 'coast', 'Zebra']);
+  it('lists datasets by name whatever the case and accents (the display order, compareNames)', () => {
+    for (const n of ['beach', 'Écrins', 'Alps', 'coast', 'Zebra']) catalog.datasets.ensure(n);
+    expect(catalog.datasets.list().map((d) => d.name)).toEqual(['Alps', 'beach', 'coast', 'Écrins', 'Zebra']);
   });
 
   it('creates, finds and pages images by split', () => {

@@ -112,6 +112,31 @@ describe('TrainingSession', () => {
     expect(training.hostPhase?.phase).toBe('training');
   });
 
+  test('moves its progress with every batch of the first epoch, before any epoch has ended', async () => {
+    const fake = new FakeStudio();
+    const events = jobEvents(fake);
+    fake.handle('trainModel', () => ({ jobId: 3 }));
+    const training = new TrainingSession(fake.client);
+    await training.start({ dataset: 'digits', arch: 'dense', epochs: 4 });
+    expect(training.progressAt(Date.now())).toBeNull();
+    const batch = (n: number, fraction: number): TrainProgressPayload => ({
+      jobId: 3,
+      kind: 'batch',
+      epoch: 1,
+      batch: n,
+      loss: 0.2,
+      samplesPerSecond: 40,
+      etaSeconds: 30,
+      fraction,
+    });
+    events.progress('train', 3, batch(1, 0.05));
+    expect(training.epoch).toBe(0);
+    expect(training.progressAt(Date.now())).toBe(0.05);
+    events.progress('train', 3, batch(5, 0.125));
+    expect(training.epoch).toBe(0);
+    expect(training.progressAt(Date.now())).toBe(0.125);
+  });
+
   test('pauses, resumes and cancels through the generic job methods, paused once the trainer says so', async () => {
     const fake = new FakeStudio();
     const events = jobEvents(fake);

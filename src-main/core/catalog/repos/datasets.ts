@@ -1,5 +1,6 @@
 // Datasets: named sets of images that models are trained on.
 import { StudioError } from '../../contract/errors.js';
+import { compareNames } from '../../system/compare-names.js';
 import type { Db } from '../db.js';
 import { nowIso } from '../json.js';
 import type { DatasetRecord, Split } from '../types.js';
@@ -46,7 +47,8 @@ export class DatasetsRepo {
   }
 
   list(): DatasetRecord[] {
-    return (this.db.prepare('SELECT * FROM datasets ORDER BY name COLLATE NOCASE, name').all() as DatasetRow[]).map(toRecord);
+    // The display order (locale-aware, any case), not SQLite's NOCASE, which folds ASCII only.
+    return (this.db.prepare('SELECT * FROM datasets').all() as DatasetRow[]).map(toRecord).sort((a, b) => compareNames(a.name, b.name));
   }
 
   stats(id: number): DatasetStats {
