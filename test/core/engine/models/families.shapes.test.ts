@@ -172,6 +172,13 @@ describe('family registry', () => {
     const small = factorizedMeta.hyper({}, { channels: 1, maxEdge: 28, typical: { width: 28, height: 28 } });
     expect(small).toMatchObject({ stages: 2, crop: 28 });
     expect(factorizedMeta.codeValues(small, 28, 28)).toBe(7 * 7 * small.m);
+    // Photos train on 256x256 crops, 4 a step, where the images are big enough (the base's crop), else 128x128, 8 a step.
+    const landscapes = hyperpriorMeta.hyper({}, { channels: 3, maxEdge: 720, typical: { width: 720, height: 360 } });
+    expect(landscapes.crop).toBe(256);
+    expect(hyperpriorMeta.batchSizeFor?.(landscapes)).toBe(4);
+    const smallPhotos = hyperpriorMeta.hyper({}, { channels: 3, maxEdge: 240, typical: { width: 240, height: 180 } });
+    expect(smallPhotos.crop).toBe(128);
+    expect(hyperpriorMeta.batchSizeFor?.(smallPhotos)).toBe(8);
     // The default family for any dataset is a learned family of the registry.
     for (const edge of [20, 64, 65, 4000]) expect(familyMeta(defaultFamily(edge))?.learned).toBe(true);
   });
