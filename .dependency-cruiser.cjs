@@ -23,7 +23,8 @@ const LAYERS = [
   ['catalog'], // the SQLite catalog: datasets, images, models, job rows
   ['jobs'], // the generic job runner (claim, worker, progress, pause, cancel, resume): domains declare kinds with it
   ['engine', 'imports'], // tfjs models, training, inference; the import job (files into the catalog)
-  ['codec'], // .latent containers, compress/decompress
+  ['codec'], // .latent containers, compress/decompress: bytes and pixels alone
+  ['codec-files'], // coding's files: .latent files read, an image file prepared, the calibration cache
   ['metrics'], // SSIM, sweeps, BD-rate, evaluations
   ['batch'], // file jobs: folders, plans, pool, resume
   ['queue', 'remote', 'ui'], // batches on a Redis queue; training on another studio; studio-only helpers
@@ -70,7 +71,8 @@ const layerRules = LAYERS.flatMap((row, rank) =>
 
 // codec/ is pure coding (docs/architecture.md): image pixels and a model in, bytes out, and back.
 // It keeps no records, reads no settings, starts no threads or jobs (file jobs are batch/'s), and
-// takes the engine as types alone: the loaded model is handed to it (engine/open-model.ts).
+// takes the engine as types alone: the loaded model is handed to it (engine/open-model.ts). It
+// touches no files either: reading .latent and image files and the calibration cache are codec-files/.
 const codecPurity = [
   {
     name: 'codec-pure',
@@ -80,8 +82,19 @@ const codecPurity = [
     to: { path: ['catalog', 'settings', 'jobs', 'workers', 'imports'].map(folderPath) },
   },
   {
+    name: 'codec-no-files',
+    comment:
+      "codec/ touches no files: no node:fs, input/ or imaging's file reading and writing (read.ts, write.ts, the index that re-exports them); types alone may come from them. Files are codec-files/'s",
+    severity: 'error',
+    from: { path: folderPath('codec') },
+    to: {
+      path: ['^(node:)?fs(/promises)?$', folderPath('input'), `^${CORE}/imaging/(read|write|index)\\.ts$`],
+      dependencyTypesNot: ['type-only'],
+    },
+  },
+  {
     name: 'codec-engine-types-only',
-    comment: 'codec/ takes the engine as types alone (CodeGrid, TileProgress, CalibrationSource): the model is handed to it',
+    comment: 'codec/ takes the engine as types alone (CodeGrid, TileProgress): the model is handed to it',
     severity: 'error',
     from: { path: folderPath('codec') },
     to: { path: folderPath('engine'), dependencyTypesNot: ['type-only'] },

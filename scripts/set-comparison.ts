@@ -5,7 +5,8 @@
 // Gray images only (the digits). Run:
 //   node bin/run-ts.js scripts/set-comparison.ts HOME MODEL_ID DATASET
 import { openCatalog } from '../src-main/core/catalog/index.js';
-import { compressPack, prepareFile } from '../src-main/core/codec/compress.js';
+import { compressPack } from '../src-main/core/codec/compress.js';
+import { prepareFile } from '../src-main/core/codec-files/prepare-file.js';
 import { loadModel } from '../src-main/core/engine/model-io.js';
 import { readImage, type RawImage } from '../src-main/core/imaging/index.js';
 import { bdRate, type RdPoint } from '../src-main/core/metrics/bd-rate.js';

@@ -1,9 +1,9 @@
 // compress / decompress with --queue URL: the batch goes to `latent-studio worker` processes
-// through a Redis queue (core/queue/submit.ts) instead of this machine's threads. Progress (over
-// all workers), summary and exit status are the local batch's (batch-run.ts).
+// through a Redis queue (core/queue/queue-batch-job.ts) instead of this machine's threads.
+// Progress (over all workers), summary and exit status are the local batch's (batch-run.ts).
 import type { BatchKind, BatchProgress } from '../core/contract/batch.js';
 import { parseQueueUrl } from '../core/queue/queue-url.js';
-import { runQueueBatch } from '../core/queue/submit.js';
+import { runQueueBatch } from '../core/queue/queue-batch-job.js';
 import { batchResult, checkStartedKind, progressDetail, resumeOrRequest, type Values } from './batch-run.js';
 import { stringFlag, UsageError, type CliEnv, type CommandResult } from './command.js';
 

@@ -3,7 +3,7 @@
 import type { batchMethods } from './contract/batch.js';
 import type { Handlers } from './context.js';
 import { batchQueue } from './batch/queue.js';
-import { queueBatches } from './queue/studio-batches.js';
+import { startStudioQueueBatch } from './queue/studio-batches.js';
 import { pixelLimit } from './settings/pixel-limit.js';
 
 export const batchHandlers: Handlers<typeof batchMethods> = {
@@ -13,7 +13,7 @@ export const batchHandlers: Handlers<typeof batchMethods> = {
   },
 
   async startQueueBatch(req, ctx) {
-    return queueBatches(ctx).start({ ...req, maxPixels: await pixelLimit(ctx.home, req.maxPixels) });
+    return startStudioQueueBatch(ctx, { ...req, maxPixels: await pixelLimit(ctx.home, req.maxPixels) });
   },
 
   async getBatch(req, ctx) {

@@ -3,7 +3,7 @@
 import { getCatalog } from './catalog/index.js';
 import { singleFileHandlers } from './batch/single-files.js';
 import { FORMAT_VERSION, tagHex } from './codec/container.js';
-import { PackFile, peekLatent, readPackV2File, readSingleFile } from './codec/latent-file.js';
+import { PackFile, peekLatent, readPackV2File, readSingleFile } from './codec-files/latent-file.js';
 import type { LatentInfo, codecMethods } from './contract/codec.js';
 import { StudioError } from './contract/errors.js';
 import type { CoreContext, Handlers } from './context.js';

@@ -31,7 +31,8 @@ async function violations(files: Record<string, string>): Promise<string[]> {
     outputType: 'json',
   });
   const result = (typeof run.output === 'string' ? JSON.parse(run.output) : run.output) as ICruiseResult;
-  expect(result.modules.length).toBe(Object.keys(files).length);
+  // Node's own modules (node:fs) are modules of the result too.
+  expect(result.modules.filter((m) => !m.coreModule).length).toBe(Object.keys(files).length);
   const strip = (p: string) => p.replace(/^src-main\/core\//, '');
   return result.summary.violations.map((v) => `${v.rule.name}: ${strip(v.from)} -> ${strip(v.to)}`);
 }
@@ -83,8 +84,39 @@ describe('layers', () => {
     });
     expect(found.sort()).toEqual([
       'codec-engine-types-only: codec/compress.ts -> engine/model-io.ts',
+      'codec-no-files: codec/compress.ts -> imaging/index.ts',
       'codec-pure: codec/handlers.ts -> catalog/index.ts',
       'codec-pure: codec/handlers.ts -> workers/host.ts',
+    ]);
+  });
+
+  it('keeps files out of codec/: no node:fs, input/ or imaging file reading, while codec-files/ above it may', async () => {
+    const found = await violations({
+      'input/open-input.ts': 'export const openInput = 1;\nexport interface Limits { maxBytes: number }\n',
+      'imaging/read.ts': 'export const readImage = 1;\n',
+      'imaging/write.ts': 'export const writeFileAtomic = 1;\n',
+      'imaging/index.ts': "export { readImage } from './read.js';\nexport interface RawImage { width: number }\n",
+      'imaging/pixels.ts': 'export const toChannels = 1;\n',
+      'codec/latent.ts':
+        "import { readFile } from 'node:fs/promises';\nimport { openInput } from '../input/open-input.js';\nexport const l = [readFile, openInput];\n",
+      'codec/calibrate.ts':
+        "import { writeFileSync } from 'node:fs';\nimport { writeFileAtomic } from '../imaging/write.js';\nimport { readImage } from '../imaging/read.js';\nexport const c = [writeFileSync, writeFileAtomic, readImage];\n",
+      'codec/compress.ts':
+        "import type { RawImage } from '../imaging/index.js';\nimport type { Limits } from '../input/open-input.js';\nimport { toChannels } from '../imaging/pixels.js';\nexport const p = (r: RawImage, l: Limits) => [r, l, toChannels];\n",
+      'codec/pack.ts': "import { prepareFile } from '../codec-files/prepare-file.js';\nexport const k = prepareFile;\n",
+      'codec-files/prepare-file.ts':
+        "import { readFile } from 'node:fs/promises';\nimport { openInput } from '../input/open-input.js';\nimport { readImage } from '../imaging/index.js';\nimport { p } from '../codec/compress.js';\nexport const prepareFile = [readFile, openInput, readImage, p];\n",
+      'metrics/sweep.ts': "import { prepareFile } from '../codec-files/prepare-file.js';\nexport const s = prepareFile;\n",
+      'codec-files/sweep-cache.ts': "import { s } from '../metrics/sweep.js';\nexport const c = s;\n",
+    });
+    expect(found.sort()).toEqual([
+      'codec-no-files: codec/calibrate.ts -> fs',
+      'codec-no-files: codec/calibrate.ts -> imaging/read.ts',
+      'codec-no-files: codec/calibrate.ts -> imaging/write.ts',
+      'codec-no-files: codec/latent.ts -> fs/promises',
+      'codec-no-files: codec/latent.ts -> input/open-input.ts',
+      'layer-codec-files: codec-files/sweep-cache.ts -> metrics/sweep.ts',
+      'layer-codec: codec/pack.ts -> codec-files/prepare-file.ts',
     ]);
   });
 });

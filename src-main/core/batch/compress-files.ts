@@ -9,8 +9,9 @@ import type { CodecFailure, CompressedFile, CompressProgress } from '../contract
 import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
 import type { CalibrationSource } from '../engine/open-model.js';
 import { writeFileAtomic } from '../imaging/index.js';
-import { calibratedModel } from '../codec/calibrate.js';
-import { compressPack, prepareFile, type CompressResult, type PreparedImage } from '../codec/compress.js';
+import { calibratedModel } from '../codec-files/calibration-cache.js';
+import { compressPack, type CompressResult, type PreparedImage } from '../codec/compress.js';
+import { prepareFile } from '../codec-files/prepare-file.js';
 import type { CodecModel, ModelLoader } from '../codec/model.js';
 import { throttledTiles } from '../codec/tile-progress.js';
 import { createControl, PixelBudget } from './pixel-budget.js';

@@ -14,7 +14,7 @@ import { compressFilesTask, decompressFilesTask } from './tasks.js';
 import { failure, type CompressBatchInput } from './compress-files.js';
 import type { DecompressBatchInput } from './decompress-files.js';
 import { tagHex, tagMatches, weightsTag } from '../codec/container.js';
-import { PackFile, peekLatent, readPackV2File, readSingleFile } from '../codec/latent-file.js';
+import { PackFile, peekLatent, readPackV2File, readSingleFile } from '../codec-files/latent-file.js';
 import { pixelLimit } from '../settings/pixel-limit.js';
 
 async function isFolder(p: string): Promise<boolean> {

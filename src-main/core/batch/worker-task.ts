@@ -4,7 +4,7 @@
 // decoded at a time per worker, within the pool-wide pixel budget.
 import { openModel, type ModelRef } from '../engine/open-model.js';
 import type { LoadedModel } from '../engine/model-io.js';
-import { calibratedModel } from '../codec/calibrate.js';
+import { calibratedModel } from '../codec-files/calibration-cache.js';
 import type { CodecModel } from '../codec/model.js';
 import type { BatchKind } from '../contract/batch.js';
 import { StudioError } from '../contract/errors.js';

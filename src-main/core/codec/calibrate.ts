@@ -2,10 +2,10 @@
 // improving, or (seen with briefly trained conv models, whose decoders only ever saw noisy codes)
 // gets worse. Stored as card.finestStep, it makes quality 100 stop there, so on images like the
 // calibration set a higher quality never gives a lower PSNR. Meant to run once per model, on a few
-// validation images (the engine can call it after training).
-import { readImage, writeFileAtomic, type RawImage } from '../imaging/index.js';
+// validation images (the engine can call it after training). The cache of the result and the
+// sample files are codec-files/calibration-cache.ts's.
+import type { RawImage } from '../imaging/index.js';
 import { measurePsnr, prepareRaw, type PreparedImage } from './compress.js';
-import type { CalibrationSource } from '../engine/open-model.js';
 import type { CodecModel } from './model.js';
 import { quantize, STEP_AT_100 } from './quantize.js';
 
@@ -37,52 +37,17 @@ export async function calibrateFinestStep(model: CodecModel, images: PreparedIma
 
 /** Calibration images are cut to at most this edge: the finest step does not depend on size. */
 const SAMPLE_EDGE = 256;
-const MAX_SAMPLES = 8;
 
-interface CacheFile {
-  weightsHash: string;
-  finestStep: number;
-  points: Calibration['points'];
+/** A decoded sample image made ready for calibrateFinestStep (its centre, at most SAMPLE_EDGE a side). */
+export function calibrationImage(model: CodecModel, raw: RawImage): PreparedImage {
+  return prepareRaw(model, centerCrop(raw, SAMPLE_EDGE));
 }
 
-/**
- * The model with card.finestStep set: from its card if the engine put it there, else from the
- * cache, else calibrated now on the samples (and cached). Without samples the default mapping stays.
- * Decoding never depends on this: files store their step.
- */
-export async function calibratedModel(model: CodecModel, source: CalibrationSource | undefined): Promise<CodecModel> {
-  // Learned families have no quantizer step: quality picks a point on their trained rate range.
-  if (model.learned || model.card.finestStep !== undefined || !source) return model;
-  const { readFile } = await import('node:fs/promises');
-  let finest: number | undefined;
-  try {
-    const cached = JSON.parse(await readFile(source.file, 'utf8')) as CacheFile;
-    if (cached.weightsHash === model.weightsHash && cached.finestStep > 0) finest = cached.finestStep;
-  } catch {
-    // no cache yet
-  }
-  if (finest === undefined) {
-    const images: PreparedImage[] = [];
-    for (const file of source.samples.slice(0, MAX_SAMPLES)) {
-      try {
-        images.push(prepareRaw(model, centerCrop(await readImage(file, { channels: 'keep' }), SAMPLE_EDGE)));
-      } catch {
-        // an unreadable sample is skipped; calibration uses the others
-      }
-    }
-    if (images.length === 0) return model;
-    const cal = await calibrateFinestStep(model, images);
-    finest = cal.finestStep;
-    const body: CacheFile = { weightsHash: model.weightsHash, finestStep: finest, points: cal.points };
-    try {
-      await writeFileAtomic(source.file, Buffer.from(JSON.stringify(body, null, 2)), { overwrite: true });
-    } catch {
-      // a cache that cannot be written only costs a recalibration next time
-    }
-  }
+/** The model with card.finestStep set. Decoding never depends on it: files store their step. */
+export function withFinestStep(model: CodecModel, finestStep: number): CodecModel {
   return {
     ...model,
-    card: { ...model.card, finestStep: finest },
+    card: { ...model.card, finestStep },
     encode: (i) => model.encode(i),
     decode: (c, w, h) => model.decode(c, w, h),
   };

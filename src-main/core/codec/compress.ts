@@ -1,10 +1,10 @@
 // Image -> .latent bytes: encode with the model, quantize at the quality's step, entropy-code the
 // symbols, and wrap them in the container with the alpha plane and metadata. Target searches
 // (--target-psnr, --target-bpp) encode once and bisect the quality over quantize + entropy coding
-// (+ decode for PSNR), since bytes and PSNR both grow with the quality.
+// (+ decode for PSNR), since bytes and PSNR both grow with the quality. Pixels come in already
+// decoded (prepareRaw; an image file is codec-files/prepare-file.ts's).
 import { StudioError } from '../contract/errors.js';
-import { DEFAULT_MAX_PIXELS } from '../contract/limits.js';
-import { imageInfo, loadImageFile, readImage, type RawImage } from '../imaging/index.js';
+import type { RawImage } from '../imaging/index.js';
 import { psnr } from '../imaging/psnr.js';
 import { encodeAlpha } from './alpha-coder.js';
 import {
@@ -17,9 +17,8 @@ import {
   type PackImageInput,
 } from './container.js';
 import { GridEncoder, PREDICTORS, type Predictor } from './grid-coder.js';
-import { readSourceMetadata, type SourceMetadata } from './metadata.js';
+import type { SourceMetadata } from './metadata.js';
 import { modelTile, type CodecModel, type CodeGrid, type TileProgress } from './model.js';
-import { checkImagePixels } from '../imaging/pixel-limit.js';
 import { splitAlpha, toChannels } from '../imaging/pixels.js';
 import { compressLearned, compressPackLearned } from './compress-learned.js';
 import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, dequantize, quantize, stepFor } from './quantize.js';
@@ -52,22 +51,6 @@ export function prepareRaw(model: CodecModel, raw: RawImage, meta: SourceMetadat
 function isOpaque(alpha: Uint8Array): boolean {
   for (let i = 0; i < alpha.length; i++) if (alpha[i] !== 255) return false;
   return true;
-}
-
-/** Reads an image for coding; one over `maxPixels` is refused from its header, before decoding. */
-export async function prepareFile(
-  model: CodecModel,
-  file: string,
-  keepMetadata = true,
-  maxPixels = DEFAULT_MAX_PIXELS,
-): Promise<PreparedImage> {
-  // One read of the file under the input policy; header, pixels and metadata all come from it.
-  const loaded = await loadImageFile(file);
-  const info = await imageInfo(file, loaded);
-  checkImagePixels(loaded.path, info.width, info.height, maxPixels);
-  const raw = await readImage(loaded.path, { channels: 'keep', maxPixels }, loaded.bytes);
-  const meta = keepMetadata ? await readSourceMetadata(loaded.bytes) : {};
-  return prepareRaw(model, raw, meta);
 }
 
 export interface CompressSettings {

@@ -20,7 +20,7 @@ import {
 } from './container.js';
 import { GridDecoder } from './grid-coder.js';
 import { isPackV2, isV2, modelTag, readPackV2 } from './container-v2.js';
-import { readAnySingle, v2Ref, type AnySingleLatent, type SingleLatentV2 } from './latent-file.js';
+import { readAnySingle, v2Ref, type AnySingleLatent, type SingleLatentV2 } from './any-latent.js';
 import { expectedGrid, modelTile, type CodecModel, type CodeGrid, type TileProgress } from './model.js';
 import { checkImagePixels, checkPackPixels } from '../imaging/pixel-limit.js';
 import { joinAlpha, toChannels } from '../imaging/pixels.js';

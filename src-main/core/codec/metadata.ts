@@ -2,7 +2,6 @@
 // decompress. Pixels are stored upright (EXIF orientation applied on read), so the orientation tag
 // in the carried EXIF is reset to 1: otherwise viewers would rotate the restored image twice.
 import sharp from 'sharp';
-import { loadImageFile } from '../imaging/index.js';
 
 export interface SourceMetadata {
   exif?: Uint8Array;
@@ -12,10 +11,9 @@ export interface SourceMetadata {
 /** Largest EXIF or ICC block carried (a JPEG APP1 segment holds at most 64 KiB anyway). */
 const MAX_META_BYTES = 1 << 20;
 
-/** From an image file (read under the input policy, like its pixels) or its bytes. */
-export async function readSourceMetadata(image: string | Buffer): Promise<SourceMetadata> {
+/** From an image file's bytes (read under the input policy with its pixels: codec-files/prepare-file.ts). */
+export async function readSourceMetadata(bytes: Buffer): Promise<SourceMetadata> {
   try {
-    const bytes = typeof image === 'string' ? (await loadImageFile(image)).bytes : image;
     const m = await sharp(bytes, { limitInputPixels: false }).metadata();
     const out: SourceMetadata = {};
     if (m.exif && m.exif.length > 0 && m.exif.length <= MAX_META_BYTES) out.exif = resetOrientation(Uint8Array.from(m.exif));

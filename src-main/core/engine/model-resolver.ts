@@ -9,7 +9,7 @@ import type { CalibrationSource, ModelRef } from './open-model.js';
 
 export type { CalibrationSource, ModelRef } from './open-model.js';
 
-/** The model's calibration cache and its dataset's first validation images (see codec/calibrate.ts). */
+/** The model's calibration cache and its dataset's first validation images (see codec-files/calibration-cache.ts). */
 export function calibrationSource(ctx: CoreContext, rec: ModelRecord): CalibrationSource {
   const catalog = getCatalog(ctx);
   const samples =

@@ -3,12 +3,12 @@
 // id (the id .latent files name; a model's folder may hold another). Kept apart from the resolver
 // so a coding thread never loads the catalog. Batch workers, the single-file tasks, queue workers,
 // Compare and eval all open their models here; a v1 model's quality mapping is then
-// codec/calibrate.ts's calibratedModel(model, ref.calibration).
+// codec-files/calibration-cache.ts's calibratedModel(model, ref.calibration).
 import { StudioError } from '../contract/errors.js';
 import type { LearnedLoadOptions } from './learned-io.js';
 import { loadModel, type LoadedModel } from './model-io.js';
 
-/** Where a model's calibration is cached, and the validation images to make it from (codec/calibrate.ts). */
+/** Where a model's calibration is cached, and the validation images to make it from (codec-files/calibration-cache.ts). */
 export interface CalibrationSource {
   /** JSON cache file (one per model); rewritten when the weights change. */
   file: string;

@@ -8,6 +8,10 @@
 // same transaction as the unit's own records, by whichever side writes those records: the
 // worker for the kinds whose task owns a catalog connection (import, training), the declaration's
 // run() in the host for the others. The job row itself is never written by a worker.
+//
+// A kind can have more than one declaration (a batch on the local pool or on a Redis queue): one
+// is its default (registry/job-kinds.ts), a job runs on the one it was started with while it is
+// live (JobRunner.declarationOf), and on its kind's default when it is resumed from the catalog.
 import type { z } from 'zod';
 import type { Catalog, JobRecord } from '../catalog/index.js';
 import type { JobEndState, JobKind, JobKindPayloads } from '../contract/jobs.js';

@@ -143,6 +143,15 @@ export class JobRunner {
     return this.live.has(jobId);
   }
 
+  /**
+   * The declaration a job runs on here now (undefined when it does not run here). A kind can have
+   * more than one (a batch runs on the local pool or on the Redis queue): a live job's operations
+   * go to the one it was started with.
+   */
+  declarationOf(jobId: number): AnyJobDeclaration | undefined {
+    return this.live.get(jobId)?.decl;
+  }
+
   /** Studio closing: running jobs stop and stay resumable ('interrupted'); waiting ones stay 'queued'. */
   async dispose(): Promise<void> {
     this.closing = true;

@@ -9,10 +9,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { LoadedCodecModel, ModelLoader } from '../codec/model.js';
 import type { CalibrationSource } from '../engine/open-model.js';
-import { prepareFile, type PreparedImage } from '../codec/compress.js';
+import type { PreparedImage } from '../codec/compress.js';
+import { prepareFile } from '../codec-files/prepare-file.js';
 import { isPack } from '../codec/container.js';
 import { isPackV2 } from '../codec/container-v2.js';
-import { readAnySingle } from '../codec/latent-file.js';
+import { readAnySingle } from '../codec/any-latent.js';
 import { decodeSingle } from '../codec/decompress.js';
 import type { EncodedImage, EqualSizeComparison, EqualSizeEntry } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { getCatalog } from '../catalog/index.js';
 import { codingRef } from '../engine/model-resolver.js';
-import { peekLatent } from '../codec/latent-file.js';
+import { peekLatent } from '../codec-files/latent-file.js';
 import { DEFAULT_QUALITY } from '../codec/quantize.js';
 import type { evalMethods } from '../contract/eval.js';
 import { StudioError } from '../contract/errors.js';

@@ -7,11 +7,12 @@
 // Metadata (EXIF, ICC) is not stored in the latent files here: the classical encodings carry none
 // either, and the comparison is about the pixels.
 import { stat } from 'node:fs/promises';
-import { compressImage, prepareFile, type PreparedImage } from '../codec/compress.js';
+import { compressImage, type PreparedImage } from '../codec/compress.js';
+import { prepareFile } from '../codec-files/prepare-file.js';
 import type { ModelLoader, LoadedCodecModel } from '../codec/model.js';
-import { calibratedModel } from '../codec/calibrate.js';
+import { calibratedModel } from '../codec-files/calibration-cache.js';
 import type { CalibrationSource } from '../engine/open-model.js';
-import { readAnySingle } from '../codec/latent-file.js';
+import { readAnySingle } from '../codec/any-latent.js';
 import { decodeSingle } from '../codec/decompress.js';
 import type { EvalCodecName, ImageEvaluation, RdSample } from '../contract/eval.js';
 import { toWireError } from '../contract/errors.js';

@@ -2,7 +2,9 @@
 // what an earlier run finished), puts one BullMQ job per file on the queue (the job id is derived
 // from the output path), follows the workers' results through the queue's event stream, with a
 // look at every outstanding job whenever the stream is quiet (after an outage, say), and records
-// every file once in this studio's catalog, so the summary is the local batch's.
+// every file once in this studio's catalog, so the summary is the local batch's. One Submission
+// is the work of one run of a queue batch job (queue-batch-job.ts): the runner claims the job
+// and records its end; a submission records the files.
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { Job, Queue, QueueEvents } from 'bullmq';
@@ -11,17 +13,17 @@ import { itemOptionsOf, notInCatalog, planBatch } from '../batch/job-record.js';
 import { removePartials } from '../batch/output.js';
 import { packFolderOf, type PlannedItem } from '../batch/plan.js';
 import { reasonFor, type ItemOptions, type ItemOutcome } from '../batch/process-item.js';
-import { getCatalog, type Catalog } from '../catalog/index.js';
+import type { Catalog } from '../catalog/index.js';
 import type { ModelRecord } from '../catalog/types.js';
-import { calibratedModel } from '../codec/calibrate.js';
+import { calibratedModel } from '../codec-files/calibration-cache.js';
 import { calibrationSource } from '../engine/model-resolver.js';
-import { peekLatent } from '../codec/latent-file.js';
-import type { BatchProgress, BatchRequest, BatchStarted, BatchSummary } from '../contract/batch.js';
+import { peekLatent } from '../codec-files/latent-file.js';
+import type { BatchProgress } from '../contract/batch.js';
 import type { CoreContext } from '../context.js';
 import { openModel } from '../engine/open-model.js';
 import { familyMeta } from '../engine/models/families.js';
 import { resolveRegular } from '../input/open-input.js';
-import { BatchRecord } from './batch-record.js';
+import type { BatchRecord } from './batch-record.js';
 import { openRedis, OutageReporter } from './connection.js';
 import {
   JOB_ATTEMPTS,
@@ -37,13 +39,11 @@ import {
 import { publishModel } from './model-store.js';
 import { redact, type QueueUrl } from './queue-url.js';
 
-export interface QueueBatchHooks {
+export interface SubmissionHooks {
   say(line: string): void;
   progress(p: BatchProgress): void;
   /** Aborted: files not yet taken by a worker are taken off the queue; the job stays resumable. */
   signal?: AbortSignal;
-  /** The job is claimed in the catalog (before any file is planned or queued). */
-  started?(s: BatchStarted): void;
 }
 
 /** Finished jobs stay on the queue this long, so a submitter that comes back reads their results. */
@@ -58,32 +58,11 @@ interface Entry {
   queuedAt: number;
 }
 
-/** Runs one batch through the queue to its end (or until aborted). */
-export async function runQueueBatch(
-  ctx: CoreContext,
-  q: QueueUrl,
-  req: BatchRequest | { resume: number },
-  hooks: QueueBatchHooks,
-): Promise<{ summary: BatchSummary; started: BatchStarted }> {
-  const catalog = getCatalog(ctx);
-  const record = BatchRecord.open(catalog, req);
-  const started: BatchStarted = { jobId: record.id, kind: record.input.kind, state: 'running', resumed: record.resumed };
-  hooks.started?.(started);
-  const run = new Submission(ctx, catalog, q, record, hooks);
-  let summary: BatchSummary;
-  try {
-    summary = await run.execute();
-  } catch (err) {
-    const why = redact(err instanceof Error ? err.message.split('\n')[0]! : String(err), q);
-    record.finish('failed', run.workerCount, why);
-    await run.close();
-    throw err;
-  }
-  await run.close();
-  return { summary, started };
-}
+/** How a submission ended: every file settled, or stopped with files left (aborted). */
+export type SubmissionEnd = 'done' | 'stopped';
 
-class Submission {
+/** One run of a queue batch job: plans, places and follows its files until each is settled or it is aborted. */
+export class Submission {
   private readonly batch = randomBytes(12).toString('hex');
   private readonly reporter: OutageReporter;
   private readonly client: Redis;
@@ -110,7 +89,7 @@ class Submission {
     private readonly catalog: Catalog,
     private readonly q: QueueUrl,
     private readonly record: BatchRecord,
-    private readonly hooks: QueueBatchHooks,
+    private readonly hooks: SubmissionHooks,
   ) {
     this.reporter = new OutageReporter(q, hooks.say, record.input.kind);
     this.client = this.open('submit');
@@ -122,7 +101,7 @@ class Submission {
     return this.workers.size;
   }
 
-  async execute(): Promise<BatchSummary> {
+  async execute(): Promise<SubmissionEnd> {
     const input = this.record.input;
     const model = input.kind === 'compress' ? this.catalog.models.get(input.modelId ?? '') : undefined;
     if (input.kind === 'compress' && !model) throw notInCatalog(input.modelId);
@@ -154,11 +133,11 @@ class Submission {
     clearInterval(this.timer);
     if (this.hooks.signal?.aborted && this.pending.size > 0) {
       await this.withdraw();
-      return this.record.finish('cancelled', this.workers.size, 'cancelled');
+      return 'stopped';
     }
     // Every job is finished: a temporary beside an output whose writer is gone is left over.
     await removePartials(plan.items.map((i) => i.output));
-    return this.record.finish('done', this.workers.size);
+    return 'done';
   }
 
   async close(): Promise<void> {

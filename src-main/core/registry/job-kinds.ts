@@ -1,7 +1,8 @@
 // The one registry of the catalog's job kinds, generated from each kind's declaration (run by the
 // generic runner, jobs/runner.ts). resumeJob, cancelJob, pauseJob and awaitJob, and the studio
-// start that runs jobs left queued, all go through here. A batch this studio sends to the Redis
-// queue is still the queue's own (legacy-kinds.ts); every other job is the runner's.
+// start that runs jobs left queued, all go through here, for every kind. A kind has one
+// declaration a job of it runs on by default; a batch sent to the Redis queue runs on another
+// (queue/queue-batch-job.ts), which the runner knows while that job is live here.
 import { batchCompressJob, batchDecompressJob } from '../batch/queue.js';
 import { getCatalog } from '../catalog/index.js';
 import { StudioError } from '../contract/errors.js';
@@ -14,10 +15,10 @@ import type { AnyJobDeclaration } from '../jobs/declaration.js';
 import { jobRunner } from '../jobs/runner.js';
 import { codeSizeJob } from '../metrics/code-size.js';
 import { evalJob } from '../metrics/eval-jobs.js';
+import { queueCompressJob, queueDecompressJob } from '../queue/queue-batch-job.js';
 import { remoteTrainJob } from '../remote/remote-train.js';
-import { withQueueBatches, type KindOps } from './legacy-kinds.js';
 
-/** Every kind the runner runs from its declaration. */
+/** Each kind's default declaration: a job that does not run here is resumed (and restored) on it. */
 export const JOB_DECLARATIONS: readonly AnyJobDeclaration[] = [
   importJob,
   trainJob,
@@ -28,41 +29,34 @@ export const JOB_DECLARATIONS: readonly AnyJobDeclaration[] = [
   codeSizeJob,
 ];
 
-function opsOf(decl: AnyJobDeclaration): KindOps {
-  return {
-    label: decl.label,
-    resume: (ctx, id) => jobRunner(ctx).resume(decl, id),
-    cancel: (ctx, id) => jobRunner(ctx).cancel(decl, id),
-    pause: (ctx, id) => jobRunner(ctx).pause(decl, id),
-    wait: (ctx, id) => jobRunner(ctx).wait(decl, id),
-  };
-}
+/**
+ * Declarations a job runs on only when it is started through them: a batch sent to the Redis queue
+ * (startQueueBatch, `--queue`). Stopped, it is continued on the queue by sending it again; resumeJob
+ * runs it on its kind's default (the local pool), as it does any stopped batch.
+ */
+export const STARTED_ONLY_DECLARATIONS: readonly AnyJobDeclaration[] = [queueCompressJob, queueDecompressJob];
 
-const DECLARED = Object.fromEntries(JOB_DECLARATIONS.map((d) => [d.kind, opsOf(d)])) as Partial<Record<JobKind, KindOps>>;
+const BY_KIND = new Map<string, AnyJobDeclaration>(JOB_DECLARATIONS.map((d) => [d.kind, d]));
+if (BY_KIND.size !== JOB_DECLARATIONS.length) throw new Error('two default declarations share a job kind');
+for (const k of JOB_KIND_NAMES) if (!BY_KIND.has(k)) throw new Error(`job kind ${k} has no declaration`);
+for (const d of STARTED_ONLY_DECLARATIONS) if (!BY_KIND.has(d.kind)) throw new Error(`job kind ${d.kind} has no default declaration`);
 
-export const JOB_KINDS: Readonly<Record<JobKind, KindOps>> = {
-  ...DECLARED,
-  'batch.compress': withQueueBatches('batch.compress', DECLARED['batch.compress']!),
-  'batch.decompress': withQueueBatches('batch.decompress', DECLARED['batch.decompress']!),
-} as Record<JobKind, KindOps>;
-
-for (const k of JOB_KIND_NAMES) if (!JOB_KINDS[k]) throw new Error(`job kind ${k} has no declaration`);
-
-function kindOf(ctx: CoreContext, jobId: number): { kind: JobKind; ops: KindOps } {
+/** The job's kind, and the declaration its operations go to: the one it runs on here, else its kind's. */
+function declarationOf(ctx: CoreContext, jobId: number): { kind: JobKind; decl: AnyJobDeclaration } {
   const job = getCatalog(ctx).jobs.require(jobId);
-  const ops = (JOB_KINDS as Record<string, KindOps | undefined>)[job.kind];
-  if (!ops) throw new StudioError('unsupported', `job ${jobId}: this studio does not know ${job.kind} jobs`);
-  return { kind: job.kind as JobKind, ops };
+  const decl = jobRunner(ctx).declarationOf(jobId) ?? BY_KIND.get(job.kind);
+  if (!decl) throw new StudioError('unsupported', `job ${jobId}: this studio does not know ${job.kind} jobs`);
+  return { kind: decl.kind, decl };
 }
 
 export async function resumeJob(ctx: CoreContext, jobId: number): Promise<{ jobId: number; kind: string; state: JobState }> {
-  const { kind, ops } = kindOf(ctx, jobId);
-  return { jobId, kind, state: await ops.resume(ctx, jobId) };
+  const { kind, decl } = declarationOf(ctx, jobId);
+  return { jobId, kind, state: await jobRunner(ctx).resume(decl, jobId) };
 }
 
 export async function cancelJob(ctx: CoreContext, jobId: number): Promise<{ jobId: number; cancelled: boolean; state: JobState }> {
-  const { ops } = kindOf(ctx, jobId);
-  let cancelled = await ops.cancel(ctx, jobId);
+  const { decl } = declarationOf(ctx, jobId);
+  let cancelled = await jobRunner(ctx).cancel(decl, jobId);
   const catalog = getCatalog(ctx);
   const job = catalog.jobs.require(jobId);
   // Nothing of it runs here and no process holds it (interrupted, or queued by a process now gone):
@@ -75,17 +69,14 @@ export async function cancelJob(ctx: CoreContext, jobId: number): Promise<{ jobI
 }
 
 export async function pauseJob(ctx: CoreContext, jobId: number): Promise<{ jobId: number; state: JobState }> {
-  const { ops } = kindOf(ctx, jobId);
-  if (!ops.pause)
-    throw new StudioError(
-      'unsupported',
-      `job ${jobId}: ${ops.label} jobs cannot be paused; cancelJob stops one and resumeJob continues it later`,
-    );
-  return { jobId, state: await ops.pause(ctx, jobId) };
+  // A kind that cannot pause (or a job that cannot now) is refused by the runner, in one line.
+  const { decl } = declarationOf(ctx, jobId);
+  return { jobId, state: await jobRunner(ctx).pause(decl, jobId) };
 }
 
 export function awaitJob(ctx: CoreContext, jobId: number): Promise<JobOutcome> {
-  return kindOf(ctx, jobId).ops.wait(ctx, jobId);
+  const { decl } = declarationOf(ctx, jobId);
+  return jobRunner(ctx).wait(decl, jobId);
 }
 
 /**
@@ -99,10 +90,10 @@ export async function restoreQueuedJobs(ctx: CoreContext): Promise<number[]> {
   const started: number[] = [];
   // Oldest first: jobs of one group (batches) queue again in the order they were queued.
   for (const job of [...queued].reverse()) {
-    const ops = (JOB_KINDS as Record<string, KindOps | undefined>)[job.kind];
-    if (!ops) continue;
+    const decl = BY_KIND.get(job.kind);
+    if (!decl) continue;
     try {
-      await ops.resume(ctx, job.id);
+      await jobRunner(ctx).resume(decl, job.id);
       started.push(job.id);
     } catch (err) {
       // One job that cannot run (its model deleted meanwhile, say) must not keep the others from

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import { decodeLatentBytes, decodeSingle } from '../../../src-main/core/codec/decompress.js';
-import { readAnySingle } from '../../../src-main/core/codec/latent-file.js';
+import { readAnySingle } from '../../../src-main/core/codec/any-latent.js';
 import { loadModel, type LoadedModel } from '../../../src-main/core/engine/model-io.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';

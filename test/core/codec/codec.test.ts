@@ -1,18 +1,11 @@
 // The codec end to end on tiny models trained here with the engine's API on real fixture images.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants as zc } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  codeBest,
-  compressImage,
-  compressPack,
-  prepareFile,
-  prepareRaw,
-  type PreparedImage,
-} from '../../../src-main/core/codec/compress.js';
-import { calibratedModel, calibrateFinestStep, CALIBRATION_STEPS } from '../../../src-main/core/codec/calibrate.js';
+import { codeBest, compressImage, compressPack, prepareRaw, type PreparedImage } from '../../../src-main/core/codec/compress.js';
+import { calibrateFinestStep, CALIBRATION_STEPS } from '../../../src-main/core/codec/calibrate.js';
+import { prepareFile } from '../../../src-main/core/codec-files/prepare-file.js';
 import { readPack, readPackBlock, readSingle } from '../../../src-main/core/codec/container.js';
 import { decodeLatentBytes, decodePackBlock, decodeSingle } from '../../../src-main/core/codec/decompress.js';
 import { GridDecoder } from '../../../src-main/core/codec/grid-coder.js';
@@ -160,21 +153,6 @@ describe('compress and decompress', () => {
     const best = Math.max(...cal.points.map((p) => p.psnr));
     const first = cal.points.find((p) => p.psnr === best)!;
     expect(cal.finestStep).toBe(first.step);
-  });
-
-  it('caches the calibration per model weights and uses it for the quality mapping', async () => {
-    const file = `${tmp.dir}/cache/${dense.id}.calibration.json`;
-    const m1 = await calibratedModel(dense.model, { file, samples: DIGITS.slice(0, 8) });
-    const finest = m1.card.finestStep!;
-    expect(CALIBRATION_STEPS).toContain(finest);
-    const cached = JSON.parse(readFileSync(file, 'utf8')) as { weightsHash: string; finestStep: number };
-    expect(cached).toMatchObject({ weightsHash: dense.weightsHash, finestStep: finest });
-    // From the cache alone (no samples), and only for the same weights.
-    expect((await calibratedModel(dense.model, { file, samples: [] })).card.finestStep).toBe(finest);
-    writeFileSync(file, JSON.stringify({ ...cached, weightsHash: 'other' }));
-    expect((await calibratedModel(dense.model, { file, samples: [] })).card.finestStep).toBeUndefined();
-    const img = await prepareFile(m1, DIGITS[9]!);
-    expect((await compressImage(m1, img, { quality: 100 })).step).toBe(finest);
   });
 
   it('does not leak tensors over repeated compress and decompress', async () => {

@@ -4,7 +4,8 @@
 // past the checks. Each must end in a one-line StudioError naming the file, or in a valid image;
 // never a crash or a hang, and each case stays within a time and a memory bound.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compressImage, compressPack, prepareFile, prepareRaw } from '../../../src-main/core/codec/compress.js';
+import { compressImage, compressPack, prepareRaw } from '../../../src-main/core/codec/compress.js';
+import { prepareFile } from '../../../src-main/core/codec-files/prepare-file.js';
 import { readPackHeader, readSingle } from '../../../src-main/core/codec/container.js';
 import { readSingleV2 } from '../../../src-main/core/codec/container-v2.js';
 import { decodeLatentBytes } from '../../../src-main/core/codec/decompress.js';

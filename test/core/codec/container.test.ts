@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FORMAT_VERSION,
   LatentFormatError,
@@ -15,8 +13,6 @@ import {
   type ImageEntry,
 } from '../../../src-main/core/codec/container.js';
 import { encodeGrid } from '../../../src-main/core/codec/grid-coder.js';
-import { PackFile, peekLatent, readSingleFile } from '../../../src-main/core/codec/latent-file.js';
-import { makeTmpDir } from '../../helpers/tmp-home.js';
 
 const params: CodeParams = {
   modelId: 'digits-dense-32',
@@ -46,10 +42,6 @@ function problemOf(fn: () => unknown): string {
     throw err;
   }
 }
-
-let tmp: ReturnType<typeof makeTmpDir>;
-beforeEach(() => (tmp = makeTmpDir()));
-afterEach(() => tmp.cleanup());
 
 describe('single-image container', () => {
   const image: ImageEntry = { width: 20, height: 20, channels: 1, gh: 1, gw: 1 };
@@ -144,19 +136,6 @@ describe('pack container', () => {
     expect(perImage).toBeLessThan(8);
   });
 
-  it('opens a pack file reading only the header and one block', async () => {
-    const { bytes } = makePack(500, 16);
-    const f = path.join(tmp.dir, 'p.latent');
-    writeFileSync(f, bytes);
-    const pf = await PackFile.open(f);
-    expect(pf.header.images).toHaveLength(500);
-    const blk = await pf.block(pf.blockOf(321));
-    expect(blk.sides).toHaveLength(16);
-    expect((await peekLatent(f)).pack).toBe(true);
-    writeFileSync(f, bytes.subarray(0, bytes.length - 3));
-    await expect(PackFile.open(f)).rejects.toMatchObject({ problem: 'truncated' });
-  });
-
   it('reports header and block damage', () => {
     const { bytes } = makePack(10, 4);
     const h = readPackHeader(bytes, 'p');
@@ -168,15 +147,5 @@ describe('pack container', () => {
     blk[m.offset + 2]! ^= 0x80;
     expect(problemOf(() => readPackBlock(h, 1, blk.subarray(m.offset, m.offset + m.length), 'p'))).toBe('crc');
     expect(problemOf(() => readSingle(bytes, 'p'))).toBe('corrupt');
-  });
-});
-
-describe('files on disk', () => {
-  it('one-line errors for folders, missing and empty files', async () => {
-    await expect(readSingleFile(tmp.dir)).rejects.toThrow(`${tmp.dir}: is a folder (give .latent files)`);
-    await expect(readSingleFile(path.join(tmp.dir, 'nope.latent'))).rejects.toThrow('nope.latent: no such file');
-    const empty = path.join(tmp.dir, 'e.latent');
-    writeFileSync(empty, '');
-    await expect(readSingleFile(empty)).rejects.toThrow('e.latent: not a .latent file (empty)');
   });
 });

@@ -4,6 +4,7 @@ import { decodeAlpha, encodeAlpha } from '../../../src-main/core/codec/alpha-cod
 import { readSourceMetadata, resetOrientation } from '../../../src-main/core/codec/metadata.js';
 import { dequantize, quantize, qualityToStep, STEP_AT_100, stepFor } from '../../../src-main/core/codec/quantize.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 describe('quality to step', () => {
@@ -74,7 +75,7 @@ describe('metadata', () => {
         .jpeg()
         .withMetadata({ orientation: 6, icc: 'p3' })
         .toFile(f);
-      const m = await readSourceMetadata(f);
+      const m = await readSourceMetadata(readFileSync(f));
       expect(m.exif).toBeDefined();
       expect(m.icc).toBeDefined();
       const probe = await sharp({ create: { width: 8, height: 4, channels: 3, background: '#808080' } })

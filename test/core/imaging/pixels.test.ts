@@ -4,7 +4,7 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareFile } from '../../../src-main/core/codec/compress.js';
+import { prepareFile } from '../../../src-main/core/codec-files/prepare-file.js';
 import { ImageSource } from '../../../src-main/core/engine/data.js';
 import { loadModel, type LoadedModel } from '../../../src-main/core/engine/model-io.js';
 import { readImage } from '../../../src-main/core/imaging/index.js';

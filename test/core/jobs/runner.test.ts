@@ -73,8 +73,11 @@ describe('job runner', () => {
     expect(state).toBe('running');
     const job = runner.catalogOf().jobs.require(jobId);
     expect(job).toMatchObject({ state: 'running', pid: process.pid });
+    // While it runs here, its operations go to the declaration it was started with.
+    expect(runner.declarationOf(jobId)).toBe(countJob);
     const outcome = await runner.wait(countJob, jobId);
     expect(outcome).toMatchObject({ jobId, kind: 'eval', state: 'done' });
+    expect(runner.declarationOf(jobId)).toBeUndefined();
     expect(runner.catalogOf().jobs.require(jobId)).toMatchObject({ state: 'done', done: 4, result: { total: 10 } });
     expect(unitsOf(jobId)).toBe(4);
     expect(statesOf(jobId)).toEqual(['running', 'done']);

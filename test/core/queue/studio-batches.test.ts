@@ -1,11 +1,16 @@
 // A studio sends a batch to the queue through the contract (startQueueBatch, the Batch view's
 // "Run on workers"): the queue comes from the settings, a real redis-server and one
 // `latent-studio worker` process do the files, the progress and end arrive as the studio's
-// events, and the outputs are byte for byte those of a local batch of the same files.
+// events, and the outputs are byte for byte those of a local batch of the same files. The job is
+// the generic runner's: cancelJob and the studio closing stop it (its waiting files leave the
+// queue), and the same request continues it.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchFinished, BatchProgress } from '../../../src-main/core/api.js';
+import { QUEUE_NAME, QUEUE_PREFIX, queueJobData } from '../../../src-main/core/queue/job-data.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { haveRedis, RedisServer } from './redis-server.js';
@@ -78,6 +83,11 @@ describe.skipIf(!haveRedis)('startQueueBatch', () => {
     expect(started).toMatchObject({ kind: 'compress', state: 'running', resumed: false });
     // A batch on the workers cannot pause, and resuming it does not run it here as well.
     await expect(studio.call('pauseJob', { jobId: started.jobId })).rejects.toThrow("runs on the queue's workers, which do not pause");
+    expect(await studio.call('resumeJob', { jobId: started.jobId })).toEqual({
+      jobId: started.jobId,
+      kind: 'batch.compress',
+      state: 'running',
+    });
     const summary = await jobResult(studio, 'batch.compress', started.jobId);
     expect(summary).toMatchObject({ state: 'done', total: 12, done: 12, failed: [], skipped: [], workers: 1 });
     expect(summary.files).toHaveLength(12);
@@ -115,5 +125,43 @@ describe.skipIf(!haveRedis)('startQueueBatch', () => {
     expect(again).toMatchObject({ jobId: started.jobId, resumed: true });
     expect(await jobResult(studio, 'batch.compress', started.jobId)).toMatchObject({ state: 'done', done: 12, failed: [] });
     expect(readdirSync(out)).toHaveLength(12);
+  }, 60_000);
+
+  it('the studio closing interrupts the job and takes its files off the queue; the same request continues it in the next studio', async () => {
+    await worker.stop('SIGTERM');
+    const home = path.join(tmp.dir, 'home-closed');
+    const out = path.join(tmp.dir, 'shared', 'out-closed');
+    const req = { kind: 'compress' as const, inputs: [inputs], outDir: out, modelId: 'base-small' };
+    const first = new Studio({ homeDir: home, host: 'test' });
+    await first.call('updateSettings', { queueUrl: redis.url });
+    const finished: BatchFinished[] = [];
+    first.on('jobFinished', (e) => void finished.push(e.payload as BatchFinished));
+    const started = await first.call('startQueueBatch', req);
+    // No worker runs: nothing can finish before the close, which waits for the submission to stop.
+    await first.close();
+    expect(finished).toEqual([expect.objectContaining({ jobId: started.jobId, state: 'interrupted', done: 0 })]);
+    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE_NAME, { connection: conn, prefix: QUEUE_PREFIX });
+    try {
+      const left = (await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active'])).filter(
+        (j) => queueJobData.safeParse(j.data).data?.outDir === out,
+      );
+      expect(left).toEqual([]);
+    } finally {
+      await queue.close();
+      conn.disconnect();
+    }
+
+    worker = await WorkerProcess.start(redis.url, path.join(tmp.dir, 'worker-home'), [path.join(tmp.dir, 'shared')]);
+    const second = new Studio({ homeDir: home, host: 'test' });
+    try {
+      const { jobs } = await second.call('listJobs', { jobId: started.jobId });
+      expect(jobs[0]).toMatchObject({ kind: 'batch.compress', state: 'interrupted' });
+      expect(await second.call('startQueueBatch', req)).toMatchObject({ jobId: started.jobId, resumed: true, state: 'running' });
+      expect(await jobResult(second, 'batch.compress', started.jobId)).toMatchObject({ state: 'done', done: 12, failed: [], workers: 1 });
+      expect(readdirSync(out)).toHaveLength(12);
+    } finally {
+      await second.close();
+    }
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compressImage, prepareRaw } from '../../../../src-main/core/codec/compress.js';
 import { decodeSingle } from '../../../../src-main/core/codec/decompress.js';
-import { readAnySingle } from '../../../../src-main/core/codec/latent-file.js';
+import { readAnySingle } from '../../../../src-main/core/codec/any-latent.js';
 import { chooseBackend } from '../../../../src-main/core/engine/backend.js';
 import type { CodecModel } from '../../../../src-main/core/codec/model.js';
 import { loadLearnedDir, type LoadedLearned } from '../../../../src-main/core/engine/learned-io.js';

@@ -1,51 +1,19 @@
 // .latent files on disk: clear errors for missing files and folders, the common header without
 // reading the whole file, and packs opened for random access (header, then only the block asked for).
+// The bytes are read under the input policy (input/open-input.ts) and parsed by codec/.
 import { StudioError } from '../contract/errors.js';
 import { openInput, readInput, resolveRegular } from '../input/open-input.js';
+import { readAnySingle, readLatentHead, type AnySingleLatent, type V2Ref } from '../codec/any-latent.js';
 import {
   COMMON_HEADER_MAX,
   LatentFormatError,
-  readCommonHeader,
   readPackBlock,
   readPackHeader,
-  readSingle,
   type CodeParams,
   type PackBlock,
   type PackHeader,
-  type SingleLatent,
-} from './container.js';
-import { isPackV2, isV2, MODEL_TAG_BYTES, readPackV2, readSingleV2, type V2Image, type V2Pack, type V2Params } from './container-v2.js';
-
-/** How a format-v2 file names its model: by a tag of the model's hash (the catalog resolves `tag:<hex>`). */
-export interface V2Ref {
-  version: 2;
-  modelId: string;
-  weightsTag: Uint8Array;
-  family: number;
-  quality: number;
-}
-
-export interface SingleLatentV2 {
-  kind: 'single-v2';
-  params: V2Params & V2Ref;
-  image: V2Image;
-  bytes: number;
-}
-
-export type AnySingleLatent = SingleLatent | SingleLatentV2;
-
-export function v2Ref(p: V2Params): V2Ref {
-  return { version: 2, modelId: `tag:${Buffer.from(p.tag).toString('hex')}`, weightsTag: p.tag, family: p.family, quality: p.quality };
-}
-
-/** A single file of either version, from its bytes. */
-export function readAnySingle(bytes: Uint8Array, label: string): AnySingleLatent {
-  if (isV2(bytes)) {
-    const r = readSingleV2(bytes, label);
-    return { kind: 'single-v2', params: { ...r.params, ...v2Ref(r.params) }, image: r.image, bytes: r.bytes };
-  }
-  return readSingle(bytes, label);
-}
+} from '../codec/container.js';
+import { readPackV2, type V2Pack } from '../codec/container-v2.js';
 
 /** Under the input policy (input/open-input.ts): a regular file, through links, not empty. */
 async function checkFile(file: string): Promise<number> {
@@ -70,13 +38,7 @@ async function readRange(file: string, start: number, length: number): Promise<U
 export async function peekLatent(file: string): Promise<{ params: CodeParams | V2Ref; pack: boolean; bytes: number }> {
   const size = await checkFile(file);
   const head = await readRange(file, 0, Math.min(size, COMMON_HEADER_MAX));
-  if (isV2(head)) {
-    // Prefix: magic (2), version/streams/flags, family/image flags, tag (6), quality.
-    if (head.length < 5 + MODEL_TAG_BYTES) throw new LatentFormatError('truncated', `${file}: truncated (${size} bytes)`);
-    const tag = head.subarray(4, 4 + MODEL_TAG_BYTES);
-    return { params: v2Ref({ family: head[3]! >> 4, tag, quality: head[4 + MODEL_TAG_BYTES]! }), pack: isPackV2(head), bytes: size };
-  }
-  return { ...readCommonHeader(head, file), bytes: size };
+  return { ...readLatentHead(head, size, file), bytes: size };
 }
 
 export async function readSingleFile(file: string): Promise<AnySingleLatent> {
