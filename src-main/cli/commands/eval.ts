@@ -73,10 +73,10 @@ function bdText(r: BdRateResult | undefined): string {
     const gap = typeof r.bdQuality === 'number' ? ` (${r.bdQuality >= 0 ? '+' : ''}${r.bdQuality.toFixed(2)} dB at equal rate)` : '';
     return `no overlap${gap}`;
   }
-  // Under MIN_BD_OVERLAP the verdict reports no BD-rate: mark it so the two never disagree. Under 75%
-  // shared range the number rests on a small part of the curves (the FAU tools warn too).
+  // Where the verdict reports no BD-rate (isReliableBdRate): mark it so the two never disagree. Under
+  // 75% of the shorter curve's range the number rests on a part of the curves (the FAU tools warn too).
   const thin = !isReliableBdRate(r)
-    ? ` (little overlap, ${Math.round(r.overlap * 100)}%: not reliable)`
+    ? ` (little overlap, ${(r.range[1] - r.range[0]).toFixed(1)} dB, ${Math.round(r.overlap * 100)}%: not reliable)`
     : r.overlap < 0.75
       ? ` (overlap ${Math.round(r.overlap * 100)}%)`
       : '';

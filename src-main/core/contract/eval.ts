@@ -74,7 +74,7 @@ export type BdRateResult =
       /** Mean quality gain at equal rate (dB), when the rate ranges overlap. */
       bdQuality: number | null;
       range: [number, number];
-      /** Shared quality range / union of both ranges. */
+      /** Shared quality range / the shorter curve's quality range (0-1). */
       overlap: number;
       anchorPoints: number;
       testPoints: number;

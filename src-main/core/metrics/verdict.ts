@@ -20,15 +20,19 @@ function db(v: number): string {
 }
 
 /**
- * Under this fraction of the two curves' joint quality span, a BD-rate rests on a sliver of them
- * and is not reported: the verdict, the BD table and the evaluation lists follow this one rule, and
- * give the BD-PSNR at equal size instead.
+ * A BD-rate is reported only over a shared PSNR range of at least MIN_BD_SHARED_DB that covers at
+ * least MIN_BD_OVERLAP of the shorter curve's range; else it rests on a sliver of the curves and
+ * the verdict, the BD table and the evaluation lists (this one rule) give the BD-PSNR at equal size
+ * instead. Measured against the shorter curve: a classical sweep reaching far past the model's own
+ * range (JPEG q1-q95 spans 22-41 dB on the landscapes) does not make a comparison over the model's
+ * whole range any less sound.
  */
-export const MIN_BD_OVERLAP = 0.2;
+export const MIN_BD_OVERLAP = 0.5;
+export const MIN_BD_SHARED_DB = 1;
 
 /** Whether a BD-rate is reported: there is one, and the curves share enough of their quality range. */
 export function isReliableBdRate(r: BdRateResult | undefined): boolean {
-  return r !== undefined && r.ok && r.overlap >= MIN_BD_OVERLAP;
+  return r !== undefined && r.ok && r.overlap >= MIN_BD_OVERLAP && r.range[1] - r.range[0] >= MIN_BD_SHARED_DB;
 }
 
 /** One codec's standing from its BD-rate on PSNR. */
@@ -44,7 +48,7 @@ export function standingOf(codec: ClassicalCodecName, r: BdRateResult): CodecSta
   // A BD-rate over a sliver of the PSNR range, or none: where the rates overlap, the mean PSNR
   // difference at equal size still says who wins.
   const why = r.ok
-    ? `the PSNR ranges share only ${dbRange(r.range)}, ${Math.round(r.overlap * 100)} % of their span, too little for a BD-rate`
+    ? `the PSNR ranges share only ${dbRange(r.range)} (${(r.range[1] - r.range[0]).toFixed(1)} dB, ${Math.round(r.overlap * 100)} % of the shorter one), too little for a BD-rate`
     : 'their PSNR ranges do not meet, so no BD-rate';
   const q = r.bdQuality ?? null;
   // A BD-rate over a sliver is not reported anywhere (bd-rate.ts isReliableBdRate): no figure here either.

@@ -64,7 +64,10 @@ describe('BD-rate (VCEG-M33 with PCHIP)', () => {
     const r = bdRate(anchor, test);
     expect(r.ok && r.range).toEqual([30, 50]);
     expect(r.ok && r.bdRate).toBeCloseTo(-50, 10);
-    expect(r.ok && r.overlap).toBeCloseTo(20 / 30, 12);
+    // Of the shorter curve's range (the anchor's 30-50): all of it.
+    expect(r.ok && r.overlap).toBeCloseTo(1, 12);
+    const part = bdRate(anchor, curve([0.5, 5, 50, 500], [40, 50, 60, 70]));
+    expect(part.ok && part.overlap).toBeCloseTo(10 / 20, 12);
   });
 
   it('says so instead of a number when the curves do not overlap', () => {

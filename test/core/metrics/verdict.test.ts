@@ -36,7 +36,7 @@ describe('verdict', () => {
     // Their rates do not overlap either (0.1 against 2-8 bpp): nothing to judge by.
     expect(s.beats).toBeNull();
     expect(s.text).toBe(
-      'no comparison with JPEG: the PSNR ranges share only 12.0–12.4 dB, 1 % of their span, too little for a BD-rate, and their sizes do not overlap',
+      'no comparison with JPEG: the PSNR ranges share only 12.0–12.4 dB (0.4 dB, 100 % of the shorter one), too little for a BD-rate, and their sizes do not overlap',
     );
     expect(verdictOf({ jpeg: pair(jpeg, model) }).level).toBe('unknown');
     // The same sliver of PSNR range, but at sizes both reach: 5 dB behind at equal size is a loss.
@@ -61,6 +61,13 @@ describe('verdict', () => {
     expect(verdictLine(v)).toMatch(/WebP -\d+\.\d\d dB/);
     expect(bdNumber(p.psnr)).toBeNull();
     expect(bdPsnrNumber(p.psnr)).toBeCloseTo(v.standings[0]!.bdPsnr!, 9);
+    // A model's short curve wholly inside a classical sweep that reaches far past it (the landscapes:
+    // 2 dB of the model inside JPEG q1-q95's 19 dB) is compared over the model's whole range.
+    const shortModel: RdPoint[] = [0.14, 0.18, 0.23, 0.29, 0.37, 0.44].map((rate, i) => ({ rate, quality: 27.4 + 0.4 * i }));
+    const longJpeg: RdPoint[] = [0.05, 0.12, 0.24, 0.35, 0.55, 1.2, 2.4].map((rate, i) => ({ rate, quality: 22 + 3 * i }));
+    const inside = pair(longJpeg, shortModel);
+    expect(inside.psnr.ok && inside.psnr.overlap).toBeCloseTo(1, 9);
+    expect(isReliableBdRate(inside.psnr)).toBe(true);
     // Curves that share most of their range keep their BD-rate everywhere.
     const good = pair(curve(30, R), curve(32, R));
     expect(isReliableBdRate(good.psnr)).toBe(true);
