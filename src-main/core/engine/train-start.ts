@@ -1,7 +1,8 @@
 // Where a training of a learned family starts: from the matching built-in base model (the default),
 // from a model the request names (--init-from), or from random weights (--from-scratch, or when no
 // base fits). A start model fixes the weight shapes, so its hyperparameters win over the defaults;
-// only the fields a family marks training-only (the crop size) follow the request and the data.
+// only the fields a family marks training-only (the crop size) follow the request and the data, and
+// count-only lists (the rate points) where the request or the family's default gives them.
 import type { Catalog, ModelRecord } from '../catalog/index.js';
 import { StudioError } from '../contract/errors.js';
 import type { TrainRequest } from '../contract/engine.js';
@@ -27,9 +28,10 @@ function merged(start: Record<string, unknown>, planned: Hyper, meta: FamilyMeta
   const out: Record<string, unknown> = { ...start };
   const want = planned as unknown as Record<string, unknown>;
   for (const k of meta.trainingOnly ?? []) out[k] = want[k];
-  // A count-only list the request asks for (the lambdas) follows it at the start's length: values are training choices.
+  // A count-only list the request asks for (the lambdas), or the family's default where it says so
+  // (countOnlyFollowDefaults), follows it at the start's length: values are training choices.
   for (const k of meta.countOnly ?? []) {
-    if ((req as unknown as Record<string, unknown>)[k] === undefined) continue;
+    if ((req as unknown as Record<string, unknown>)[k] === undefined && !meta.countOnlyFollowDefaults) continue;
     const a = out[k];
     const b = want[k];
     if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) out[k] = b;

@@ -54,6 +54,12 @@ export interface FamilyMeta<H extends { arch: string } = { arch: string }> {
    * (the lambdas: one gain vector per lambda): a fine-tune may move the values, not the count.
    */
   countOnly?: readonly string[];
+  /**
+   * A training from a start model (a base, --init-from) takes this family's default values of its
+   * count-only lists (the rate points) when the request gives none and the count fits, instead of
+   * the start model's; its gains start where the start model would be there (layers/gains.ts).
+   */
+  countOnlyFollowDefaults?: boolean;
   /** Edge of a training sample (crop or tile) in pixels. */
   sampleEdge(h: H): number;
   /** Latent values the model makes for a width x height image (before entropy coding). */
