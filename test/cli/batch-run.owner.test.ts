@@ -114,8 +114,7 @@ describe('batch job ownership across processes', () => {
     expect(existsSync(path.join(out, 'd11.latent'))).toBe(false);
 
     // Once that process is gone, the same command finishes the job.
-    other.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    await other.end();
     const last = await runCli(home, ...args);
     expect(last.code, last.stderr).toBe(0);
     expect(JSON.parse(last.stdout)).toMatchObject({ job: jobId, resumed: true, summary: { written: COUNT, failed: 0 } });

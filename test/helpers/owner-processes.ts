@@ -22,11 +22,22 @@ function state(pid: number): string | undefined {
 export interface Held {
   pid: number;
   stop(): void;
+  /** Stops it and resolves once it has exited (a live one: reaped, its pid then names no process). */
+  end(): Promise<void>;
 }
 
 function stopper(child: ChildProcess): () => void {
   return () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+}
+
+function ender(child: ChildProcess): () => Promise<void> {
+  // Listened for before the kill: 'exit' comes once Node has reaped the child.
+  return () => {
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+    stopper(child)();
+    return exited;
   };
 }
 
@@ -54,7 +65,7 @@ export async function spawnZombie(): Promise<Held> {
       await new Promise((r) => setTimeout(r, 10));
       s = state(pid);
     }
-    if (s === 'Z') return { pid, stop };
+    if (s === 'Z') return { pid, stop, end: ender(child) };
     stop();
     if (attempt === 2) throw new Error(`process ${pid} did not become a zombie (state ${s ?? 'gone'})`);
   }
@@ -69,7 +80,7 @@ export async function spawnLive(): Promise<Held & { owner: ProcessOwner }> {
   });
   const owner = liveOwner(child.pid!);
   if (!owner) throw new Error('the helper process is not running');
-  return { pid: child.pid!, owner, stop: stopper(child) };
+  return { pid: child.pid!, owner, stop: stopper(child), end: ender(child) };
 }
 
 /** A pid that named a process that has ended (and was reaped). */

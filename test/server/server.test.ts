@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useServedStudio } from './served-studio.js';
 import { launch } from './launch.js';
 import { rawRequest } from './raw-http.js';
+import { until } from '../helpers/until.js';
 
 const s = useServedStudio();
 beforeEach(() => writeFileSync(path.join(s.tmp.dir, 'secret.txt'), 'secret'));
@@ -96,7 +97,9 @@ describe('server', () => {
     });
     req.on('error', () => {}); // the server drops it
     req.write(Buffer.alloc(10));
-    await new Promise((r) => setTimeout(r, 100));
+    // In flight once the server has started writing the body (its .part file is there).
+    const batchDir = path.join(s.studio.home.root, 'uploads', 'b1');
+    await until('the upload to reach the server', () => existsSync(batchDir) && readdirSync(batchDir).some((f) => f.startsWith('a.png.part-')));
     const closed = s.server.close().then(() => 'closed');
     const late = new Promise((r) => setTimeout(() => r('still open'), 2000));
     expect(await Promise.race([closed, late])).toBe('closed');

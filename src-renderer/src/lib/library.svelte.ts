@@ -38,7 +38,8 @@ export class LibraryState {
           case 'batch.decompress':
             return void Promise.all([this.latents.load(), this.jobs.load(), this.models.load()]);
           case 'eval':
-            return void this.jobs.load();
+            // An evaluation (the verdict after a training too) gives a model its verdict.
+            return void Promise.all([this.jobs.load(), this.models.load()]);
         }
       });
     }

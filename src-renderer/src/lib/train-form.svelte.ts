@@ -4,6 +4,7 @@
 // by default (lib/base-models.ts), or from scratch.
 import type { ModelSummary } from '../../../src-main/core/api';
 import { TrainRequest } from '../../../src-main/core/contract/engine';
+import type { Loadable } from './loadable.svelte';
 import { baseHyper, basesFor, fittingBase, shapeKey } from './base-models';
 import { defaultDenseLayers } from '../../../src-main/core/engine/models/layers/dense-widths';
 import {
@@ -245,6 +246,12 @@ export class TrainForm {
   useModels(models: readonly ModelSummary[]): void {
     this.builtins = models.filter((m) => m.builtin);
     if (this.pristine && this.facts) this.applyDefaults(this.startOptions(), this.facts);
+  }
+
+  /** Takes the catalog's models now and each time they load again; returns the unsubscribe. */
+  follow(models: Loadable<ModelSummary[]>): () => void {
+    if (models.value) this.useModels(models.value);
+    return models.onLoad((m) => this.useModels(m));
   }
 
   chooseStart(start: StartChoice): void {

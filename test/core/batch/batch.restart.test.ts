@@ -8,6 +8,7 @@ import { getCatalog } from '../../../src-main/core/catalog/index.js';
 import { restoreQueuedJobs } from '../../../src-main/core/registry/job-kinds.js';
 import { Studio } from '../../../src-main/core/studio.js';
 import { collectJobEvents, jobResult } from '../../helpers/jobs.js';
+import { until } from '../../helpers/until.js';
 import { noiseImages, studioWithModel, type BatchFixture } from './helpers.js';
 
 let fx: BatchFixture;
@@ -29,7 +30,7 @@ describe('queue across a restart', () => {
     const a = await fx.studio.call('startBatch', { kind: 'compress', inputs: [dir], outDir: outA, modelId: fx.model.id, workers: 1 });
     const b = await fx.studio.call('startBatch', { kind: 'compress', inputs: [dir], outDir: outB, modelId: fx.model.id, workers: 1 });
     expect(b.state).toBe('queued');
-    while (!progress.events.some((e) => e.jobId === a.jobId && e.done >= 2)) await new Promise((r) => setTimeout(r, 10));
+    await until('two files of the first batch', () => progress.events.some((e) => e.jobId === a.jobId && e.done >= 2));
     progress.off();
     await fx.studio.close();
 

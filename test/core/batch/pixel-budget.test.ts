@@ -1,25 +1,33 @@
 // The pool-wide pixel budget: images share it, one bigger than all of it runs alone, and the
 // shared counter hands each item to exactly one claimant.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { claimNext, createControl, PixelBudget } from '../../../src-main/core/batch/pixel-budget.js';
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
+const POLL_MS = 2;
+/** A waiting acquire re-checks the budget every POLL_MS: this runs ten of its checks (fake timers). */
+const tenPolls = () => vi.advanceTimersByTimeAsync(10 * POLL_MS);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('PixelBudget', () => {
   it('lets images in while they fit, makes the next wait, and gives an oversized one the whole budget', async () => {
+    vi.useFakeTimers();
     const control = createControl();
-    const budget = new PixelBudget(control, 10_000_000, 2);
+    const budget = new PixelBudget(control, 10_000_000, POLL_MS);
     const a = await budget.acquire(6_000_000);
     let bIn = false;
     const b = budget.acquire(6_000_000).then((release) => {
       bIn = true;
       return release;
     });
-    await tick();
+    await tenPolls();
     expect(bIn).toBe(false);
     expect(budget.inUse()).toBe(6_000_000);
     a();
     a(); // a second release changes nothing
+    await tenPolls();
     const releaseB = await b;
     expect(bIn).toBe(true);
     expect(budget.inUse()).toBe(6_000_000);
@@ -29,9 +37,10 @@ describe('PixelBudget', () => {
       bigIn = true;
       return release;
     });
-    await tick();
+    await tenPolls();
     expect(bigIn).toBe(false);
     releaseB();
+    await tenPolls();
     const releaseBig = await big;
     expect(budget.inUse()).toBe(50_000_000);
     releaseBig();

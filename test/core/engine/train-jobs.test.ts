@@ -6,6 +6,7 @@ import { Studio } from '../../../src-main/core/studio.js';
 import { FIXTURES } from '../../helpers/engine-fixtures.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
 import { jobResult, onJobFinished, onJobProgress } from '../../helpers/jobs.js';
+import { until } from '../../helpers/until.js';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let studio: Studio;
@@ -73,14 +74,14 @@ describe('training jobs', () => {
       if (id === jobId && q.kind === 'batch') epochs.push(q.epoch);
     });
     jobId = (await studio.call('trainModel', { dataset: 'digits', arch: 'dense', epochs: 200, batchSize: 8 })).jobId;
-    while (epochs.length < 3) await new Promise((r) => setTimeout(r, 20));
+    await until('three batches', () => epochs.length >= 3);
     // pauseJob answers once the worker has stopped (the batch in flight done): then nothing moves.
     expect(await studio.call('pauseJob', { jobId })).toEqual({ jobId, state: 'paused' });
     pausedAt = epochs.length;
     await studio.call('resumeJob', { jobId });
     // The worker's events keep their order: a batch trained while paused would have come before its 'resumed'.
     expect(epochs.length).toBe(pausedAt);
-    while (epochs.length < pausedAt + 2) await new Promise((r) => setTimeout(r, 20));
+    await until('two batches after the resume', () => epochs.length >= pausedAt + 2);
     await studio.call('cancelJob', { jobId });
     expect(await studio.call('awaitJob', { jobId })).toMatchObject({ jobId, kind: 'train', state: 'cancelled' });
     expect((await studio.call('listModels', {})).models.filter((m) => !m.builtin)).toHaveLength(0);

@@ -8,6 +8,7 @@ import { syncBaseModels } from '../../../src-main/core/catalog/base-models.js';
 import type { TrainRequest } from '../../../src-main/core/contract/engine.js';
 import type { Hyper } from '../../../src-main/core/engine/model-card.js';
 import { factorizedMeta } from '../../../src-main/core/engine/models/factorized/meta.js';
+import type { DataFacts, FamilyMeta } from '../../../src-main/core/engine/models/family-meta.js';
 import { hyperpriorMeta, PHOTO_LAMBDAS } from '../../../src-main/core/engine/models/hyperprior/meta.js';
 import { chooseStart } from '../../../src-main/core/engine/train-start.js';
 import { makeTmpDir } from '../../helpers/tmp-home.js';
@@ -27,7 +28,7 @@ afterAll(() => {
   tmp?.cleanup();
 });
 
-function start(req: Partial<TrainRequest>, meta = hyperpriorMeta, facts = landscapes) {
+function start(req: Partial<TrainRequest>, meta: FamilyMeta = hyperpriorMeta as unknown as FamilyMeta, facts: DataFacts = landscapes) {
   const planned = meta.hyper(req, facts) as unknown as Hyper;
   return chooseStart({ dataset: 'd', ...req } as TrainRequest, catalog, meta, facts.channels, planned);
 }
@@ -51,7 +52,7 @@ describe('chooseStart', () => {
 
   it("the small-image base keeps its own rate points (its family follows the start model's)", () => {
     const digits = { channels: 1 as const, maxEdge: 28, typical: { width: 28, height: 28 } };
-    const s = start({}, factorizedMeta, digits);
+    const s = start({}, factorizedMeta as unknown as FamilyMeta, digits);
     expect(s.from?.id).toBe('base-small');
     const own = (catalog.models.get('base-small')!.card as { hyper: { lambdas: number[] } }).hyper.lambdas;
     expect((s.hyper as { lambdas: number[] }).lambdas).toEqual(own);

@@ -2,6 +2,8 @@
 // from the tile the family resolves and the data's channels: what the core would use by default.
 import { describe, expect, test } from 'vitest';
 import { defaultDenseLayers } from '../../../src-main/core/engine/models/layers/dense-widths';
+import type { ModelSummary } from '../../../src-main/core/api';
+import { Loadable } from '../../../src-renderer/src/lib/loadable.svelte';
 import { TrainForm } from '../../../src-renderer/src/lib/train-form.svelte';
 
 describe('TrainForm', () => {
@@ -23,5 +25,41 @@ describe('TrainForm', () => {
     form.codeSize = 32;
     form.setLayerCount(1);
     expect(form.layers).toEqual(defaultDenseLayers(784, 32, 1));
+  });
+});
+
+describe('TrainForm.follow', () => {
+  const model = (id: string, builtin: boolean): ModelSummary => ({
+    id,
+    name: id,
+    arch: 'hyperprior',
+    datasetId: null,
+    dataset: null,
+    weightsHash: id,
+    createdAt: '2026-01-01T00:00:00Z',
+    bytes: 1,
+    latentFiles: 0,
+    card: {},
+    builtin,
+  });
+
+  test('takes the built-in models loaded before and each list loaded later, until unsubscribed', async () => {
+    let models = [model('mine', false), model('base-a', true)];
+    const list = new Loadable<ModelSummary[]>(() => Promise.resolve(models));
+    await list.load();
+    const form = new TrainForm();
+    const stop = form.follow(list);
+    expect(form.builtins.map((m) => m.id)).toEqual(['base-a']);
+
+    models = [...models, model('base-b', true)];
+    await list.load();
+    expect(form.builtins.map((m) => m.id)).toEqual(['base-a', 'base-b']);
+
+    // Once the view is gone its form is left alone (checked after the load has answered).
+    stop();
+    models = [model('base-c', true)];
+    await list.load();
+    expect(list.value!.map((m) => m.id)).toEqual(['base-c']);
+    expect(form.builtins.map((m) => m.id)).toEqual(['base-a', 'base-b']);
   });
 });
