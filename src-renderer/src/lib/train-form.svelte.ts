@@ -267,11 +267,14 @@ export class TrainForm {
     this.applyModelFields({ ...this.baseOptions(b), ...tile }, this.facts ?? FALLBACK_FACTS);
   }
 
-  /** The request fields that rebuild a base's weight shapes (its training-only ones left out). */
+  /**
+   * The request fields that rebuild a base's weight shapes: its training-only ones left out, and its
+   * rate points where the family's own follow (countOnlyFollowDefaults: the core's rule, train-start.ts).
+   */
   private baseOptions(b: ModelSummary): FamilyOptions {
     const h = baseHyper(b);
     if (!h) return {};
-    const skip: readonly string[] = this.meta.trainingOnly ?? [];
+    const skip: readonly string[] = [...(this.meta.trainingOnly ?? []), ...(this.meta.countOnlyFollowDefaults ? (this.meta.countOnly ?? []) : [])];
     const out: Record<string, unknown> = {};
     for (const key of this.meta.options) {
       if (HYPER_KEYS[key].some((k) => skip.includes(k))) continue;

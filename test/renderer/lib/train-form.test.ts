@@ -5,6 +5,8 @@ import { defaultDenseLayers } from '../../../src-main/core/engine/models/layers/
 import type { ModelSummary } from '../../../src-main/core/api';
 import { Loadable } from '../../../src-renderer/src/lib/loadable.svelte';
 import { TrainForm } from '../../../src-renderer/src/lib/train-form.svelte';
+import { PHOTO_LAMBDAS } from '../../../src-main/core/engine/models/hyperprior/meta';
+import basePhotoCard from '../../../resources/models/base-photo/card.json';
 
 describe('TrainForm', () => {
   test('a new number of layers gives the core default widths for that many layers', () => {
@@ -61,5 +63,32 @@ describe('TrainForm.follow', () => {
     await list.load();
     expect(list.value!.map((m) => m.id)).toEqual(['base-c']);
     expect(form.builtins.map((m) => m.id)).toEqual(['base-a', 'base-b']);
+  });
+});
+
+describe('TrainForm on photos', () => {
+  test("starts from base-photo with the core's photo defaults: 256 px crops, 4 a step, the photo rate points", () => {
+    const base: ModelSummary = {
+      id: 'base-photo',
+      name: 'Base · photos (hyperprior)',
+      arch: 'hyperprior',
+      datasetId: null,
+      dataset: null,
+      weightsHash: 'x',
+      createdAt: '2026-01-01T00:00:00Z',
+      bytes: 1,
+      latentFiles: 0,
+      card: basePhotoCard as unknown as Record<string, unknown>,
+      builtin: true,
+    };
+    const form = new TrainForm();
+    form.useModels([base]);
+    form.adopt({ channels: 3, maxEdge: 720, typical: { width: 720, height: 360 } });
+    expect(form.family).toBe('hyperprior');
+    expect(form.base?.id).toBe('base-photo');
+    // The base was trained at other rate points; the form sends the family's, as the CLI trains.
+    expect((basePhotoCard.hyper as { lambdas: number[] }).lambdas).not.toEqual(PHOTO_LAMBDAS);
+    const req = form.request('landscapes');
+    expect(req).toMatchObject({ lambdas: PHOTO_LAMBDAS, tile: 256, batchSize: 4, channels: 64, codeChannels: 96 });
   });
 });
